@@ -1,0 +1,63 @@
+"""An item of customer information: its category in the Customer 360 and its type."""
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+CATEGORIES = [
+    ("basic", "Basic"),
+    ("contact", "Contact"),
+    ("status", "Status"),
+    ("account", "Account"),
+    ("behaviour", "Behaviour"),
+    ("service", "Service"),
+    ("extended", "Extended"),
+]
+INFO_TYPES = [
+    ("descriptive", "Descriptive"),
+    ("behavioural", "Behavioural"),
+    ("associative", "Associative"),
+]
+
+
+class CrmCustomerInfoItem(models.Model):
+    _name = "crm.customer.info.item"
+    _description = "Customer Information Item"
+    _order = "category, sequence, id"
+
+    name = fields.Char(required=True, translate=True)
+    sequence = fields.Integer(default=10)
+    active = fields.Boolean(default=True)
+    field_id = fields.Many2one(
+        "ir.model.fields", "Partner Field", required=True, ondelete="cascade",
+        domain="[('model', '=', 'res.partner')]")
+    field_name = fields.Char(related="field_id.name")
+    category = fields.Selection(CATEGORIES, required=True, default="extended")
+    info_type = fields.Selection(
+        INFO_TYPES, "Type", required=True, default="descriptive",
+        help="Descriptive information is judged by its accuracy, behavioural information by its "
+             "completeness; associative information (satisfaction, loyalty, attitudes) is informative.")
+    validation = fields.Selection(
+        [("none", "Filled in"), ("email", "Email address"), ("phone", "Phone number"), ("vat", "Tax ID")],
+        default="none", required=True,
+        help="How accuracy checks a filled-in descriptive value.")
+    weight = fields.Float(default=1.0, help="Weight of the item in its score.")
+    is_expected = fields.Boolean(
+        "Expected", default=True,
+        help="Behavioural items that are expected count in the completeness score.")
+    description = fields.Text(translate=True)
+
+    _sql_constraints = [
+        ("field_unique", "UNIQUE(field_id)", "Each partner field can be classified only once."),
+    ]
+
+    @api.constrains("weight")
+    def _check_weight(self):
+        for item in self:
+            if item.weight <= 0:
+                raise ValidationError(self.env._("The weight of “%s” must be greater than zero.", item.name))
+
+    def _has_value(self, partner):
+        """Whether ``partner`` holds a value for this item (zero and empty count as missing)."""
+        value = partner[self.field_name]
+        if self.field_id.ttype == "properties":
+            return any(prop.get("value") for prop in value or [])
+        return bool(value)

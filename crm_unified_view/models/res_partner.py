@@ -1,0 +1,365 @@
+"""The partner as one unified customer view: the seven categories and data-quality scores."""
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError
+from odoo.tools import SQL
+
+from ..analytics import data_quality
+
+SALES_GROUPS = "sales_team.group_sale_salesman"
+INVOICE_GROUPS = "account.group_account_invoice,account.group_account_readonly"
+CUSTOMER_INFO_GROUPS = "crm_unified_view.group_customer_info_user"
+TOP_PRODUCT_COUNT = 5
+
+LIFECYCLE_STAGES = [
+    ("prospect", "Prospect"),
+    ("first_contact", "First Contact"),
+    ("conversion", "Conversion"),
+    ("retention", "Retention"),
+    ("redevelopment", "Re-development"),
+]
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    # --- basic / contact (descriptive) ---------------------------------------
+    date_last_verified = fields.Date(
+        "Last Verified", copy=False, groups=CUSTOMER_INFO_GROUPS,
+        help="When someone last confirmed this customer's descriptive information with the customer.")
+    preferred_contact_channel = fields.Selection(
+        [("phone", "Phone"), ("email", "Email"), ("wechat", "WeChat"), ("sms", "SMS"),
+         ("visit", "Visit"), ("letter", "Letter")],
+        "Preferred Channel", groups=CUSTOMER_INFO_GROUPS)
+
+    # --- status ----------------------------------------------------------------
+    lifecycle_stage = fields.Selection(
+        LIFECYCLE_STAGES, tracking=True, groups=CUSTOMER_INFO_GROUPS,
+        help="Where the customer stands in its relationship with the company (maintained by segmentation).")
+    loyalty_level = fields.Selection(
+        [("low", "Low"), ("medium", "Medium"), ("high", "High")], "Loyalty", groups=CUSTOMER_INFO_GROUPS)
+    customer_since = fields.Date(
+        compute="_compute_sales_figures", groups=SALES_GROUPS,
+        help="Date of the first confirmed sales order of the company or person.")
+    customer_status = fields.Selection(
+        [("active", "Active"), ("dormant", "Dormant"), ("lost", "Lost")],
+        compute="_compute_sales_figures", search="_search_customer_status", groups=SALES_GROUPS,
+        help="Active: bought recently; dormant and lost: no purchase for longer than the limits set in Settings.")
+
+    # --- account (payments, credit) -------------------------------------------
+    overdue_amount = fields.Monetary(
+        "Overdue", compute="_compute_account_figures", currency_field="report_currency_id",
+        groups=INVOICE_GROUPS, help="Receivable past its due date, in company currency.")
+    net_invoiced_amount = fields.Monetary(
+        "Net Invoiced", compute="_compute_account_figures", currency_field="report_currency_id",
+        groups=INVOICE_GROUPS, help="Posted customer invoices minus credit notes, untaxed, in company currency.")
+    credit_usage = fields.Float(
+        "Credit Used (%)", compute="_compute_account_figures", groups=INVOICE_GROUPS,
+        help="Total receivable as a share of the partner's credit limit.")
+    average_payment_delay = fields.Float(
+        "Average Days Paid Late", compute="_compute_account_figures", groups=INVOICE_GROUPS,
+        help="Average number of days between due date and full payment of paid invoices.")
+    # Figures are in the currency of the company the user works in, not the partner's.
+    report_currency_id = fields.Many2one("res.currency", compute="_compute_report_currency_id")
+
+    # --- behaviour (purchases) -------------------------------------------------
+    confirmed_order_count = fields.Integer(
+        "Confirmed Orders", compute="_compute_sales_figures", groups=SALES_GROUPS)
+    sales_revenue = fields.Monetary(
+        compute="_compute_sales_figures", currency_field="report_currency_id",
+        groups=SALES_GROUPS, help="Untaxed total of confirmed sales orders, in company currency.")
+    last_order_date = fields.Date("Last Purchase", compute="_compute_sales_figures", groups=SALES_GROUPS)
+    top_product_ids = fields.Many2many(
+        "product.product", string="Top Products", compute="_compute_top_products", groups=SALES_GROUPS)
+    top_category_ids = fields.Many2many(
+        "product.category", string="Top Product Categories", compute="_compute_top_products",
+        groups=SALES_GROUPS)
+
+    # --- service (complaints come with the complaint workflow) ------------------
+    complaint_count = fields.Integer("Complaints", readonly=True, groups=CUSTOMER_INFO_GROUPS)
+    open_complaint_count = fields.Integer("Open Complaints", readonly=True, groups=CUSTOMER_INFO_GROUPS)
+    last_contact_date = fields.Datetime(
+        "Last Contact", compute="_compute_last_contact_date", groups=CUSTOMER_INFO_GROUPS,
+        help="Last email or message exchanged with the customer or its contacts.")
+    satisfaction_score = fields.Float(
+        "Satisfaction", groups=CUSTOMER_INFO_GROUPS, help="Latest satisfaction rating, from 0 to 5.")
+
+    # --- extended (defined by admins, no code) -------------------------------------
+    properties_company_id = fields.Many2one(
+        "res.company", compute="_compute_properties_company_id", store=True, precompute=True)
+    customer_properties = fields.Properties(
+        "Extended Information", definition="properties_company_id.customer_properties_definition",
+        copy=True, groups=CUSTOMER_INFO_GROUPS)
+
+    # --- data quality --------------------------------------------------------------
+    data_accuracy = fields.Float(
+        "Accuracy", compute="_compute_data_quality", store=True, aggregator="avg",
+        groups=CUSTOMER_INFO_GROUPS, help="Accuracy of descriptive information, 0-100 (see README).")
+    data_completeness = fields.Float(
+        "Completeness", compute="_compute_data_quality", store=True, aggregator="avg",
+        groups=CUSTOMER_INFO_GROUPS, help="Share of expected behavioural information present, 0-100.")
+    is_possible_duplicate = fields.Boolean(
+        "Possible Duplicate", compute="_compute_data_quality", store=True, groups=CUSTOMER_INFO_GROUPS,
+        help="Another customer has the same email address or tax ID.")
+    data_quality_date = fields.Datetime(
+        "Scores Computed On", compute="_compute_data_quality", store=True, groups=CUSTOMER_INFO_GROUPS)
+
+    # -------------------------------------------------------------------------
+    # Compute methods
+    # -------------------------------------------------------------------------
+    def _compute_report_currency_id(self):
+        self.report_currency_id = self.env.company.currency_id
+
+    @api.depends("company_id")
+    def _compute_properties_company_id(self):
+        for partner in self:
+            partner.properties_company_id = partner.company_id or self.env.company
+
+    def _commercial_ids(self):
+        return tuple({partner.commercial_partner_id.id for partner in self if partner.commercial_partner_id.id})
+
+    def _query_by_commercial_partner(self, query):
+        """Run ``query`` (first column: commercial partner id) and index its rows by that id."""
+        self.env.cr.execute(query)
+        return {row[0]: row[1:] for row in self.env.cr.fetchall()}
+
+    def _compute_sales_figures(self):
+        ids = self._commercial_ids()
+        rows = {}
+        if ids:
+            # Flush the orders: figures must include what this transaction just confirmed.
+            self.env["sale.order"].flush_model(["state", "partner_id", "amount_untaxed", "currency_rate", "date_order"])
+            rows = self._query_by_commercial_partner(SQL(
+                """SELECT p.commercial_partner_id, COUNT(so.id),
+                          SUM(so.amount_untaxed / COALESCE(NULLIF(so.currency_rate, 0), 1)),
+                          MIN(so.date_order)::date, MAX(so.date_order)::date
+                     FROM sale_order so
+                     JOIN res_partner p ON p.id = so.partner_id
+                    WHERE so.state = 'sale' AND so.company_id = %s AND p.commercial_partner_id IN %s
+                 GROUP BY p.commercial_partner_id""",
+                self.env.company.id, ids))
+        dormant_after, lost_after = self._customer_status_limits()
+        today = fields.Date.context_today(self)
+        for partner in self:
+            count, revenue, first, last = rows.get(partner.commercial_partner_id.id, (0, 0.0, False, False))
+            partner.confirmed_order_count = count
+            partner.sales_revenue = revenue
+            partner.customer_since = first
+            partner.last_order_date = last
+            partner.customer_status = last and self._status_from_days((today - last).days, dormant_after, lost_after)
+
+    @staticmethod
+    def _status_from_days(days, dormant_after, lost_after):
+        if days >= lost_after:
+            return "lost"
+        return "dormant" if days >= dormant_after else "active"
+
+    @api.model
+    def _customer_status_limits(self):
+        params = self.env["ir.config_parameter"].sudo()
+        return (int(params.get_param("crm_unified_view.dormant_after_days", 180)),
+                int(params.get_param("crm_unified_view.lost_after_days", 365)))
+
+    def _search_customer_status(self, operator, value):
+        # Searching reveals purchase history: same rights as reading the field.
+        if not self.env.su and not self.env.user.has_group(SALES_GROUPS):
+            raise AccessError(self.env._("You are not allowed to filter customers on their purchase history."))
+        if operator not in ("=", "!=", "in", "not in"):
+            raise UserError(self.env._("Unsupported operator %s for the customer status.", operator))
+        wanted = set(value if isinstance(value, (list, tuple)) else [value])
+        dormant_after, lost_after = self._customer_status_limits()
+        today = fields.Date.context_today(self)
+        self.env["sale.order"].flush_model(["state", "partner_id", "date_order", "company_id"])
+        self.env.cr.execute(SQL(
+            """SELECT p.commercial_partner_id, MAX(so.date_order)::date
+                 FROM sale_order so JOIN res_partner p ON p.id = so.partner_id
+                WHERE so.state = 'sale' AND so.company_id = %s
+             GROUP BY p.commercial_partner_id""", self.env.company.id))
+        matching = [cid for cid, last in self.env.cr.fetchall()
+                    if self._status_from_days((today - last).days, dormant_after, lost_after) in wanted]
+        positive = operator in ("=", "in")
+        if False in wanted:  # "no status" means "never bought": everyone else has one
+            self.env.cr.execute(SQL(
+                """SELECT DISTINCT p.commercial_partner_id FROM sale_order so
+                     JOIN res_partner p ON p.id = so.partner_id
+                    WHERE so.state = 'sale' AND so.company_id = %s""", self.env.company.id))
+            buyers = [cid for cid, in self.env.cr.fetchall()]
+            return [("commercial_partner_id", "not in" if positive else "in", buyers)]
+        return [("commercial_partner_id", "in" if positive else "not in", matching)]
+
+    def _compute_top_products(self):
+        ids = self._commercial_ids()
+        products, categories = {}, {}
+        if ids:
+            self.env["sale.order.line"].flush_model(["product_id", "price_subtotal", "order_id", "display_type"])
+            for target, column, join in (
+                (products, SQL("sol.product_id"), SQL("")),
+                (categories, SQL("pt.categ_id"), SQL(
+                    "JOIN product_product pp ON pp.id = sol.product_id "
+                    "JOIN product_template pt ON pt.id = pp.product_tmpl_id")),
+            ):
+                self.env.cr.execute(SQL(
+                    """SELECT partner_id, ARRAY_AGG(item_id ORDER BY rank) FROM (
+                           SELECT p.commercial_partner_id AS partner_id, %(column)s AS item_id,
+                                  ROW_NUMBER() OVER (
+                                      PARTITION BY p.commercial_partner_id
+                                      ORDER BY SUM(sol.price_subtotal / COALESCE(NULLIF(so.currency_rate, 0), 1)) DESC,
+                                               %(column)s) AS rank
+                             FROM sale_order_line sol
+                             JOIN sale_order so ON so.id = sol.order_id
+                             JOIN res_partner p ON p.id = so.partner_id
+                             %(join)s
+                            WHERE so.state = 'sale' AND so.company_id = %(company)s
+                              AND p.commercial_partner_id IN %(ids)s
+                              AND sol.product_id IS NOT NULL AND sol.display_type IS NULL
+                         GROUP BY p.commercial_partner_id, %(column)s
+                       ) ranked WHERE rank <= %(limit)s GROUP BY partner_id""",
+                    column=column, join=join, company=self.env.company.id, ids=ids, limit=TOP_PRODUCT_COUNT))
+                target.update(self.env.cr.fetchall())
+        for partner in self:
+            commercial_id = partner.commercial_partner_id.id
+            partner.top_product_ids = [(6, 0, products.get(commercial_id, []))]
+            partner.top_category_ids = [(6, 0, categories.get(commercial_id, []))]
+
+    def _compute_account_figures(self):
+        ids = self._commercial_ids()
+        receivables, delays, invoiced = {}, {}, {}
+        if ids:
+            self.env["account.move.line"].flush_model()
+            self.env["account.partial.reconcile"].flush_model()
+            company_id, today = self.env.company.id, fields.Date.context_today(self)
+            receivables = self._query_by_commercial_partner(SQL(
+                """SELECT l.partner_id,
+                          COALESCE(SUM(l.amount_residual) FILTER (
+                              WHERE COALESCE(l.date_maturity, l.date) < %s AND l.amount_residual > 0), 0)
+                     FROM account_move_line l JOIN account_account a ON a.id = l.account_id
+                    WHERE l.parent_state = 'posted' AND a.account_type = 'asset_receivable'
+                      AND NOT l.reconciled AND l.company_id = %s AND l.partner_id IN %s
+                 GROUP BY l.partner_id""", today, company_id, ids))
+            delays = self._query_by_commercial_partner(SQL(
+                """SELECT l.partner_id, AVG(GREATEST(paid.paid_on - COALESCE(l.date_maturity, l.date), 0))
+                     FROM account_move_line l
+                     JOIN account_account a ON a.id = l.account_id
+                     JOIN account_move m ON m.id = l.move_id
+                     JOIN LATERAL (SELECT MAX(apr.max_date) AS paid_on FROM account_partial_reconcile apr
+                                    WHERE apr.debit_move_id = l.id) paid ON paid.paid_on IS NOT NULL
+                    WHERE l.reconciled AND l.balance > 0 AND l.parent_state = 'posted'
+                      AND a.account_type = 'asset_receivable' AND m.move_type = 'out_invoice'
+                      AND l.company_id = %s AND l.partner_id IN %s
+                 GROUP BY l.partner_id""", company_id, ids))
+            invoiced = self._query_by_commercial_partner(SQL(
+                """SELECT commercial_partner_id, SUM(amount_untaxed_signed) FROM account_move
+                    WHERE state = 'posted' AND move_type IN ('out_invoice', 'out_refund')
+                      AND company_id = %s AND commercial_partner_id IN %s
+                 GROUP BY commercial_partner_id""", company_id, ids))
+        for partner in self:
+            commercial = partner.commercial_partner_id
+            partner.overdue_amount = receivables.get(commercial.id, (0.0,))[0]
+            partner.average_payment_delay = delays.get(commercial.id, (0.0,))[0] or 0.0
+            partner.net_invoiced_amount = invoiced.get(commercial.id, (0.0,))[0]
+            limit = commercial.credit_limit
+            partner.credit_usage = 100.0 * commercial.credit / limit if limit > 0 else 0.0
+
+    def _compute_last_contact_date(self):
+        ids = self._commercial_ids()
+        rows = {}
+        if ids:
+            self.env["mail.message"].flush_model(["model", "res_id", "author_id", "message_type", "subtype_id", "date"])
+            discussion = self.env.ref("mail.mt_comment").id
+            rows = self._query_by_commercial_partner(SQL(
+                """SELECT p.commercial_partner_id, MAX(m.date) FROM mail_message m
+                     JOIN res_partner p ON p.id = m.res_id AND m.model = 'res.partner'
+                                        OR p.id = m.author_id
+                    WHERE p.commercial_partner_id IN %s
+                      AND (m.message_type IN ('email', 'email_outgoing')
+                           OR m.message_type = 'comment' AND m.subtype_id = %s)
+                 GROUP BY p.commercial_partner_id""", ids, discussion))
+        for partner in self:
+            partner.last_contact_date = rows.get(partner.commercial_partner_id.id, (False,))[0]
+
+    @api.depends("name", "email", "phone", "mobile", "vat", "country_id", "street", "city", "zip",
+                 "website", "date_last_verified", "lifecycle_stage", "loyalty_level",
+                 "satisfaction_score", "complaint_count", "preferred_contact_channel", "parent_id")
+    def _compute_data_quality(self):
+        items = self.env["crm.customer.info.item"].sudo().search([])
+        descriptive = items.filtered(lambda item: item.info_type == "descriptive")
+        expected = items.filtered(lambda item: item.info_type == "behavioural" and item.is_expected)
+        duplicates = self._find_duplicate_keys()
+        today, now = fields.Date.context_today(self), fields.Datetime.now()
+        for partner in self:
+            country = partner.country_id.code
+            checks = [(item.weight, data_quality.is_valid(item.validation, partner[item.field_name], country))
+                      for item in descriptive if item._has_value(partner)]
+            is_duplicate = bool(partner._duplicate_keys() & duplicates)
+            verified = partner.date_last_verified
+            partner.data_accuracy = data_quality.accuracy_score(
+                checks, is_duplicate, (today - verified).days if verified else None)
+            partner.data_completeness = data_quality.completeness_score(
+                (item.weight, item._has_value(partner)) for item in expected)
+            partner.is_possible_duplicate = is_duplicate
+            partner.data_quality_date = now
+
+    def _duplicate_keys(self):
+        self.ensure_one()
+        keys = set()
+        if self.email_normalized:
+            keys.add(("email", self.email_normalized))
+        vat = (self.vat or "").replace(" ", "").upper()
+        if vat and vat != "/":
+            keys.add(("vat", vat))
+        return keys
+
+    def _find_duplicate_keys(self):
+        """Keys (email, tax ID) of ``self`` that another commercial entity uses too: one query."""
+        emails = list({partner.email_normalized for partner in self if partner.email_normalized})
+        vats = list({key for partner in self for kind, key in partner._duplicate_keys() if kind == "vat"})
+        if not emails and not vats:
+            return set()
+        self.flush_model(["email_normalized", "vat", "commercial_partner_id", "active"])
+        self.env.cr.execute(SQL(
+            """SELECT kind, key FROM (
+                   SELECT 'email' AS kind, email_normalized AS key, commercial_partner_id
+                     FROM res_partner WHERE active AND email_normalized = ANY(%s)
+                   UNION ALL
+                   SELECT 'vat', UPPER(REPLACE(vat, ' ', '')), commercial_partner_id
+                     FROM res_partner WHERE active AND vat IS NOT NULL
+                      AND UPPER(REPLACE(vat, ' ', '')) = ANY(%s)
+               ) keys GROUP BY kind, key HAVING COUNT(DISTINCT commercial_partner_id) > 1""",
+            emails, vats))
+        return set(self.env.cr.fetchall())
+
+    # -------------------------------------------------------------------------
+    # Actions
+    # -------------------------------------------------------------------------
+    def action_mark_verified(self):
+        self.date_last_verified = fields.Date.context_today(self)
+
+    def action_recompute_data_quality(self):
+        self.check_access("read")
+        self.sudo()._recompute_data_quality()
+
+    # -------------------------------------------------------------------------
+    # Business methods
+    # -------------------------------------------------------------------------
+    def _recompute_data_quality(self):
+        """Recompute the stored scores of ``self`` now (they also depend on other models)."""
+        for fname in ("data_accuracy", "data_completeness", "is_possible_duplicate", "data_quality_date"):
+            self.env.add_to_compute(self._fields[fname], self)
+        self.flush_recordset()
+
+    def _recompute_customer_360_for_commercial(self):
+        """After an order or invoice changed: rescore the companies and their contacts."""
+        commercial_ids = self._commercial_ids()
+        if commercial_ids:
+            self.sudo().with_context(active_test=False).search(
+                [("commercial_partner_id", "in", commercial_ids)])._recompute_data_quality()
+
+    @api.model
+    def _cron_refresh_data_quality(self, batch_size=1000):
+        """Nightly: rescore every partner not scored today, batch by batch (resumable)."""
+        start_of_day = fields.Datetime.to_datetime(fields.Date.context_today(self))
+        domain = ["|", ("data_quality_date", "=", False), ("data_quality_date", "<", start_of_day)]
+        partners = self.sudo().search(domain, limit=batch_size, order="id")
+        partners._recompute_data_quality()
+        remaining = self.sudo().search_count(domain) if len(partners) == batch_size else 0
+        self.env["ir.cron"]._notify_progress(done=len(partners), remaining=remaining)
+        return partners

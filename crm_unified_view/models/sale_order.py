@@ -1,0 +1,15 @@
+from odoo import models
+
+
+class SaleOrder(models.Model):
+    _inherit = "sale.order"
+
+    def _action_confirm(self):
+        result = super()._action_confirm()
+        self.partner_id._recompute_customer_360_for_commercial()
+        return result
+
+    def _action_cancel(self):
+        result = super()._action_cancel()
+        self.partner_id._recompute_customer_360_for_commercial()
+        return result

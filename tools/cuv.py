@@ -29,6 +29,7 @@ TEST_DB = "crm_unified_view_test"
 ODOO_ROLE = "odoo"
 PRIVATE_PORT = 54329
 LOG_LINE = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ \d+ (?P<level>[A-Z]+) ")
+SKIPPED_LINE = re.compile(r" INFO \S+ odoo\.addons\.%s\.tests\S*: skipped (?P<test>.*)" % MODULE)
 RESULT_LINE = re.compile(r"(?P<failed>\d+) failed, (?P<errors>\d+) error\(s\) of (?P<total>\d+) tests")
 INSTALL_HINT = (
     "Odoo 18 is not importable by %s: install Odoo 18 from its official source tree "
@@ -255,7 +256,7 @@ def command_test(args):
         "--test-tags=%s" % tags, "--stop-after-init", "--http-port=%d" % args.http_port,
         "--max-cron-threads=0", "--log-level=info",
     )
-    result, error_lines = None, []
+    result, error_lines, skipped = None, [], []
     with open(log_path, "w", encoding="utf-8") as log, subprocess.Popen(
         cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, errors="replace",
     ) as proc:
@@ -268,6 +269,8 @@ def command_test(args):
                 sys.stdout.write(line)
             elif not match and not args.quiet:
                 sys.stdout.write(line)
+            if SKIPPED_LINE.search(line):
+                skipped.append(line.rstrip())
             found = RESULT_LINE.search(line)
             if found and "when loading database" in line:
                 result = found
@@ -282,6 +285,13 @@ def command_test(args):
     elif returncode and not failed:
         say("Odoo exited with code %s." % returncode)
         failed += 1
+    if skipped:
+        # Every test must run here: a skipped browser test hides a missing Chromium or library.
+        say("%d test(s) were skipped, which counts as failed:" % len(skipped))
+        for line in skipped:
+            print("    " + line)
+        passed -= len(skipped)
+        failed += len(skipped)
     if error_lines and not failed:
         say("ERROR/CRITICAL lines in the log count as a failure:")
         for line in error_lines[:20]:

@@ -1,5 +1,150 @@
-"""Demo data generator (called from demo/crm_unified_view_demo.xml only)."""
-from odoo import api, models
+"""Demo data generator (called from demo/crm_unified_view_demo.xml only).
+
+Builds a Chinese trading company with two years of customers, orders, invoices and payments, so
+that the Customer 360 tab is populated right after install. Deterministic: a fixed random seed and
+dates relative to today.
+"""
+import random
+from datetime import datetime, time, timedelta
+
+from stdnum.cn import uscc
+
+from odoo import Command, api, fields, models
+
+SEED = 360
+
+# key: (city, state, zip, landline area code, administrative division code used in tax IDs, streets)
+CITIES = {
+    "BJ": ("北京市", "base.state_cn_BJ", "100020", "10", "110105", ["朝阳区建国路88号", "海淀区中关村大街27号", "朝阳区东三环北路38号"]),
+    "SH": ("上海市", "base.state_cn_SH", "200040", "21", "310106", ["静安区南京西路1266号", "黄浦区淮海中路283号", "浦东新区世纪大道100号"]),
+    "HZ": ("杭州市", "base.state_cn_ZJ", "310012", "571", "330106", ["西湖区文三路478号", "西湖区龙井路1号", "上城区延安路385号"]),
+    "NB": ("宁波市", "base.state_cn_ZJ", "315000", "574", "330203", ["海曙区中山东路181号", "鄞州区江东北路317号"]),
+    "GZ": ("广州市", "base.state_cn_GD", "510620", "20", "440106", ["天河区天河路385号", "越秀区环市东路339号", "天河区花城大道85号"]),
+    "SZ": ("深圳市", "base.state_cn_GD", "518000", "755", "440305", ["南山区深南大道9988号", "南山区高新南七道18号", "前海深港合作区前海路1号"]),
+    "NJ": ("南京市", "base.state_cn_JS", "210005", "25", "320106", ["鼓楼区中山路18号", "秦淮区汉中路89号"]),
+    "SU": ("苏州市", "base.state_cn_JS", "215021", "512", "320505", ["工业园区苏州大道东265号", "姑苏区观前街28号"]),
+    "CD": ("成都市", "base.state_cn_SC", "610041", "28", "510107", ["高新区天府大道北段1700号", "锦江区春熙路88号"]),
+    "WH": ("武汉市", "base.state_cn_HB", "430074", "27", "420111", ["洪山区光谷大道77号", "武昌区中南路99号"]),
+    "XM": ("厦门市", "base.state_cn_FJ", "361001", "592", "350203", ["思明区鹭江道8号", "思明区湖滨南路388号"]),
+    "TJ": ("天津市", "base.state_cn_TJ", "300051", "22", "120101", ["和平区南京路189号", "滨海新区第二大街62号"]),
+    "QD": ("青岛市", "base.state_cn_SD", "266071", "532", "370202", ["市南区香港中路61号", "崂山区崂山路56号"]),
+    "XA": ("西安市", "base.state_cn_SN", "710061", "29", "610113", ["雁塔区高新路52号", "碑林区长安北路14号"]),
+}
+
+# category: [(name, code, price in CNY, type)]
+PRODUCTS = {
+    "茶叶": [
+        ("西湖龙井 250g", "TEA-01", 368.0, "consu"), ("安溪铁观音 250g", "TEA-02", 198.0, "consu"),
+        ("武夷山大红袍 200g", "TEA-03", 288.0, "consu"), ("云南普洱茶饼 357g", "TEA-04", 258.0, "consu"),
+        ("福鼎白茶 300g", "TEA-05", 328.0, "consu"), ("祁门红茶 250g", "TEA-06", 168.0, "consu"),
+    ],
+    "茶具": [
+        ("宜兴紫砂壶", "SET-01", 680.0, "consu"), ("青花瓷盖碗套装", "SET-02", 238.0, "consu"),
+        ("玻璃公道杯", "SET-03", 58.0, "consu"), ("便携旅行茶具套装", "SET-04", 158.0, "consu"),
+    ],
+    "办公用品": [
+        ("中性笔 12支装", "OFF-01", 24.0, "consu"), ("A4 复印纸 5包/箱", "OFF-02", 129.0, "consu"),
+        ("真皮商务笔记本", "OFF-03", 88.0, "consu"), ("桌面文件收纳盒", "OFF-04", 36.0, "consu"),
+    ],
+    "节日礼品": [
+        ("中秋月饼礼盒", "GFT-01", 298.0, "consu"), ("真丝围巾", "GFT-02", 368.0, "consu"),
+        ("景泰蓝书签套装", "GFT-03", 128.0, "consu"), ("企业定制茶礼盒", "GFT-04", 588.0, "consu"),
+    ],
+    "企业服务": [
+        ("企业茶艺培训（半天）", "SRV-01", 2800.0, "service"), ("礼品定制设计服务", "SRV-02", 1500.0, "service"),
+        ("同城配送服务", "SRV-03", 50.0, "service"),
+    ],
+}
+
+# Buying pattern: how many orders, over which window (days ago: oldest, newest).
+PROFILES = {
+    "frequent": ((14, 26), (730, 3)),
+    "regular": ((5, 10), (700, 20)),
+    "new": ((1, 3), (80, 2)),
+    "dormant": ((3, 7), (720, 190)),
+    "lost": ((2, 5), (730, 400)),
+    "prospect": ((0, 0), (0, 0)),
+}
+
+# (name, city, industry, email domain, profile, contacts [(name, job, email handle)])
+COMPANIES = [
+    ("北京华辰科技有限公司", "BJ", "J", "huachen-tech.cn", "frequent", [("张丽", "行政主管", "zhangli"), ("赵磊", "采购专员", "zhaolei")]),
+    ("上海浦江国际会展有限公司", "SH", "N", "pujiang-expo.cn", "frequent", [("陈晓燕", "采购经理", "chenxy")]),
+    ("杭州龙井山茶业有限公司", "HZ", "G", "ljstea.com.cn", "regular", [("周建国", "总经理", "zhoujg")]),
+    ("广州珠江酒店管理有限公司", "GZ", "I", "zjhotel.com.cn", "frequent", [("林小红", "餐饮部经理", "linxh"), ("黄志强", "采购主管", "huangzq")]),
+    ("深圳前海环球进出口有限公司", "SZ", "G", "qh-global.com", "frequent", [("何嘉欣", "外贸经理", "hejx")]),
+    ("南京金陵文化传媒有限公司", "NJ", "R", "jinling-media.cn", "regular", []),
+    ("苏州博远电子有限公司", "SU", "C", "boyuan-elec.com.cn", "frequent", [("钱伟", "行政经理", "qianwei")]),
+    ("成都锦城餐饮管理有限公司", "CD", "I", "jincheng-food.cn", "regular", [("杨帆", "店长", "yangfan")]),
+    ("湖北长江律师事务所", "WH", "M", "cjlaw.cn", "regular", []),
+    ("厦门鹭岛旅游发展有限公司", "XM", "N", "ludao-travel.cn", "dormant", []),
+    ("天津滨海物流有限公司", "TJ", "H", "binhai-logistics.cn", "regular", [("孙强", "办公室主任", "sunqiang")]),
+    ("青岛海韵贸易有限公司", "QD", "G", "haiyun-trade.cn", "lost", []),
+    ("西安古城文化旅游有限公司", "XA", "R", "gucheng-tour.cn", "dormant", []),
+    ("上海明德教育科技有限公司", "SH", "P", "mingde-edu.cn", "frequent", [("徐静", "行政主管", "xujing"), ("马超", "市场部经理", "machao")]),
+    ("北京正和会计师事务所有限公司", "BJ", "M", "zhenghe-cpa.cn", "regular", []),
+    ("杭州云栖网络科技有限公司", "HZ", "J", "yunqi-net.cn", "frequent", [("郑雨", "人事经理", "zhengyu")]),
+    ("宁波港城五金制品有限公司", "NB", "C", "gangcheng-hw.cn", "lost", []),
+    ("广州岭南医药有限公司", "GZ", "Q", "lingnan-med.cn", "regular", []),
+    ("深圳南山创新投资有限公司", "SZ", "K", "nanshan-invest.cn", "new", []),
+    ("苏州姑苏丝绸有限公司", "SU", "C", "gusu-silk.com.cn", "dormant", []),
+    ("南京紫金山酒店有限公司", "NJ", "I", "zijin-hotel.cn", "regular", [("刘畅", "采购", "liuchang")]),
+    ("成都天府物业管理有限公司", "CD", "L", "tianfu-pm.cn", "new", []),
+    ("武汉光谷生物科技有限公司", "WH", "M", "guanggu-bio.cn", "dormant", []),
+    ("上海静安商务咨询有限公司", "SH", "M", "jingan-consult.cn", "regular", []),
+    ("北京朝阳国际旅行社有限公司", "BJ", "N", "cy-travel.cn", "lost", []),
+    ("厦门海沧茶业有限公司", "XM", "G", "haicang-tea.cn", "regular", []),
+    ("天津津门建筑设计院有限公司", "TJ", "F", "jinmen-design.cn", "prospect", []),
+    ("青岛崂山矿泉饮品有限公司", "QD", "C", "laoshan-water.cn", "prospect", []),
+    ("西安秦风广告有限公司", "XA", "M", "qinfeng-ad.cn", "new", []),
+    ("深圳鹏城电子商务有限公司", "SZ", "G", "pengcheng-ec.cn", "prospect", []),
+]
+
+# (name, email, city, profile)
+INDIVIDUALS = [
+    ("王建华", "wangjh1978@163.com", "SH", "frequent"), ("李娜", "lina_sh@qq.com", "SH", "regular"),
+    ("张伟", "zhangwei88@126.com", "BJ", "frequent"), ("刘洋", "liuyang.gz@163.com", "GZ", "regular"),
+    ("陈静", "chenjing@foxmail.com", "HZ", "regular"), ("陈晶", "chenjing@foxmail.com", "HZ", "new"),
+    ("杨柳", "yangliu@sina.com", "CD", "regular"), ("赵敏", "zhaomin@163.com", "NJ", "dormant"),
+    ("黄磊", "huanglei_sz@qq.com", "SZ", "frequent"), ("周婷", "zhouting@126.com", "SU", "regular"),
+    ("吴昊", "wuhao@outlook.com", "WH", "lost"), ("徐丽", "xuli1990@163.com", "SH", "regular"),
+    ("孙悦", "sunyue@qq.com", "BJ", "new"), ("胡斌", "hubin@sina.com", "XM", "dormant"),
+    ("朱琳", "zhulin.163.com", "SH", "regular"), ("高峰", "gaofeng@126.com", "TJ", "lost"),
+    ("林芳", "linfang@qq.com", "XM", "regular"), ("何磊", "helei@163.com", "CD", "prospect"),
+    ("郭静", "guojing@foxmail.com", "QD", "new"), ("马丽", "mali@163.com", "XA", "dormant"),
+    ("罗刚", "luogang@qq.com", "WH", "regular"), ("梁晓", "liangxiao@126.com", "GZ", "prospect"),
+    ("宋佳", "songjia@163.com", "BJ", "prospect"), ("唐亮", "tangliang@sina.com", "HZ", "lost"),
+    ("韩雪", "hanxue@qq.com", "SH", "prospect"),
+]
+
+# Deliberate flaws so that the data-quality scores vary (陈静/陈晶 share an email: possible duplicate;
+# 朱琳's email has no @).
+FLAWS = {
+    "厦门海沧茶业有限公司": {"email": "sales@haicang-tea"},  # no top-level domain
+    "宁波港城五金制品有限公司": {"vat": "91330203144082375A"},  # wrong check character
+    "罗刚": {"mobile": "+86 139 0271 558"},  # one digit short
+    "宋佳": {"street": False, "city": False, "zip": False, "state_id": False},  # no address
+}
+USD_CUSTOMER = "深圳前海环球进出口有限公司"
+
+LIFECYCLE = {
+    "frequent": ["retention"], "regular": ["retention", "conversion"], "new": ["conversion", "first_contact"],
+    "dormant": ["retention", "redevelopment"], "lost": ["redevelopment"], "prospect": ["prospect", "first_contact"],
+}
+LOYALTY = {"frequent": "high", "regular": "medium", "dormant": "low", "lost": "low"}
+MOBILE_PREFIXES = ["139", "138", "136", "135", "158", "186", "189", "177", "199", "150"]
+NOTES = [
+    "电话回访：客户对上次订单满意，计划下季度追加采购。",
+    "客户询问企业定制茶礼盒的起订量和交期。",
+    "微信沟通：确认发票抬头和收货地址。",
+    "客户反馈部分商品包装破损，已安排补发。",
+    "拜访客户，介绍新到的福鼎白茶和茶艺培训服务。",
+]
+EMAILS = [
+    ("询价：中秋礼品采购", "您好，请报价中秋月饼礼盒及企业定制茶礼盒，数量约100份。"),
+    ("付款确认", "您好，上月发票款项已安排支付，请查收。"),
+    ("订单咨询", "请问上周的订单什么时候发货？"),
+]
 
 
 class CrmCustomerDemo(models.AbstractModel):
@@ -8,4 +153,312 @@ class CrmCustomerDemo(models.AbstractModel):
 
     @api.model
     def _generate_demo_data(self):
+        """Create the demo company with its customers and two years of sales and accounting."""
+        if self.env.ref("crm_unified_view.demo_company", raise_if_not_found=False):
+            return True
+        rng = random.Random(SEED)
+        company = self._demo_company(rng)
+        # tracking_disable: no chatter messages or followers for generated records (and much faster)
+        self = self.with_company(company).with_context(tracking_disable=True)
+        products = self._demo_products()
+        customers = self._demo_customers(rng, company)
+        orders = self._demo_orders(rng, company, customers, products)
+        invoices = self._demo_invoices(rng, orders)
+        self._demo_payments(rng, invoices, customers)
+        self._demo_messages(rng, customers)
+        self.env["res.partner"].search([])._recompute_data_quality()
         return True
+
+    # -------------------------------------------------------------------------
+    # Company, products, customers
+    # -------------------------------------------------------------------------
+    @api.model
+    def _demo_company(self, rng):
+        cny, usd = self.env.ref("base.CNY"), self.env.ref("base.USD")
+        (cny + usd).active = True
+        china = self.env.ref("base.cn")
+        company = self.env["res.company"].create({
+            "name": "上海云杉贸易有限公司",
+            "currency_id": cny.id,
+            "country_id": china.id,
+            "state_id": self.env.ref("base.state_cn_SH").id,
+            "city": "上海市",
+            "street": "静安区南京西路1788号",
+            "street2": "国际会所12楼",
+            "zip": "200040",
+            "phone": "+86 21 6288 1788",
+            "email": "service@yunshan-trade.cn",
+            "website": "https://www.yunshan-trade.cn",
+            "vat": _uscc(rng, "310106"),
+        })
+        self.env["ir.model.data"]._update_xmlids(
+            [{"xml_id": "crm_unified_view.demo_company", "record": company, "noupdate": True}])
+        # _load rather than try_loading: try_loading warns when called during a module install.
+        self.env["account.chart.template"]._load("generic_coa", company, install_demo=False)
+        # The generic chart is American: make the company Chinese again, with China's 13% VAT.
+        company.write({"currency_id": cny.id, "account_fiscal_country_id": china.id})
+        generic_tax = company.account_sale_tax_id
+        vat_group = generic_tax.tax_group_id.copy({"name": "增值税", "country_id": china.id})
+        company.account_sale_tax_id = generic_tax.copy({
+            "name": "增值税 13%", "invoice_label": "13%", "amount": 13.0,
+            "country_id": china.id, "tax_group_id": vat_group.id,
+        })
+        company.customer_properties_definition = [
+            {"name": "wechat_id", "string": "微信号", "type": "char"},
+            {"name": "source", "string": "客户来源", "type": "selection",
+             "selection": [["exhibition", "展会"], ["referral", "老客户介绍"], ["online", "线上店铺"]]},
+        ]
+        # USD per CNY, month by month over the period, so that the USD orders need conversion.
+        today, rate = fields.Date.today(), 0.1370
+        rates = []
+        for months_ago in range(25, -1, -1):
+            rate += rng.uniform(-0.0015, 0.0015)
+            rates.append({"currency_id": usd.id, "company_id": company.id, "rate": round(rate, 6),
+                          "name": today.replace(day=1) - timedelta(days=30 * months_ago)})
+        self.env["res.currency.rate"].create(rates)
+        admin = self.env.ref("base.user_admin")
+        admin.write({"company_ids": [Command.link(company.id)], "company_id": company.id})
+        return company
+
+    @api.model
+    def _demo_products(self):
+        parent = self.env.ref("product.product_category_all")
+        templates = []
+        for categ_name, items in PRODUCTS.items():
+            categ = self.env["product.category"].create({"name": categ_name, "parent_id": parent.id})
+            templates += [{
+                "name": name, "default_code": code, "list_price": price, "standard_price": round(price * 0.55, 2),
+                "type": ptype, "categ_id": categ.id, "sale_ok": True, "purchase_ok": ptype == "consu",
+                "invoice_policy": "order", "company_id": self.env.company.id,
+            } for name, code, price, ptype in items]
+        return self.env["product.template"].create(templates).product_variant_id
+
+    @api.model
+    def _demo_customers(self, rng, company):
+        """Companies (some with contacts) and individuals; returns {commercial partner: profile}."""
+        Partner = self.env["res.partner"]
+        today = fields.Date.today()
+        term_30 = self.env.ref("account.account_payment_term_30days")
+        term_45 = self.env.ref("account.account_payment_term_45days")
+        immediate = self.env.ref("account.account_payment_term_immediate")
+        base_vals = {"country_id": self.env.ref("base.cn").id, "company_id": company.id, "customer_rank": 1}
+
+        def address(city_key):
+            city, state, zip_code, _area, _division, streets = CITIES[city_key]
+            return {"city": city, "state_id": self.env.ref(state).id, "zip": zip_code, "street": rng.choice(streets)}
+
+        def customer_360(profile):
+            """The addon's descriptive fields: filled for some customers only, as in real life."""
+            vals = {
+                "lifecycle_stage": rng.choice(LIFECYCLE[profile]) if rng.random() < 0.8 else False,
+                "loyalty_level": LOYALTY.get(profile, False) if rng.random() < 0.7 else False,
+                "preferred_contact_channel": rng.choice(["wechat", "wechat", "phone", "email", "visit", False]),
+            }
+            if rng.random() < 0.6:
+                low = 3.5 if profile in ("frequent", "regular") else 1.5
+                vals["satisfaction_score"] = round(rng.uniform(low, 5.0), 1)
+            verified = rng.random()
+            if verified < 0.35:
+                vals["date_last_verified"] = today - timedelta(days=rng.randint(5, 300))
+            elif verified < 0.55:
+                vals["date_last_verified"] = today - timedelta(days=rng.randint(400, 1100))
+            if rng.random() < 0.5:
+                vals["customer_properties"] = {"source": rng.choice(["exhibition", "referral", "online"])}
+            return vals
+
+        company_vals, individual_vals = [], []
+        for name, city_key, industry, domain, profile, _contacts in COMPANIES:
+            area, division = CITIES[city_key][3], CITIES[city_key][4]
+            digits = 7 if area == "592" else 8  # Xiamen numbers are one digit shorter
+            landline = str(rng.randint(5, 8)) + "".join(str(rng.randint(0, 9)) for _ in range(digits - 1))
+            company_vals.append({
+                **base_vals, **address(city_key), **customer_360(profile),
+                "name": name, "is_company": True, "vat": _uscc(rng, division),
+                "email": f"{rng.choice(['info', 'sales', 'office'])}@{domain}",
+                "phone": f"+86 {area} {landline[:4]} {landline[4:]}",
+                "website": f"https://www.{domain}" if rng.random() < 0.6 else False,
+                "industry_id": self.env.ref(f"base.res_partner_industry_{industry}").id,
+                "property_payment_term_id": rng.choice([term_30, term_30, term_45]).id,
+                **FLAWS.get(name, {}),
+            })
+        for name, email, city_key, profile in INDIVIDUALS:
+            individual_vals.append({
+                **base_vals, **address(city_key), **customer_360(profile),
+                "name": name, "email": email, "mobile": _mobile(rng),
+                "property_payment_term_id": immediate.id,
+                **FLAWS.get(name, {}),
+            })
+            if rng.random() < 0.5:
+                individual_vals[-1]["customer_properties"] = {
+                    **individual_vals[-1].get("customer_properties", {}), "wechat_id": email.split("@")[0]}
+        companies = Partner.create(company_vals)
+        individuals = Partner.create(individual_vals)
+        Partner.create([{
+            "name": contact, "function": job, "parent_id": partner.id, "type": "contact",
+            "email": f"{handle}@{domain}", "mobile": _mobile(rng), "company_id": company.id,
+        } for partner, (_n, _c, _i, domain, _p, contacts) in zip(companies, COMPANIES)
+            for contact, job, handle in contacts])
+        usd_pricelist = self.env["product.pricelist"].create({
+            "name": "出口价格表 (USD)", "currency_id": self.env.ref("base.USD").id, "company_id": company.id})
+        companies.filtered(lambda p: p.name == USD_CUSTOMER).property_product_pricelist = usd_pricelist
+        profiles = [row[4] for row in COMPANIES] + [row[3] for row in INDIVIDUALS]
+        return dict(zip(companies + individuals, profiles))
+
+    # -------------------------------------------------------------------------
+    # Sales and accounting
+    # -------------------------------------------------------------------------
+    @api.model
+    def _demo_orders(self, rng, company, customers, products):
+        """Orders of each customer over its profile's window; returns the confirmed orders by date."""
+        cny_pricelist = self.env["product.pricelist"].create({
+            "name": "标准价格表", "currency_id": company.currency_id.id, "company_id": company.id, "sequence": 1})
+        admin = self.env.ref("base.user_admin")
+        now = fields.Datetime.now()
+        by_category = {}
+        for product in products:
+            by_category.setdefault(product.categ_id.name, []).append(product)
+        vals_list, dates, states = [], [], []
+        for partner, profile in customers.items():
+            (low, high), (oldest, newest) = PROFILES[profile]
+            count = rng.randint(low, high)
+            days = sorted((rng.randint(newest, oldest) for _ in range(count)), reverse=True)
+            if days:  # the last order sets the customer status: keep it close to the window's end
+                days[-1] = rng.randint(newest, newest + 25)
+            # A few favourite categories per customer, so that top products differ.
+            if partner.is_company:
+                favourites = rng.sample(["茶叶", "茶具", "办公用品", "节日礼品", "企业服务"], 3)
+            else:
+                favourites = rng.sample(["茶叶", "茶具", "节日礼品"], 2)
+            buyers = partner | partner.child_ids
+            pricelist = partner.property_product_pricelist if partner.name == USD_CUSTOMER else cny_pricelist
+            for day in days:
+                state = "sale"
+                roll = rng.random()
+                if roll < 0.03:
+                    state = "cancel"
+                elif roll < 0.06 and day < 30:
+                    state = "draft"  # a quotation still open
+                lines = []
+                for categ in rng.sample(favourites, rng.randint(1, len(favourites))):
+                    product = rng.choice(by_category[categ])
+                    if product.type == "service":
+                        qty = 1
+                    elif partner.is_company:
+                        qty = rng.choice([5, 10, 10, 20, 30, 50])
+                    else:
+                        qty = rng.randint(1, 3)
+                    lines.append(Command.create({
+                        "product_id": product.id, "product_uom_qty": qty,
+                        "discount": rng.choice([0, 0, 0, 5, 10]) if partner.is_company else 0,
+                    }))
+                date_order = datetime.combine(now.date() - timedelta(days=day), time(rng.randint(1, 9), rng.randint(0, 59)))
+                vals_list.append({
+                    "partner_id": rng.choice(buyers).id if rng.random() < 0.4 else partner.id,
+                    "company_id": company.id, "user_id": admin.id, "pricelist_id": pricelist.id,
+                    "date_order": date_order, "order_line": lines,
+                    "client_order_ref": f"PO-{date_order:%Y%m}-{rng.randint(100, 999)}" if partner.is_company else False,
+                })
+                dates.append(date_order)
+                states.append(state)
+        # Prospects: a couple of open quotations.
+        for partner in [p for p, profile in customers.items() if profile == "prospect"][:3]:
+            product = rng.choice(products)
+            vals_list.append({
+                "partner_id": partner.id, "company_id": company.id, "user_id": admin.id,
+                "pricelist_id": cny_pricelist.id, "date_order": now - timedelta(days=rng.randint(1, 20)),
+                "order_line": [Command.create({"product_id": product.id, "product_uom_qty": 10})],
+            })
+            dates.append(vals_list[-1]["date_order"])
+            states.append("draft")
+        orders = self.env["sale.order"].create(vals_list)
+        by_state = {state: orders.browse([o.id for o, s in zip(orders, states) if s == state]) for state in set(states)}
+        confirmed = by_state["sale"]
+        confirmed.action_confirm()
+        by_state["cancel"]._action_cancel()
+        # Confirmation stamps today's date: put the orders back in the past.
+        for order, date_order in zip(orders, dates):
+            order.date_order = date_order
+        return confirmed.sorted("date_order")
+
+    @api.model
+    def _demo_invoices(self, rng, orders):
+        """Invoice the orders (except the last few days') a few days after the order; post them."""
+        today = fields.Date.today()
+        orders = orders.filtered(lambda o: o.date_order.date() < today - timedelta(days=3))
+        invoices = orders._create_invoices(grouped=True)
+        for order in orders:
+            invoice_date = min(order.date_order.date() + timedelta(days=rng.randint(0, 5)), today)
+            order.invoice_ids.write({"invoice_date": invoice_date})
+        invoices = invoices.sorted(lambda move: (move.invoice_date, move.id))
+        invoices.action_post()
+        # Credit notes: goods returned (whole invoice) and a quality complaint (part of one line).
+        older = invoices.filtered(lambda m: m.invoice_date < today - timedelta(days=90)
+                                  and m.commercial_partner_id.is_company)
+        returned, damaged = rng.sample(list(older), 2)
+        returned._reverse_moves([{
+            "invoice_date": returned.invoice_date + timedelta(days=10), "ref": f"退货：{returned.name}"}], cancel=True)
+        refund = damaged._reverse_moves([{
+            "invoice_date": damaged.invoice_date + timedelta(days=7), "ref": f"质量折让：{damaged.name}"}])
+        line = refund.invoice_line_ids[0]
+        refund.invoice_line_ids = [Command.update(line.id, {"quantity": max(line.quantity // 5, 1)})] + [
+            Command.delete(other.id) for other in refund.invoice_line_ids[1:]]
+        refund.action_post()
+        (damaged + refund).line_ids.filtered(
+            lambda l: l.account_id.account_type == "asset_receivable" and not l.reconciled).reconcile()
+        return invoices - returned
+
+    @api.model
+    def _demo_payments(self, rng, invoices, customers):
+        """Pay the invoices in each customer's habit: on time, late, or late and not always."""
+        today = fields.Date.today()
+        habits = {partner: rng.choice(["on_time", "on_time", "on_time", "late", "late", "slow"])
+                  for partner in customers}
+        Register = self.env["account.payment.register"]
+        for invoice in invoices:
+            habit = habits[invoice.commercial_partner_id]
+            due = invoice.invoice_date_due
+            if habit == "on_time":
+                pay_date = invoice.invoice_date + timedelta(days=rng.randint(0, max((due - invoice.invoice_date).days, 0)))
+            else:
+                pay_date = due + timedelta(days=rng.randint(5, 45) if habit == "late" else rng.randint(20, 90))
+                if habit == "slow" and rng.random() < 0.3:
+                    continue  # never paid: overdue
+            if pay_date > today:
+                continue  # not paid yet
+            Register.with_context(active_model="account.move", active_ids=invoice.ids).create({
+                "payment_date": pay_date,
+            })._create_payments()
+
+    @api.model
+    def _demo_messages(self, rng, customers):
+        """Emails from customers and notes after calls, so that 'Last contact' is filled for most."""
+        comment = self.env.ref("mail.mt_comment")
+        admin_partner = self.env.ref("base.partner_admin")
+        now = fields.Datetime.now()
+        messages = []
+        for partner in customers:
+            for _i in range(rng.choice([0, 0, 1, 1, 2, 3])):
+                date = now - timedelta(days=rng.randint(1, 400), hours=rng.randint(0, 8))
+                if rng.random() < 0.5 and partner.email:
+                    subject, body = rng.choice(EMAILS)
+                    messages.append({"model": "res.partner", "res_id": partner.id, "message_type": "email",
+                                     "author_id": partner.id, "email_from": partner.email, "subject": subject,
+                                     "body": body, "date": date})
+                else:
+                    messages.append({"model": "res.partner", "res_id": partner.id, "message_type": "comment",
+                                     "subtype_id": comment.id, "author_id": admin_partner.id,
+                                     "body": rng.choice(NOTES), "date": date})
+        self.env["mail.message"].create(messages)
+
+
+def _mobile(rng):
+    return f"+86 {rng.choice(MOBILE_PREFIXES)} {rng.randint(1000, 9999)} {rng.randint(1000, 9999)}"
+
+
+def _uscc(rng, division):
+    """A valid unified social credit code (统一社会信用代码) of a company registered in ``division``."""
+    digits = [rng.randint(0, 9) for _i in range(8)]
+    check = 11 - sum(d * w for d, w in zip(digits, (3, 7, 9, 10, 5, 8, 4, 2))) % 11
+    organization = "".join(map(str, digits)) + {10: "X", 11: "0"}.get(check, str(check))
+    code = f"91{division}{organization}"
+    return code + uscc.calc_check_digit(code)

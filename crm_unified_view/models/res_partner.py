@@ -9,6 +9,12 @@ SALES_GROUPS = "sales_team.group_sale_salesman"
 INVOICE_GROUPS = "account.group_account_invoice,account.group_account_readonly"
 CUSTOMER_INFO_GROUPS = "crm_unified_view.group_customer_info_user"
 TOP_PRODUCT_COUNT = 5
+# Computed from orders, invoices and messages: read live, never stored.
+LIVE_FIGURES = [
+    "customer_since", "customer_status", "overdue_amount", "net_invoiced_amount", "credit_usage",
+    "average_payment_delay", "confirmed_order_count", "sales_revenue", "last_order_date",
+    "top_product_ids", "top_category_ids", "last_contact_date",
+]
 
 LIFECYCLE_STAGES = [
     ("prospect", "Prospect"),
@@ -114,6 +120,18 @@ class ResPartner(models.Model):
         for partner in self:
             partner.properties_company_id = partner.company_id or self.env.company
 
+    def _hide_if_inaccessible(self, fnames):
+        """Blank ``fnames`` when the user's groups hide them, and say so.
+
+        Export and other server paths read computed fields without checking their groups:
+        the computation itself must not reveal the figures.
+        """
+        if all(self._fields[fname].is_accessible(self.env) for fname in fnames):
+            return False
+        for fname in fnames:
+            self[fname] = False
+        return True
+
     def _commercial_ids(self):
         return tuple({partner.commercial_partner_id.id for partner in self if partner.commercial_partner_id.id})
 
@@ -122,7 +140,11 @@ class ResPartner(models.Model):
         self.env.cr.execute(query)
         return {row[0]: row[1:] for row in self.env.cr.fetchall()}
 
+    @api.depends_context("uid", "company")
     def _compute_sales_figures(self):
+        if self._hide_if_inaccessible(["confirmed_order_count", "sales_revenue", "customer_since",
+                                       "last_order_date", "customer_status"]):
+            return
         ids = self._commercial_ids()
         rows = {}
         if ids:
@@ -186,7 +208,10 @@ class ResPartner(models.Model):
             return [("commercial_partner_id", "not in" if positive else "in", buyers)]
         return [("commercial_partner_id", "in" if positive else "not in", matching)]
 
+    @api.depends_context("uid", "company")
     def _compute_top_products(self):
+        if self._hide_if_inaccessible(["top_product_ids", "top_category_ids"]):
+            return
         ids = self._commercial_ids()
         products, categories = {}, {}
         if ids:
@@ -220,7 +245,11 @@ class ResPartner(models.Model):
             partner.top_product_ids = [(6, 0, products.get(commercial_id, []))]
             partner.top_category_ids = [(6, 0, categories.get(commercial_id, []))]
 
+    @api.depends_context("uid", "company")
     def _compute_account_figures(self):
+        if self._hide_if_inaccessible(["overdue_amount", "net_invoiced_amount", "credit_usage",
+                                       "average_payment_delay"]):
+            return
         ids = self._commercial_ids()
         receivables, delays, invoiced = {}, {}, {}
         if ids:
@@ -259,7 +288,10 @@ class ResPartner(models.Model):
             limit = commercial.credit_limit
             partner.credit_usage = 100.0 * commercial.credit / limit if limit > 0 else 0.0
 
+    @api.depends_context("uid", "company")
     def _compute_last_contact_date(self):
+        if self._hide_if_inaccessible(["last_contact_date"]):
+            return
         ids = self._commercial_ids()
         rows = {}
         if ids:
@@ -349,6 +381,7 @@ class ResPartner(models.Model):
     def _recompute_customer_360_for_commercial(self):
         """After an order or invoice changed: rescore the companies and their contacts."""
         commercial_ids = self._commercial_ids()
+        self.env["res.partner"].invalidate_model(LIVE_FIGURES + ["credit"])
         if commercial_ids:
             self.sudo().with_context(active_test=False).search(
                 [("commercial_partner_id", "in", commercial_ids)])._recompute_data_quality()

@@ -1,1 +1,5 @@
-
+from . import test_customer_360
+from . import test_customer_360_security
+from . import test_data_quality
+from . import test_performance
+from . import test_ui

@@ -1,0 +1,44 @@
+import { registry } from "@web/core/registry";
+
+const SECTIONS = ["Basic", "Contact", "Status", "Account", "Behaviour", "Service", "Extended"];
+
+registry.category("web_tour.tours").add("crm_unified_view_customer_360", {
+    url: "/odoo/action-crm_unified_view.res_partner_action_customer_360",
+    steps: () => [
+        {
+            content: "Open the customer from the Customer 360 list",
+            trigger: ".o_list_view .o_data_row td[name='complete_name']:contains('杭州西湖茶业有限公司')",
+            run: "click",
+        },
+        {
+            content: "Open its Customer 360 tab",
+            trigger: ".o_notebook .nav-link:contains('Customer 360')",
+            run: "click",
+        },
+        ...SECTIONS.map((section) => ({
+            content: `The ${section} category is shown`,
+            trigger: `.o_notebook .tab-pane.active .o_horizontal_separator:contains('${section}')`,
+        })),
+        {
+            content: "Behaviour shows the confirmed orders",
+            trigger: ".tab-pane.active .o_field_widget[name='confirmed_order_count']:contains('2')",
+        },
+        {
+            content: "Top products are listed",
+            trigger: ".tab-pane.active .o_field_widget[name='top_product_ids'] .o_tag:contains('Longjing tea')",
+        },
+        {
+            content: "Account shows the overdue amount",
+            trigger: ".tab-pane.active .o_field_widget[name='overdue_amount']:contains('300.00')",
+        },
+        {
+            content: "Mark the information as verified",
+            trigger: ".tab-pane.active button[name='action_mark_verified']",
+            run: "click",
+        },
+        {
+            content: "The verification date is filled in",
+            trigger: ".tab-pane.active .o_field_widget[name='date_last_verified'] input:value(/\\d/)",
+        },
+    ],
+});

@@ -1,0 +1,99 @@
+"""Accuracy and completeness: the pure formulas, then the stored scores on partners."""
+from datetime import timedelta
+
+from odoo.exceptions import AccessError, ValidationError
+from odoo.tests import BaseCase, tagged
+
+from ..analytics import data_quality
+from .common import CustomerViewCommon
+
+
+@tagged("post_install", "-at_install")
+class TestDataQualityFormulas(BaseCase):
+
+    def test_validators(self):
+        self.assertTrue(data_quality.is_valid_email("wang.fang@xihutea.com.cn"))
+        for bad in ("wang.fang@", "wang fang@xihu.cn", "@xihu.cn", "wang@xihu", ""):
+            self.assertFalse(data_quality.is_valid_email(bad), bad)
+        self.assertTrue(data_quality.is_valid_phone("+86 139 1234 5678"))
+        self.assertTrue(data_quality.is_valid_phone("021-62345678", "CN"))
+        self.assertFalse(data_quality.is_valid_phone("12345", "CN"))
+        self.assertTrue(data_quality.is_valid_vat("91110000600037341L", "CN"))
+        self.assertFalse(data_quality.is_valid_vat("91110000600037341X", "CN"))
+        self.assertTrue(data_quality.is_valid_vat("DE136695976", "DE"))
+
+    def test_accuracy_formula(self):
+        self.assertEqual(data_quality.accuracy_score([(1, True), (1, True)], False, 0), 100.0)
+        self.assertEqual(data_quality.accuracy_score([(3, True), (1, False)], False, 0), 85.0)
+        self.assertEqual(data_quality.accuracy_score([(1, True)], True, 0), 80.0)
+        self.assertEqual(data_quality.accuracy_score([(1, True)], False, None), 80.0)
+        self.assertEqual(data_quality.accuracy_score([(1, True)], False, 730), 90.0)  # half-way faded
+        self.assertEqual(data_quality.accuracy_score([], False, 0), 0.0)
+
+    def test_completeness_formula(self):
+        self.assertEqual(data_quality.completeness_score([(2, True), (1, False), (1, True)]), 75.0)
+        self.assertEqual(data_quality.completeness_score([]), 0.0)
+
+
+@tagged("post_install", "-at_install")
+class TestDataQualityScores(CustomerViewCommon):
+
+    def test_accuracy_of_a_clean_verified_customer(self):
+        partner = self.env["res.partner"].create({
+            "name": "苏州丝绸有限公司", "is_company": True, "country_id": self.env.ref("base.cn").id,
+            "email": "sales@suzhousilk.cn", "mobile": "+86 139 1234 5678", "vat": "91110000600037341L",
+            "date_last_verified": self.today,
+        })
+        self.assertEqual(partner.data_accuracy, 100.0)
+        self.assertFalse(partner.is_possible_duplicate)
+
+    def test_invalid_duplicate_and_stale_data_lower_accuracy(self):
+        partner = self.env["res.partner"].create({
+            "name": "宁波港物流", "email": "not-an-email", "date_last_verified": self.today})
+        # name valid (weight 2), email invalid (weight 2): 0.6 * 0.5 + 0.2 + 0.2
+        self.assertEqual(partner.data_accuracy, 70.0)
+        partner.email = "info@xihutea.example.com"  # the email of self.customer
+        self.assertEqual(partner.data_accuracy, 80.0)
+        self.assertTrue(partner.is_possible_duplicate)
+        self.customer._recompute_data_quality()
+        self.assertTrue(self.customer.is_possible_duplicate)
+        self.assertFalse(self.contact.is_possible_duplicate, "contacts of one company are not duplicates")
+        partner.date_last_verified = self.today - timedelta(days=4 * 365)
+        self.assertEqual(partner.data_accuracy, 60.0)
+
+    def test_completeness_grows_with_behaviour(self):
+        before = self.customer.data_completeness
+        self._confirmed_order(self.contact, [(self.product_tea, 1, 100.0)])
+        # confirming the contact's order rescored the company without waiting for the cron
+        self.assertGreater(self.customer.data_completeness, before)
+        self.assertEqual(self.customer.data_completeness, self.contact.data_completeness)
+
+    def test_nightly_cron_rescores_in_batches(self):
+        partners = self.customer | self.contact | self.person
+        partners.flush_recordset()
+        self.env.cr.execute("UPDATE res_partner SET data_quality_date = NULL, data_completeness = 0 WHERE id IN %s",
+                            [tuple(partners.ids)])
+        self.env.invalidate_all()
+        stale = self.env["res.partner"].search_count([("data_quality_date", "=", False)])
+        done = self.env["res.partner"]._cron_refresh_data_quality(batch_size=2)
+        self.assertEqual(len(done), 2)
+        self.assertEqual(self.env["res.partner"].search_count([("data_quality_date", "=", False)]), stale - 2)
+        self.env["res.partner"]._cron_refresh_data_quality(batch_size=10000)
+        self.assertFalse(self.env["res.partner"].search_count([("data_quality_date", "=", False)]))
+
+    def test_admin_reclassifies_an_item_without_code(self):
+        item = self.env.ref("crm_unified_view.crm_customer_info_item_lifecycle_stage")
+        self.customer.preferred_contact_channel = "wechat"
+        before = self.customer.data_completeness
+        self.assertGreater(before, 0)
+        item.with_user(self.user_manager).is_expected = True
+        self.customer._recompute_data_quality()
+        self.assertLess(self.customer.data_completeness, before)
+        with self.assertRaises(ValidationError):
+            item.with_user(self.user_manager).weight = 0
+
+    def test_mark_as_verified(self):
+        self.customer.with_user(self.user_info).action_mark_verified()
+        self.assertEqual(self.customer.date_last_verified, self.today)
+        with self.assertRaises(AccessError):
+            self.person.with_user(self.user_employee).action_mark_verified()

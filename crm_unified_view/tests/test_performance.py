@@ -1,0 +1,52 @@
+"""Reading the Customer 360 list costs the same queries whatever the order history."""
+from odoo.tests import tagged, users, warmup
+
+from .common import CustomerViewCommon
+
+CUSTOMER_COUNT = 80
+
+
+@tagged("post_install", "-at_install")
+class TestCustomer360Performance(CustomerViewCommon):
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.user_manager.groups_id += cls.env.ref("account.group_account_readonly")
+        cls.customers = cls.env["res.partner"].create([
+            {"name": "客户 %02d" % index, "is_company": True} for index in range(CUSTOMER_COUNT)])
+        cls._add_orders(1)
+        cls.list_view = cls.env.ref("crm_unified_view.res_partner_view_list_customer_360")
+
+    @classmethod
+    def _add_orders(cls, count):
+        for customer in cls.customers:
+            for index in range(count):
+                cls._confirmed_order(customer, [(cls.product_tea, 1, 100.0), (cls.product_cup, 2, 10.0)],
+                                     days_ago=index * 7)
+
+    def _read_list(self):
+        """Read the 80 customers as the web client's list does; return the number of queries."""
+        Partner = self.env["res.partner"].with_user(self.user_manager)
+        spec = {fname: {} for fname in Partner.get_views([(self.list_view.id, "list")])["models"]["res.partner"]["fields"]}
+        for many2one in ("user_id", "country_id", "report_currency_id"):
+            spec[many2one] = {"fields": {"display_name": {}}}
+        self.env.invalidate_all()
+        before = self.env.cr.sql_log_count
+        result = Partner.web_search_read([("id", "in", self.customers.ids)], spec)
+        self.assertEqual(result["length"], CUSTOMER_COUNT)
+        self.assertTrue(all(record["confirmed_order_count"] for record in result["records"]))
+        return self.env.cr.sql_log_count - before
+
+    @warmup
+    @users("cuv_manager")
+    def test_list_query_count(self):
+        with self.assertQueryCount(cuv_manager=14):
+            self._read_list()
+
+    def test_list_query_count_is_independent_of_order_history(self):
+        self._read_list()  # warm the caches of views and groups
+        small_history = self._read_list()
+        self._add_orders(3)
+        large_history = self._read_list()
+        self.assertEqual(small_history, large_history)

@@ -96,6 +96,7 @@ class Postgres:
         self.user = os.environ.get("PGUSER") or getpass.getuser()
         self.password = os.environ.get("PGPASSWORD")
         self.private = False
+        self.started_here = False
 
     def ensure(self):
         if any(os.environ.get(var) for var in ("PGHOST", "PGPORT", "PGUSER")) and self._answers():
@@ -157,8 +158,16 @@ class Postgres:
                 pg_ctl, "-D", data, "-l", os.path.join(pg_dir, "server.log"), "-w", "start",
                 "-o", "-c listen_addresses='' -k %s -p %d -c fsync=off -c full_page_writes=off" % (sock, PRIVATE_PORT),
             ]), check=True, stdout=subprocess.DEVNULL)
+            self.started_here = True
         else:
             say("Reusing the private PostgreSQL cluster (socket %s)." % sock)
+
+    def stop_if_started_here(self):
+        """A throwaway cluster does not outlive the command that started it."""
+        if self.started_here:
+            subprocess.run(self._as_server_user([
+                pg_binary("pg_ctl"), "-D", os.path.join(LOCAL, "pg", "data"), "-m", "fast", "-w", "stop"]),
+                stdout=subprocess.DEVNULL, check=False)
 
     def odoo_args(self):
         args = ["--db_user=%s" % self.user]
@@ -217,6 +226,8 @@ def command_run(args):
     except KeyboardInterrupt:
         proc.send_signal(signal.SIGINT)
         return proc.wait()
+    finally:
+        pg.stop_if_started_here()
 
 
 def browser_available():
@@ -305,6 +316,7 @@ def command_test(args):
         failed += 1
     if pg.private and not args.keep_db:
         pg.drop_database(TEST_DB)
+    pg.stop_if_started_here()
     print("%d passed, %d failed" % (passed, failed), flush=True)
     return 1 if failed else 0
 

@@ -2,7 +2,9 @@
 """Run or test crm_unified_view in a real Odoo 18 with a real PostgreSQL.
 
     python3 tools/cuv.py run [--reset]   serve the demo database on http://localhost:8069
-    python3 tools/cuv.py test            install in a fresh database and run every check
+    python3 tools/cuv.py test            install in a fresh database and run every check,
+                                         then install with demo data in another
+    python3 tools/cuv.py pot             regenerate crm_unified_view/i18n/crm_unified_view.pot
 
 PostgreSQL: a server that answers PGHOST/PGPORT/PGUSER is used as it is; otherwise a
 private throwaway cluster is started under .local/pg (git-ignored).
@@ -26,6 +28,7 @@ LOCAL = os.path.join(ROOT, ".local")
 MODULE = "crm_unified_view"
 RUN_DB = "crm_unified_view"
 TEST_DB = "crm_unified_view_test"
+DEMO_CHECK_DB = "crm_unified_view_demo_check"
 ODOO_ROLE = "odoo"
 PRIVATE_PORT = 54329
 LOG_LINE = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ \d+ (?P<level>[A-Z]+) ")
@@ -249,6 +252,36 @@ def run_pylint():
     return result.returncode == 0
 
 
+class OdooRun:
+    """One Odoo process whose log is kept, echoed and read for results and errors."""
+
+    def __init__(self, cmd, log_path, quiet):
+        self.result, self.error_lines, self.skipped = None, [], []
+        with open(log_path, "w", encoding="utf-8") as log, subprocess.Popen(
+            cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, errors="replace",
+        ) as proc:
+            for line in proc.stdout:
+                log.write(line)
+                match = LOG_LINE.match(line)
+                level = match["level"] if match else None
+                if level in ("ERROR", "CRITICAL"):
+                    self.error_lines.append(line.rstrip())
+                if not quiet or level not in ("INFO", "DEBUG", None):
+                    sys.stdout.write(line)
+                if SKIPPED_LINE.search(line):
+                    self.skipped.append(line.rstrip())
+                found = RESULT_LINE.search(line)
+                if found and "when loading database" in line:
+                    self.result = found
+            self.returncode = proc.wait()
+
+
+def report_lines(title, lines):
+    say(title)
+    for line in lines[:20]:
+        print("    " + line)
+
+
 def command_test(args):
     odoo_dir = require_odoo()
     if not browser_available():
@@ -257,68 +290,80 @@ def command_test(args):
         print("0 passed, 1 failed")
         return 1
     pg = Postgres().ensure()
+    os.makedirs(LOCAL, exist_ok=True)
+    passed = failed = 0
+
     say("Installing %s in a fresh database %s and running its tests." % (MODULE, TEST_DB))
     pg.drop_database(TEST_DB)
-    os.makedirs(LOCAL, exist_ok=True)
     log_path = os.path.join(LOCAL, "test.log")
-    tags = "/%s" % MODULE if not args.tags else args.tags
-    cmd = odoo_command(
+    tests = OdooRun(odoo_command(
         odoo_dir, pg, TEST_DB, "-i", MODULE, "--without-demo=all", "--test-enable",
-        "--test-tags=%s" % tags, "--stop-after-init", "--http-port=%d" % args.http_port,
-        "--max-cron-threads=0", "--log-level=info",
-    )
-    result, error_lines, skipped = None, [], []
-    with open(log_path, "w", encoding="utf-8") as log, subprocess.Popen(
-        cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, errors="replace",
-    ) as proc:
-        for line in proc.stdout:
-            log.write(line)
-            match = LOG_LINE.match(line)
-            if match and match["level"] in ("ERROR", "CRITICAL"):
-                error_lines.append(line.rstrip())
-            if match and not args.quiet or match and match["level"] not in ("INFO", "DEBUG"):
-                sys.stdout.write(line)
-            elif not match and not args.quiet:
-                sys.stdout.write(line)
-            if SKIPPED_LINE.search(line):
-                skipped.append(line.rstrip())
-            found = RESULT_LINE.search(line)
-            if found and "when loading database" in line:
-                result = found
-        returncode = proc.wait()
-    passed = failed = 0
-    if result:
-        total, failed = int(result["total"]), int(result["failed"]) + int(result["errors"])
-        passed = total - failed
-    if not result or passed + failed == 0:
+        "--test-tags=%s" % (args.tags or "/%s" % MODULE), "--stop-after-init",
+        "--http-port=%d" % args.http_port, "--max-cron-threads=0", "--log-level=info",
+    ), log_path, args.quiet)
+    if tests.result:
+        failed = int(tests.result["failed"]) + int(tests.result["errors"])
+        passed = int(tests.result["total"]) - failed
+    if not tests.result or passed + failed == 0:
         say("Odoo ran no test (install failed?): see %s." % log_path)
         failed += 1
-    elif returncode and not failed:
-        say("Odoo exited with code %s." % returncode)
+    elif tests.returncode and not failed:
+        say("Odoo exited with code %s." % tests.returncode)
         failed += 1
-    if skipped:
+    if tests.skipped:
         # Every test must run here: a skipped browser test hides a missing Chromium or library.
-        say("%d test(s) were skipped, which counts as failed:" % len(skipped))
-        for line in skipped:
-            print("    " + line)
-        passed -= len(skipped)
-        failed += len(skipped)
-    if error_lines and not failed:
-        say("ERROR/CRITICAL lines in the log count as a failure:")
-        for line in error_lines[:20]:
-            print("    " + line)
+        report_lines("%d skipped test(s) count as failed:" % len(tests.skipped), tests.skipped)
+        passed -= len(tests.skipped)
+        failed += len(tests.skipped)
+    if tests.error_lines and not failed:
+        report_lines("ERROR/CRITICAL lines in the log count as a failure:", tests.error_lines)
         failed += 1
+    if pg.private and not args.keep_db:
+        pg.drop_database(TEST_DB)
+
+    if not args.tags:
+        # The demo data is what the run command shows: it must install cleanly too.
+        say("Installing %s with its demo data in a fresh database %s." % (MODULE, DEMO_CHECK_DB))
+        pg.drop_database(DEMO_CHECK_DB)
+        demo = OdooRun(odoo_command(
+            odoo_dir, pg, DEMO_CHECK_DB, "-i", MODULE, "--stop-after-init", "--http-port=%d" % args.http_port,
+            "--max-cron-threads=0", "--log-level=info",
+        ), os.path.join(LOCAL, "demo-install.log"), args.quiet)
+        pg.drop_database(DEMO_CHECK_DB)
+        if demo.returncode or demo.error_lines:
+            report_lines("The install with demo data failed:", demo.error_lines)
+            failed += 1
+        else:
+            passed += 1
+
     say("Running pylint-odoo on %s." % MODULE)
     if run_pylint():
         passed += 1
     else:
         say("pylint-odoo reported errors.")
         failed += 1
-    if pg.private and not args.keep_db:
-        pg.drop_database(TEST_DB)
     pg.stop_if_started_here()
     print("%d passed, %d failed" % (passed, failed), flush=True)
     return 1 if failed else 0
+
+
+def command_pot(args):
+    """Regenerate i18n/crm_unified_view.pot from a scratch database."""
+    odoo_dir = require_odoo()
+    pg = Postgres().ensure()
+    dbname = TEST_DB + "_pot"
+    pg.drop_database(dbname)
+    pot = os.path.join(ROOT, MODULE, "i18n", "%s.pot" % MODULE)
+    try:
+        for step in (["-i", MODULE, "--without-demo=all"],
+                     ["--i18n-export=%s" % pot, "--modules=%s" % MODULE]):
+            subprocess.run(odoo_command(odoo_dir, pg, dbname, *step, "--stop-after-init", "--http-port=%d" % args.http_port,
+                                        "--log-level=warn"), check=True)
+    finally:
+        pg.drop_database(dbname)
+        pg.stop_if_started_here()
+    say("Wrote %s." % pot)
+    return 0
 
 
 def main():
@@ -332,8 +377,10 @@ def main():
     test.add_argument("--http-port", type=int, default=8169)
     test.add_argument("--keep-db", action="store_true", help="keep the test database afterwards")
     test.add_argument("--quiet", action="store_true", help="print only warnings and errors from Odoo")
+    pot = sub.add_parser("pot", help="regenerate the translation template")
+    pot.add_argument("--http-port", type=int, default=8170)
     args = parser.parse_args()
-    return command_run(args) if args.command == "run" else command_test(args)
+    return {"run": command_run, "test": command_test, "pot": command_pot}[args.command](args)
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
 from ..analytics import data_quality
+from .crm_customer_private_info import INCOME_LEVELS
 
 SALES_GROUPS = "sales_team.group_sale_salesman"
 INVOICE_GROUPS = "account.group_account_invoice,account.group_account_readonly"
@@ -15,6 +16,20 @@ LIVE_FIGURES = [
     "average_payment_delay", "confirmed_order_count", "sales_revenue", "last_order_date",
     "top_product_ids", "top_category_ids", "last_contact_date",
 ]
+
+# Private partner fields and the private category (code) each belongs to.
+PRIVATE_FIELDS = {
+    "home_address": "address",
+    "income_level": "income",
+    "household_size": "household",
+    "id_number": "identity",
+    "date_of_birth": "identity",
+}
+NEGATIVE_OPERATORS = {"!=": "=", "not in": "in", "not like": "like", "not ilike": "ilike"}
+PRIVATE_FIELD_OPTIONS = {
+    "compute": "_compute_private_info", "compute_sudo": False,
+    "copy": True, "groups": "base.group_user",
+}
 
 LIFECYCLE_STAGES = [
     ("prospect", "Prospect"),
@@ -95,6 +110,21 @@ class ResPartner(models.Model):
     customer_properties = fields.Properties(
         "Extended Information", definition="properties_company_id.customer_properties_definition",
         copy=True, groups=CUSTOMER_INFO_GROUPS)
+
+    # --- private information (visible to granted departments only) ------------------
+    home_address = fields.Text(inverse="_inverse_private_address", search="_search_home_address",
+        **PRIVATE_FIELD_OPTIONS)
+    income_level = fields.Selection(INCOME_LEVELS, inverse="_inverse_private_income", search="_search_income_level",
+        **PRIVATE_FIELD_OPTIONS)
+    household_size = fields.Integer(inverse="_inverse_private_household", search="_search_household_size",
+        **PRIVATE_FIELD_OPTIONS)
+    id_number = fields.Char("ID Number", inverse="_inverse_private_identity", search="_search_id_number",
+        **PRIVATE_FIELD_OPTIONS)
+    date_of_birth = fields.Date(inverse="_inverse_private_identity", search="_search_date_of_birth",
+        **PRIVATE_FIELD_OPTIONS)
+    private_access_codes = fields.Char(
+        compute="_compute_private_access_codes", help="Private categories the current user may see.")
+    consent_ids = fields.One2many("crm.customer.consent", "partner_id", "Consents", groups=CUSTOMER_INFO_GROUPS)
 
     # --- data quality --------------------------------------------------------------
     data_accuracy = fields.Float(
@@ -307,6 +337,94 @@ class ResPartner(models.Model):
                  GROUP BY p.commercial_partner_id""", ids, discussion))
         for partner in self:
             partner.last_contact_date = rows.get(partner.commercial_partner_id.id, (False,))[0]
+
+    @api.depends_context("uid")
+    def _compute_private_access_codes(self):
+        self.private_access_codes = ",".join(sorted(self.env["crm.private.category"]._granted_codes()))
+
+    @api.depends_context("uid")
+    def _compute_private_info(self):
+        """Values the *real* user may see: rules apply even when called in sudo mode."""
+        infos = self._visible_private_infos(self._origin.ids)
+        by_key = {(info.partner_id.id, info.category_code): info for info in infos}
+        seen = {}
+        for partner in self:
+            for fname, code in PRIVATE_FIELDS.items():
+                info = by_key.get((partner._origin.id, code))
+                partner[fname] = info[fname] if info else False
+                if info and info[fname]:
+                    seen.setdefault(partner._origin.id, set()).add(code)
+        self.env["crm.private.access.log"].sudo()._log("read", seen)
+
+    def _visible_private_infos(self, partner_ids):
+        Info = self.env(su=False)["crm.customer.private.info"]
+        if not partner_ids or not Info.has_access("read"):
+            return Info
+        return Info.search([("partner_id", "in", partner_ids)])
+
+    def _private_search_domain(self, fname, operator, value):
+        """Search as the real user: partners whose *visible* value matches, never a hint of others."""
+        if not self._fields[fname].is_accessible(self.env):
+            raise AccessError(self.env._("You are not allowed to search customers on private information."))
+        Info = self.env(su=False)["crm.customer.private.info"]
+        code = PRIVATE_FIELDS[fname]
+        if operator in ("=", "!=") and (value is False or value is None):
+            with_value = Info._search([("category_code", "=", code), (fname, "!=", False)])
+            return [("id", "not in" if operator == "=" else "in", with_value.subselect("partner_id"))]
+        # A negative condition holds for every customer whose visible value does not match,
+        # including those whose value the user cannot see: they must look like empty ones.
+        positive = NEGATIVE_OPERATORS.get(operator)
+        matching = Info._search([("category_code", "=", code), (fname, positive or operator, value)])
+        return [("id", "not in" if positive else "in", matching.subselect("partner_id"))]
+
+    def _search_home_address(self, operator, value):
+        return self._private_search_domain("home_address", operator, value)
+
+    def _search_income_level(self, operator, value):
+        return self._private_search_domain("income_level", operator, value)
+
+    def _search_household_size(self, operator, value):
+        return self._private_search_domain("household_size", operator, value)
+
+    def _search_id_number(self, operator, value):
+        return self._private_search_domain("id_number", operator, value)
+
+    def _search_date_of_birth(self, operator, value):
+        return self._private_search_domain("date_of_birth", operator, value)
+
+    def _write_private(self, code):
+        """Store the values of category ``code`` written on ``self`` (only by a granted user)."""
+        fnames = [fname for fname, field_code in PRIVATE_FIELDS.items() if field_code == code]
+        Info = self.env(su=False)["crm.customer.private.info"]
+        existing = {info.partner_id.id: info for info in self._visible_private_infos(self.ids)
+                    if info.category_code == code}
+        to_create, written = [], {}
+        for partner in self:
+            values = {fname: partner[fname] for fname in fnames}
+            if partner.id not in existing and not any(values.values()):
+                continue  # nothing to store, nothing to reveal
+            self.env["crm.private.category"]._check_granted(code)
+            if partner.id in existing:
+                existing[partner.id].write(values)
+            else:
+                to_create.append(dict(values, partner_id=partner.id,
+                                      category_id=self.env["crm.private.category"].sudo().search(
+                                          [("code", "=", code)], limit=1).id))
+            written[partner.id] = {code}
+        Info.create(to_create)
+        self.env["crm.private.access.log"].sudo()._log("write", written)
+
+    def _inverse_private_address(self):
+        self._write_private("address")
+
+    def _inverse_private_income(self):
+        self._write_private("income")
+
+    def _inverse_private_household(self):
+        self._write_private("household")
+
+    def _inverse_private_identity(self):
+        self._write_private("identity")
 
     @api.depends("name", "email", "phone", "mobile", "vat", "country_id", "street", "city", "zip",
                  "website", "date_last_verified", "lifecycle_stage", "loyalty_level",

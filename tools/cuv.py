@@ -303,7 +303,8 @@ def command_test(args):
     ), log_path, args.quiet)
     if tests.result:
         failed = int(tests.result["failed"]) + int(tests.result["errors"])
-        passed = int(tests.result["total"]) - failed
+        # Failed subtests are counted on top of their test: never report fewer than 0 passed.
+        passed = max(int(tests.result["total"]) - failed, 0)
     if not tests.result or passed + failed == 0:
         say("Odoo ran no test (install failed?): see %s." % log_path)
         failed += 1

@@ -27,8 +27,10 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 LOCAL = os.path.join(ROOT, ".local")
 MODULE = "crm_unified_view"
 RUN_DB = "crm_unified_view"
-TEST_DB = "crm_unified_view_test"
-DEMO_CHECK_DB = "crm_unified_view_demo_check"
+# A suffix lets several checkouts or people test side by side on one server.
+DB_SUFFIX = os.environ.get("CUV_DB_SUFFIX", "")
+TEST_DB = "crm_unified_view_test" + DB_SUFFIX
+DEMO_CHECK_DB = "crm_unified_view_demo_check" + DB_SUFFIX
 ODOO_ROLE = "odoo"
 PRIVATE_PORT = 54329
 LOG_LINE = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ \d+ (?P<level>[A-Z]+) ")
@@ -295,7 +297,7 @@ def command_test(args):
 
     say("Installing %s in a fresh database %s and running its tests." % (MODULE, TEST_DB))
     pg.drop_database(TEST_DB)
-    log_path = os.path.join(LOCAL, "test.log")
+    log_path = os.path.join(LOCAL, "test%s.log" % DB_SUFFIX)
     tests = OdooRun(odoo_command(
         odoo_dir, pg, TEST_DB, "-i", MODULE, "--without-demo=all", "--test-enable",
         "--test-tags=%s" % (args.tags or "/%s" % MODULE), "--stop-after-init",
@@ -329,7 +331,7 @@ def command_test(args):
         demo = OdooRun(odoo_command(
             odoo_dir, pg, DEMO_CHECK_DB, "-i", MODULE, "--stop-after-init", "--http-port=%d" % args.http_port,
             "--max-cron-threads=0", "--log-level=info",
-        ), os.path.join(LOCAL, "demo-install.log"), args.quiet)
+        ), os.path.join(LOCAL, "demo-install%s.log" % DB_SUFFIX), args.quiet)
         pg.drop_database(DEMO_CHECK_DB)
         if demo.returncode or demo.error_lines:
             report_lines("The install with demo data failed:", demo.error_lines)

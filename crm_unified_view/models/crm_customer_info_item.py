@@ -59,5 +59,7 @@ class CrmCustomerInfoItem(models.Model):
         """Whether ``partner`` holds a value for this item (zero and empty count as missing)."""
         value = partner[self.field_name]
         if self.field_id.ttype == "properties":
-            return any(prop.get("value") for prop in value or [])
+            # {property name: value} on records, [{..., "value": ...}] in the web client's format
+            values = value.values() if isinstance(value, dict) else (prop.get("value") for prop in value or [])
+            return any(values)
         return bool(value)

@@ -90,6 +90,11 @@ class TestCustomer360(CustomerViewCommon):
         self.customer.customer_properties = {"wechat_id": "xihu_tea"}
         self.assertEqual(self.customer.customer_properties["wechat_id"], "xihu_tea")
         self.assertEqual(self.customer.properties_company_id, self.env.company)
+        item = self.env.ref("crm_unified_view.crm_customer_info_item_customer_properties")
+        self.assertTrue(item._has_value(self.customer))
+        self.assertFalse(item._has_value(self.person))
+        self.customer._recompute_data_quality()  # a filled extended field counts in accuracy
+        self.assertGreater(self.customer.data_accuracy, 0)
 
     def test_every_category_and_type_is_classified(self):
         items = self.env["crm.customer.info.item"].search([])

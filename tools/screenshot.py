@@ -1,0 +1,105 @@
+#!/usr/bin/env python3
+"""Screenshots of the running demo (python3 tools/cuv.py run) with headless Chromium.
+
+    python3 tools/screenshot.py OUT.png URL_PATH [--click CSS]... [--lang zh_CN] [--width 1440 --height 1000]
+
+Logs in as admin/admin, opens URL_PATH, clicks each --click selector in turn (waiting for
+it to appear), then saves the page as a PNG. Drives Chromium through the DevTools protocol
+with websocket-client (a test requirement already).
+"""
+import argparse
+import base64
+import json
+import shutil
+import subprocess
+import tempfile
+import time
+import urllib.request
+
+import websocket
+
+BASE = "http://localhost:8069"
+
+
+class Browser:
+    def __init__(self, width, height):
+        self.profile = tempfile.mkdtemp(prefix="cuv-shot-")
+        binary = next(shutil.which(name) for name in ("chromium", "chromium-browser", "google-chrome") if shutil.which(name))
+        self.proc = subprocess.Popen([
+            binary, "--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync",
+            "--remote-debugging-port=9333", "--user-data-dir=%s" % self.profile,
+            "--window-size=%d,%d" % (width, height), "about:blank"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        for _attempt in range(50):
+            try:
+                targets = json.load(urllib.request.urlopen("http://127.0.0.1:9333/json", timeout=1))
+                page = next(target for target in targets if target["type"] == "page")
+                break
+            except (OSError, StopIteration):
+                time.sleep(0.2)
+        self.ws = websocket.create_connection(page["webSocketDebuggerUrl"], timeout=30)
+        self.next_id = 0
+
+    def call(self, method, **params):
+        self.next_id += 1
+        self.ws.send(json.dumps({"id": self.next_id, "method": method, "params": params}))
+        while True:
+            message = json.loads(self.ws.recv())
+            if message.get("id") == self.next_id:
+                return message.get("result", {})
+
+    def evaluate(self, expression):
+        return self.call("Runtime.evaluate", expression=expression, returnByValue=True).get("result", {}).get("value")
+
+    def wait_for(self, selector, timeout=30):
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            if self.evaluate("!!document.querySelector(%s)" % json.dumps(selector)):
+                return
+            time.sleep(0.3)
+        raise TimeoutError("%s did not appear" % selector)
+
+    def goto(self, url):
+        self.call("Page.navigate", url=url)
+        time.sleep(1)
+        self.wait_for("body")
+
+    def close(self):
+        self.proc.terminate()
+        shutil.rmtree(self.profile, ignore_errors=True)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("output")
+    parser.add_argument("path")
+    parser.add_argument("--click", action="append", default=[])
+    parser.add_argument("--width", type=int, default=1440)
+    parser.add_argument("--height", type=int, default=1000)
+    parser.add_argument("--no-login", action="store_true")
+    args = parser.parse_args()
+    browser = Browser(args.width, args.height)
+    try:
+        browser.call("Page.enable")
+        if not args.no_login:
+            browser.goto(BASE + "/web/login")
+            browser.evaluate("document.querySelector('#login').value='admin';"
+                             "document.querySelector('#password').value='admin';"
+                             "document.querySelector('form.oe_login_form').submit()")
+            time.sleep(3)
+        browser.goto(BASE + args.path)
+        for selector in args.click:
+            browser.wait_for(selector)
+            browser.evaluate("document.querySelector(%s).click()" % json.dumps(selector))
+            time.sleep(1.5)
+        time.sleep(2)
+        shot = browser.call("Page.captureScreenshot", format="png")
+        with open(args.output, "wb") as out:
+            out.write(base64.b64decode(shot["data"]))
+    finally:
+        browser.close()
+
+
+if __name__ == "__main__":
+    main()

@@ -17,3 +17,27 @@ class ResConfigSettings(models.TransientModel):
                 raise ValidationError(self.env._(
                     "A customer becomes dormant after a positive number of days, "
                     "and lost only after being dormant."))
+
+    # --- customer service: reply alarm and satisfaction survey -------------------------
+    reply_limit_hours = fields.Float(
+        "Reply Within (hours)", default=12.0, config_parameter="crm_unified_view.reply_limit_hours")
+    reply_escalation_hours = fields.Float(
+        "Escalate After (hours)", default=24.0, config_parameter="crm_unified_view.reply_escalation_hours")
+    reply_working_hours = fields.Boolean(
+        "Count Working Hours Only", config_parameter="crm_unified_view.reply_working_hours",
+        help="Count only working hours of working days (Chinese public holidays off, make-up workdays on).")
+    reply_day_start = fields.Float("Working Day Starts", default=9.0, config_parameter="crm_unified_view.reply_day_start")
+    reply_day_end = fields.Float("Working Day Ends", default=18.0, config_parameter="crm_unified_view.reply_day_end")
+    complaint_survey_id = fields.Many2one(
+        "survey.survey", "Satisfaction Survey", config_parameter="crm_unified_view.complaint_survey_id")
+    complaint_survey_auto = fields.Boolean(
+        "Send Survey on Resolution", config_parameter="crm_unified_view.complaint_survey_auto")
+
+    @api.constrains("reply_limit_hours", "reply_escalation_hours", "reply_day_start", "reply_day_end")
+    def _check_reply_alarm(self):
+        for settings in self:
+            if settings.reply_limit_hours <= 0 or settings.reply_escalation_hours < settings.reply_limit_hours:
+                raise ValidationError(self.env._(
+                    "The reply limit must be positive, and the escalation come no earlier than the alarm."))
+            if not 0 <= settings.reply_day_start < settings.reply_day_end <= 24:
+                raise ValidationError(self.env._("The working day must start before it ends, within 0-24 h."))

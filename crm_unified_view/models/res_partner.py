@@ -5,6 +5,7 @@ from odoo.tools import SQL
 
 from ..analytics import data_quality
 from .crm_customer_private_info import INCOME_LEVELS
+from .crm_segment import AGE_TYPES, VALUE_TIERS
 
 SALES_GROUPS = "sales_team.group_sale_salesman"
 INVOICE_GROUPS = "account.group_account_invoice,account.group_account_readonly"
@@ -110,6 +111,33 @@ class ResPartner(models.Model):
     customer_properties = fields.Properties(
         "Extended Information", definition="properties_company_id.customer_properties_definition",
         copy=True, groups=CUSTOMER_INFO_GROUPS)
+
+    # --- segmentation and value (written by crm.segmentation.run) ----------------------
+    segmentation_run_id = fields.Many2one("crm.segmentation.run", "Last Segmentation", readonly=True,
+                                          groups=SALES_GROUPS)
+    segment_id = fields.Many2one("crm.segment", readonly=True, groups=SALES_GROUPS, index="btree_not_null")
+    segment_membership = fields.Float(readonly=True, groups=SALES_GROUPS,
+                                      help="Degree of membership in its segment, from 0 to 1.")
+    rfm_recency_days = fields.Integer("Days Since Last Purchase", readonly=True, groups=SALES_GROUPS)
+    rfm_frequency = fields.Integer("Purchase Occasions", readonly=True, groups=SALES_GROUPS)
+    rfm_monetary = fields.Float("Revenue (RFM)", readonly=True, groups=SALES_GROUPS)
+    rfm_r_score = fields.Integer("R Score", readonly=True, groups=SALES_GROUPS)
+    rfm_f_score = fields.Integer("F Score", readonly=True, groups=SALES_GROUPS)
+    rfm_m_score = fields.Integer("M Score", readonly=True, groups=SALES_GROUPS)
+    rfm_score = fields.Char("RFM Score", readonly=True, groups=SALES_GROUPS, index="btree_not_null")
+    value_tier = fields.Selection(VALUE_TIERS, readonly=True, groups=SALES_GROUPS)
+    customer_age_type = fields.Selection(AGE_TYPES, "New or Old Customer", readonly=True, groups=SALES_GROUPS)
+    customer_npv = fields.Monetary("Customer NPV", currency_field="report_currency_id", readonly=True,
+                                   groups=SALES_GROUPS, help="Expected discounted future margin (BG/NBD and Gamma-Gamma).")
+    needs_account_manager = fields.Boolean(readonly=True, groups=SALES_GROUPS,
+                                           help="High-value customer without a salesperson.")
+    automated_service = fields.Boolean(readonly=True, groups=SALES_GROUPS,
+                                       help="Low-value customer served through automated channels.")
+    segmentation_result_ids = fields.One2many("crm.segmentation.result", "partner_id", "Segment History",
+                                              groups=SALES_GROUPS)
+    cross_sell_suggestion_ids = fields.One2many(
+        "crm.segmentation.suggestion", compute="_compute_cross_sell_suggestion_ids", groups=SALES_GROUPS,
+        string="Suggested Products")
 
     # --- private information (visible to granted departments only) ------------------
     home_address = fields.Text(inverse="_inverse_private_address", search="_search_home_address",
@@ -337,6 +365,15 @@ class ResPartner(models.Model):
                  GROUP BY p.commercial_partner_id""", ids, discussion))
         for partner in self:
             partner.last_contact_date = rows.get(partner.commercial_partner_id.id, (False,))[0]
+
+    @api.depends("segmentation_run_id")
+    def _compute_cross_sell_suggestion_ids(self):
+        suggestions = self.env["crm.segmentation.suggestion"].search([
+            ("partner_id", "in", self._origin.ids), ("run_id", "in", self.segmentation_run_id.ids)])
+        for partner in self:
+            partner.cross_sell_suggestion_ids = suggestions.filtered(
+                lambda suggestion: suggestion.partner_id == partner._origin
+                and suggestion.run_id == partner.segmentation_run_id)
 
     @api.depends_context("uid")
     def _compute_private_access_codes(self):

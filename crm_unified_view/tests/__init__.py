@@ -6,3 +6,15 @@ from . import test_privacy_rpc
 from . import test_privacy_security
 from . import test_ui
 from . import test_translations
+from . import test_complaint
+from . import test_reply_alarm
+from . import test_segmentation
+from . import test_reply_template
+from . import test_analytics_rfm
+from . import test_analytics_clv
+from . import test_analytics_segments
+from . import test_analytics_pareto
+from . import test_analytics_cross_sell
+from . import test_complaint_survey
+from . import test_complaint_security
+from . import test_complaint_tour

@@ -1,0 +1,256 @@
+"""Purchase occasions and RFM (recency, frequency, monetary) per customer: pure functions, no ORM.
+
+Transactions arrive already rolled up to the commercial partner (``partner_id``); refunds are
+negative amounts. A day on which a customer ordered anything (a line with amount >= 0, free
+items included) is one purchase occasion, however many orders it holds; refund-only days are not.
+"""
+import numpy as np
+import pandas as pd
+
+MAX_BINS = 9  # the string score keeps one digit per dimension
+DIMENSIONS = ("recency", "frequency", "monetary")
+COLUMNS = {"recency": "recency_days", "frequency": "frequency", "monetary": "monetary"}
+
+
+def _as_day(value):
+    day = pd.Timestamp(value)
+    if day is pd.NaT:
+        raise ValueError("The analysis date (as_of) is missing.")
+    return day.tz_localize(None).normalize() if day.tzinfo else day.normalize()
+
+
+def _day_numbers(dates):
+    """Days since 1970-01-01 as int64; time zones are dropped keeping the local wall time."""
+    if not pd.api.types.is_datetime64_any_dtype(dates):
+        dates = pd.to_datetime(dates)
+    if getattr(dates.dt, "tz", None) is not None:
+        dates = dates.dt.tz_localize(None)
+    if dates.isna().any():
+        raise ValueError("%d transaction(s) have no date." % dates.isna().sum())
+    return dates.to_numpy().astype("datetime64[D]").view(np.int64)
+
+
+def _empty_occasions(with_margin):
+    frame = pd.DataFrame({"partner_id": pd.Series(dtype=np.int64),
+                          "date": pd.Series(dtype="datetime64[ns]"),
+                          "amount": pd.Series(dtype=np.float64)})
+    if with_margin:
+        frame["margin"] = pd.Series(dtype=np.float64)
+    frame["is_purchase"] = pd.Series(dtype=bool)
+    return frame
+
+
+def purchase_occasions(transactions):
+    """One row per customer and day, same-day orders merged into one purchase occasion.
+
+    :param transactions: DataFrame with columns partner_id (int, the commercial partner),
+        date (date or datetime, local time), amount (signed: refunds are negative) and
+        optionally margin (signed; NaN where unknown, e.g. a product without cost).
+    :return: DataFrame partner_id (int64), date (datetime64, midnight), amount and margin
+        (net sums of the day; margin NaN if one line's is unknown), is_purchase (the day has
+        a line with amount >= 0), sorted by partner_id then date. Refund-only days are kept
+        for the totals (is_purchase False).
+    :raise ValueError: a required column is missing, or a row lacks a partner, a date or a
+        finite amount, or has an infinite margin.
+    """
+    missing = [name for name in ("partner_id", "date", "amount") if name not in transactions]
+    if missing:
+        raise ValueError("Transactions lack the column(s): %s." % ", ".join(missing))
+    with_margin = "margin" in transactions
+    if not len(transactions):
+        return _empty_occasions(with_margin)
+    partners = transactions["partner_id"]
+    if partners.isna().any():
+        raise ValueError("%d transaction(s) have no customer." % partners.isna().sum())
+    partners = partners.to_numpy().astype(np.int64, copy=False)
+    days = _day_numbers(transactions["date"])
+    values = {"amount": transactions["amount"].to_numpy(dtype=np.float64)}
+    if with_margin:
+        values["margin"] = transactions["margin"].to_numpy(dtype=np.float64)
+    for name, column in values.items():
+        bad = ~np.isfinite(column) if name == "amount" else np.isinf(column)
+        if bad.any():
+            raise ValueError("%d transaction(s) have no valid %s." % (bad.sum(), name))
+
+    # Sort once on one int64 (customer, day) key, then sum runs: lighter than a hash groupby.
+    first_day, span = days.min(), int(days.max() - days.min()) + 1
+    low_partner = partners.min()
+    if (int(partners.max()) - int(low_partner) + 1) * span < 2 ** 62:
+        key = partners - low_partner
+        key *= span
+        key += days
+        key -= first_day
+        del days
+        order = np.argsort(key)
+        key = key[order]
+        starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
+        key = key[starts]
+        result = pd.DataFrame({"partner_id": key // span + low_partner})
+        day = key % span + first_day
+        del key
+    else:
+        order = np.lexsort((days, partners))
+        ordered_partners, day = partners[order], days[order]
+        starts = np.flatnonzero(np.r_[True, (ordered_partners[1:] != ordered_partners[:-1]) | (day[1:] != day[:-1])])
+        result = pd.DataFrame({"partner_id": ordered_partners[starts]})
+        day = day[starts]
+    result["date"] = day.astype("datetime64[D]").astype("datetime64[ns]")
+    for name, column in values.items():
+        result[name] = np.add.reduceat(column[order], starts)
+    result["is_purchase"] = np.logical_or.reduceat((values["amount"] >= 0)[order], starts)
+    return result
+
+
+def _sorted_daily(occasions):
+    """Occasions sorted by partner then day; an error if a customer has two rows for one day."""
+    partners = occasions["partner_id"].to_numpy().astype(np.int64, copy=False)
+    days = occasions["date"].to_numpy().astype("datetime64[D]").view(np.int64)
+    if np.all((partners[1:] > partners[:-1]) | ((partners[1:] == partners[:-1]) & (days[1:] > days[:-1]))):
+        return occasions, partners, days
+    order = np.lexsort((days, partners))
+    partners, days = partners[order], days[order]
+    if np.any((partners[1:] == partners[:-1]) & (days[1:] == days[:-1])):
+        raise ValueError("Occasions must hold one row per customer and day: build them with purchase_occasions().")
+    return occasions.iloc[order], partners, days
+
+
+def rfm_table(occasions, as_of, customers=None):
+    """Recency, frequency and monetary value of each customer on the day ``as_of``.
+
+    :param occasions: output of :func:`purchase_occasions` (partner_id, date, amount,
+        is_purchase[, margin]).
+    :param as_of: the analysis day; occasions after it are an error, not silently dropped.
+    :param customers: optional ids of customers to report even without any occasion.
+    :return: DataFrame indexed by partner_id (sorted) with
+        - frequency: number of purchase occasions, int;
+        - first_date, last_date: first and last purchase occasion (NaT without any);
+        - recency_days: days from last_date to as_of (NaN without purchases);
+        - T: days from first_date to as_of, the customer's age (NaN without purchases);
+        - monetary: net amount over all days, refunds included (0 without transactions);
+        - repeat_mean: mean net amount of the purchase occasions after the first (0 if
+          none), the spend measure of the Gamma-Gamma model;
+        - margin: net margin, when the occasions have one (NaN if any of it is unknown).
+    :raise ValueError: an occasion is dated after as_of.
+    """
+    missing = [name for name in ("partner_id", "date", "amount", "is_purchase") if name not in occasions]
+    if missing:
+        raise ValueError("Occasions lack the column(s) %s: build them with purchase_occasions()." % ", ".join(missing))
+    as_of = _as_day(as_of)
+    as_of_day = np.int64(as_of.to_datetime64().astype("datetime64[D]").astype(np.int64))
+    occasions, partners, days = _sorted_daily(occasions)
+    future = days > as_of_day
+    if future.any():
+        raise ValueError("%d purchase day(s) fall after the analysis date %s (first: %s); "
+                         "fix their dates or analyse a later date."
+                         % (future.sum(), as_of.date(), pd.Timestamp(days[future].min(), unit="D").date()))
+    amounts = occasions["amount"].to_numpy(dtype=np.float64)
+
+    # Sorted by customer: runs give the index and each occasion's row without any search.
+    new_customer = np.r_[True, partners[1:] != partners[:-1]] if len(partners) else np.zeros(0, bool)
+    index = partners[new_customer]
+    rows = np.cumsum(new_customer) - 1
+    if customers is not None:
+        index = np.union1d(index, np.asarray(customers, dtype=np.int64))
+        rows = np.searchsorted(index, partners)
+    n = len(index)
+    table = pd.DataFrame(index=pd.Index(index, name="partner_id"))
+
+    buying = occasions["is_purchase"].to_numpy(dtype=bool)
+    b_partners, b_days, b_amounts = partners[buying], days[buying], amounts[buying]
+    starts = np.flatnonzero(np.r_[True, b_partners[1:] != b_partners[:-1]]) if len(b_partners) else np.zeros(0, int)
+    counts = np.diff(np.r_[starts, len(b_partners)])
+    buyer_rows = rows[buying][starts]
+    first = np.full(n, np.nan)
+    last = np.full(n, np.nan)
+    first_date = np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]")
+    last_date = first_date.copy()
+    frequency = np.zeros(n, np.int64)
+    repeat_total = np.zeros(n)
+    first[buyer_rows] = b_days[starts]
+    last[buyer_rows] = b_days[starts + counts - 1]
+    first_date[buyer_rows] = b_days[starts].astype("datetime64[D]")
+    last_date[buyer_rows] = b_days[starts + counts - 1].astype("datetime64[D]")
+    frequency[buyer_rows] = counts
+    if len(starts):
+        repeat_total[buyer_rows] = np.add.reduceat(b_amounts, starts) - b_amounts[starts]
+
+    table["frequency"] = frequency
+    table["first_date"] = first_date
+    table["last_date"] = last_date
+    table["recency_days"] = as_of_day - last
+    table["T"] = as_of_day - first
+    table["monetary"] = np.bincount(rows, weights=amounts, minlength=n)
+    table["repeat_mean"] = np.divide(repeat_total, frequency - 1, out=np.zeros(n), where=frequency > 1)
+    if "margin" in occasions:
+        table["margin"] = np.bincount(rows, weights=occasions["margin"].to_numpy(dtype=np.float64), minlength=n)
+    return table
+
+
+# ---------------------------------------------------------------------------
+# Scores
+# ---------------------------------------------------------------------------
+def quantile_edges(values, bins=5):
+    """Rank-based quantile edges of ``values`` (higher is better).
+
+    A value scores 1 + floor(bins x share of values strictly below it): ties always share a
+    score and the lowest value scores 1. Edge k-2 (k = 2..bins) is the smallest observed
+    value scoring at least k, or None when ties leave no value there.
+    """
+    ordered = np.sort(np.asarray(values, dtype=np.float64))
+    n = len(ordered)
+    if not n:
+        return [None] * (bins - 1)
+    distinct, below = np.unique(ordered, return_index=True)
+    # score >= k  <=>  bins * below >= (k - 1) * n  <=>  below >= ceil((k - 1) * n / bins)
+    needed = -(-np.arange(1, bins) * n // bins)
+    found = np.searchsorted(below, needed, side="left")
+    return [float(distinct[i]) if i < len(distinct) else None for i in found]
+
+
+def _score(values, edges, higher_is_better):
+    # Recency edges are "at most" thresholds: negate both sides to reuse the same rule.
+    sign = 1.0 if higher_is_better else -1.0
+    ascending = np.array([np.inf if edge is None else sign * edge for edge in edges], dtype=np.float64)
+    return 1 + np.searchsorted(ascending, sign * values, side="right")
+
+
+def scores_from_edges(table, edges):
+    """Score customers with saved edges (see :func:`rfm_scores`); customers without purchases get 0."""
+    scored = table["frequency"].to_numpy() > 0
+    result = pd.DataFrame(index=table.index)
+    for dimension in DIMENSIONS:
+        values = table[COLUMNS[dimension]].to_numpy(dtype=np.float64)
+        score = np.zeros(len(table), np.int64)
+        score[scored] = _score(values[scored], edges[dimension], dimension != "recency")
+        result["%s_score" % dimension[0]] = score
+    code = result["r_score"] * 100 + result["f_score"] * 10 + result["m_score"]
+    result["rfm_score"] = code.astype(str).where(scored, "")
+    return result
+
+
+def rfm_scores(table, bins=5):
+    """Scores 1..bins per dimension and the string score (e.g. "545") of each customer.
+
+    Quantiles are rank-based (see :func:`quantile_edges`) over the customers with at least one
+    purchase occasion; recency is reversed (recent = high score). Customers without purchases
+    get scores 0 and an empty rfm_score.
+
+    :param table: output of :func:`rfm_table`.
+    :return: (scores, edges): scores is a DataFrame on table's index with r_score, f_score,
+        m_score (int) and rfm_score (str); edges is a JSON-ready dict
+        {"bins": n, "recency": [...], "frequency": [...], "monetary": [...]} of bins-1 values each:
+        a customer scores at least k when frequency (monetary) >= edge[k-2], or when
+        recency_days <= recency edge[k-2]; None marks a score no customer reaches.
+    :raise ValueError: bins outside 2..9.
+    """
+    if not isinstance(bins, (int, np.integer)) or not 2 <= bins <= MAX_BINS:
+        raise ValueError("RFM scores need between 2 and %d bins, not %r." % (MAX_BINS, bins))
+    bought = table[table["frequency"] > 0]
+    edges = {"bins": int(bins)}
+    for dimension in DIMENSIONS:
+        values = bought[COLUMNS[dimension]].to_numpy(dtype=np.float64)
+        if dimension == "recency":
+            edges[dimension] = [None if edge is None else 0.0 - edge for edge in quantile_edges(-values, bins)]
+        else:
+            edges[dimension] = quantile_edges(values, bins)
+    return scores_from_edges(table, edges), edges

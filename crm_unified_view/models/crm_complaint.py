@@ -1,0 +1,259 @@
+"""Customer complaints from every channel, handled through a workflow of stages."""
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import html2plaintext, plaintext2html
+
+CHANNELS = [
+    ("phone", "Phone / Call Centre"),
+    ("email", "Email"),
+    ("letter", "Letter"),
+    ("web", "Web Form"),
+    ("visit", "Face to Face"),
+]
+PRIORITIES = [("0", "Normal"), ("1", "Important"), ("2", "Urgent"), ("3", "Critical")]
+
+
+class CrmComplaint(models.Model):
+    _name = "crm.complaint"
+    _description = "Customer Complaint"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "priority desc, date_received desc, id desc"
+    _primary_email = "email_from"
+    _rec_names_search = ["name", "subject", "partner_id"]
+
+    name = fields.Char("Number", required=True, readonly=True, copy=False, default="New", index="trigram")
+    subject = fields.Char(required=True, tracking=True)
+    partner_id = fields.Many2one("res.partner", "Customer", tracking=True, index=True)
+    commercial_partner_id = fields.Many2one(
+        "res.partner", related="partner_id.commercial_partner_id", store=True, index=True, string="Customer Company")
+    email_from = fields.Char("Email", compute="_compute_email_from", store=True, readonly=False)
+    phone = fields.Char(compute="_compute_phone", store=True, readonly=False)
+    channel = fields.Selection(CHANNELS, required=True, default="phone", tracking=True)
+    date_received = fields.Datetime("Received On", required=True, default=fields.Datetime.now, index=True)
+    description = fields.Html()
+    category_id = fields.Many2one("crm.complaint.category", tracking=True, index=True,
+                                  domain="['|', ('company_id', '=', False), ('company_id', '=', company_id)]")
+    feedback_type = fields.Selection(related="category_id.feedback_type", store=True)
+    product_id = fields.Many2one("product.product", help="Product the complaint is about, if any.")
+    priority = fields.Selection(PRIORITIES, default="0", index=True)
+    user_id = fields.Many2one(
+        "res.users", "Responsible", compute="_compute_routing", store=True, readonly=False, tracking=True,
+        domain=[("share", "=", False)], index=True)
+    team_id = fields.Many2one("crm.team", compute="_compute_routing", store=True, readonly=False, tracking=True)
+    stage_id = fields.Many2one(
+        "crm.complaint.stage", default=lambda self: self._default_stage_id(), tracking=True,
+        group_expand="_read_group_stage_ids", index=True, ondelete="restrict", copy=False)
+    is_closed = fields.Boolean(related="stage_id.is_closed", store=True)
+    resolution = fields.Html()
+    date_closed = fields.Datetime("Closed On", readonly=True, copy=False)
+    company_id = fields.Many2one("res.company", required=True, index=True, default=lambda self: self.env.company)
+    color = fields.Integer()
+    # reply templates chosen by keywords, from the last customer email
+    reply_rule_id = fields.Many2one("crm.reply.rule", "Matched Reply Rule", readonly=True, copy=False)
+    suggested_template_id = fields.Many2one("mail.template", "Suggested Reply", readonly=True, copy=False)
+    # satisfaction survey
+    survey_input_ids = fields.One2many("survey.user_input", "complaint_id", "Survey Answers", groups="survey.group_survey_user")
+    survey_sent = fields.Boolean(readonly=True, copy=False)
+    satisfaction_rating = fields.Float(
+        "Satisfaction", readonly=True, copy=False, aggregator="avg", help="Rating given in the survey, 0-5.")
+    # web form anti-abuse: only technical staff ever need it
+    submitted_ip = fields.Char("Submitted From", readonly=True, copy=False, groups="base.group_system")
+
+    _sql_constraints = [
+        ("satisfaction_range", "CHECK(satisfaction_rating >= 0 AND satisfaction_rating <= 5)",
+         "The satisfaction rating is between 0 and 5."),
+    ]
+
+    # ------------------------------------------------------------------
+    # Defaults and computes
+    # ------------------------------------------------------------------
+    @api.model
+    def _default_stage_id(self):
+        return self.env["crm.complaint.stage"].search([("is_closed", "=", False)], limit=1)
+
+    @api.model
+    def _read_group_stage_ids(self, stages, domain):
+        return stages.search([], order=stages._order)
+
+    @api.depends("partner_id")
+    def _compute_email_from(self):
+        for complaint in self:
+            if complaint.partner_id.email:
+                complaint.email_from = complaint.partner_id.email
+
+    @api.depends("partner_id")
+    def _compute_phone(self):
+        for complaint in self:
+            if complaint.partner_id.phone or complaint.partner_id.mobile:
+                complaint.phone = complaint.partner_id.phone or complaint.partner_id.mobile
+
+    @api.depends("category_id")
+    def _compute_routing(self):
+        """Route to the category's recipient: R&D for product complaints, management for process ones."""
+        for complaint in self:
+            category = complaint.category_id
+            if category.user_id:
+                complaint.user_id = category.user_id
+            elif category.team_id.user_id and not complaint.user_id:
+                complaint.user_id = category.team_id.user_id
+            if category.team_id:
+                complaint.team_id = category.team_id
+
+    def _compute_display_name(self):
+        for complaint in self:
+            complaint.display_name = f"{complaint.name} {complaint.subject or ''}".strip()
+
+    # ------------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------------
+    @api.model_create_multi
+    def create(self, vals_list):
+        sequence = self.env["ir.sequence"]
+        for vals in vals_list:
+            if vals.get("name", "New") == "New":
+                date = fields.Datetime.to_datetime(vals.get("date_received")) or fields.Datetime.now()
+                vals["name"] = sequence.with_company(vals.get("company_id") or self.env.company.id) \
+                    .sudo().next_by_code("crm.complaint", sequence_date=date) or "New"
+        complaints = super().create(vals_list)
+        complaints.filtered("is_closed").date_closed = fields.Datetime.now()
+        self._update_partner_counters(complaints.partner_id)
+        return complaints
+
+    def write(self, vals):
+        partners = self.partner_id if "partner_id" in vals else self.env["res.partner"]
+        entering_survey = self.browse()
+        if "stage_id" in vals:
+            stage = self.env["crm.complaint.stage"].browse(vals["stage_id"])
+            vals.setdefault("date_closed", fields.Datetime.now() if stage.is_closed else False)
+            if stage.send_survey:
+                entering_survey = self.filtered(lambda complaint: complaint.stage_id != stage)
+        result = super().write(vals)
+        if {"partner_id", "stage_id"} & set(vals):
+            self._update_partner_counters(partners | self.partner_id)
+        if entering_survey and self._survey_auto_send():
+            entering_survey.filtered(lambda complaint: not complaint.survey_sent)._send_satisfaction_survey()
+        return result
+
+    def unlink(self):
+        partners = self.partner_id
+        result = super().unlink()
+        self._update_partner_counters(partners.exists())
+        return result
+
+    # ------------------------------------------------------------------
+    # Mail gateway
+    # ------------------------------------------------------------------
+    @api.model
+    def message_new(self, msg_dict, custom_values=None):
+        """An email to a complaint alias files a complaint from its sender (found or created)."""
+        values = dict(custom_values or {})
+        email_from = msg_dict.get("email_from") or msg_dict.get("from") or ""
+        partner = self.env["res.partner"].browse(msg_dict.get("author_id") or [])
+        if not partner and email_from:
+            partner = self._mail_find_partner_from_emails([email_from], force_create=True)[0]
+        body = html2plaintext(msg_dict.get("body") or "")[:20000]
+        values.setdefault("subject", (msg_dict.get("subject") or "").strip()[:250]
+                          or self.env._("Complaint by email"))
+        values.setdefault("channel", "email")
+        values.setdefault("partner_id", partner.id or False)
+        values.setdefault("email_from", email_from)
+        values.setdefault("description", body and plaintext2html(body))
+        return super().message_new(msg_dict, values)
+
+    def _message_get_suggested_recipients(self):
+        recipients = super()._message_get_suggested_recipients()
+        if self.partner_id:
+            self._message_add_suggested_recipient(recipients, partner=self.partner_id, reason=self.env._("Customer"))
+        elif self.email_from:
+            self._message_add_suggested_recipient(recipients, email=self.email_from, reason=self.env._("Customer Email"))
+        return recipients
+
+    # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
+    def action_reply_with_template(self):
+        """Open the composer with the reply template the keyword rules proposed."""
+        self.ensure_one()
+        if not self.suggested_template_id:
+            raise UserError(self.env._("No reply template was proposed for this complaint."))
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "mail.compose.message",
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "new",
+            "context": {
+                "default_model": self._name, "default_res_ids": self.ids,
+                "default_template_id": self.suggested_template_id.id,
+                "default_composition_mode": "comment", "default_subtype_xmlid": "mail.mt_comment",
+                "default_partner_ids": self.partner_id.ids,
+            },
+        }
+
+    def action_send_satisfaction_survey(self):
+        if not all(self.mapped("is_closed")):
+            raise UserError(self.env._("Send the satisfaction survey once the complaint is resolved."))
+        if not self.partner_id:
+            raise UserError(self.env._("The complaint has no customer to send the survey to."))
+        self._send_satisfaction_survey()
+        return True
+
+    # ------------------------------------------------------------------
+    # Business methods
+    # ------------------------------------------------------------------
+    @api.model
+    def _update_partner_counters(self, partners):
+        """Store the complaint counters on the customers' companies and their contacts (set-based)."""
+        commercial = partners.commercial_partner_id
+        if not commercial:
+            return
+        self.flush_model(["commercial_partner_id", "is_closed"])
+        Complaint = self.sudo().with_context(active_test=False)
+        totals = dict(Complaint._read_group(
+            [("commercial_partner_id", "in", commercial.ids)], ["commercial_partner_id"], ["__count"]))
+        opened = dict(Complaint._read_group(
+            [("commercial_partner_id", "in", commercial.ids), ("is_closed", "=", False)],
+            ["commercial_partner_id"], ["__count"]))
+        contacts = self.env["res.partner"].sudo().with_context(active_test=False).search(
+            [("commercial_partner_id", "in", commercial.ids)])
+        by_values = {}
+        for contact in contacts:
+            key = (totals.get(contact.commercial_partner_id, 0), opened.get(contact.commercial_partner_id, 0))
+            by_values.setdefault(key, self.env["res.partner"].sudo())
+            by_values[key] |= contact
+        for (total, open_count), group in by_values.items():
+            group.write({"complaint_count": total, "open_complaint_count": open_count})
+
+    @api.model
+    def _survey_auto_send(self):
+        return self.env["ir.config_parameter"].sudo().get_param("crm_unified_view.complaint_survey_auto")
+
+    @api.model
+    def _complaint_survey(self):
+        param = self.env["ir.config_parameter"].sudo().get_param("crm_unified_view.complaint_survey_id")
+        survey = self.env["survey.survey"].sudo().browse(int(param or 0)).exists()
+        return survey or self.env.ref("crm_unified_view.survey_complaint_satisfaction", raise_if_not_found=False)
+
+    def _send_satisfaction_survey(self):
+        """Invite each complaint's customer to the satisfaction survey (one answer per complaint)."""
+        survey = self._complaint_survey()
+        template = self.env.ref("crm_unified_view.mail_template_complaint_survey", raise_if_not_found=False)
+        if not survey or not template:
+            raise UserError(self.env._("No satisfaction survey is configured (Settings › Customer 360)."))
+        for complaint in self.filtered("partner_id"):
+            answer = survey.sudo()._create_answer(
+                partner=complaint.partner_id, check_attempts=False, complaint_id=complaint.id)
+            complaint.with_context(survey_answer_url=answer.get_start_url()).message_post_with_source(
+                template, message_type="comment", subtype_xmlid="mail.mt_comment",
+                partner_ids=complaint.partner_id.ids)
+            complaint.sudo().survey_sent = True
+
+    def _survey_url(self):
+        """Link to this complaint's survey answer, for the invitation template."""
+        self.ensure_one()
+        url = self.env.context.get("survey_answer_url")
+        if not url:
+            answer = self.sudo().survey_input_ids.filtered(lambda a: a.state != "done")[-1:]
+            url = answer.get_start_url() if answer else ""
+        return self.get_base_url() + url if url.startswith("/") else url
+

@@ -1,0 +1,183 @@
+"""The reply alarm: a clock per customer email waiting for a first reply from staff."""
+from odoo import api, fields, models
+from odoo.tools import SQL, create_index
+
+from ..analytics import business_hours
+
+CLOCK_MODELS = ("crm.complaint", "res.partner", "crm.lead")
+OPEN_STATES = ("open", "alarmed", "escalated")
+DEFAULT_LIMIT_HOURS = 12.0
+DEFAULT_ESCALATION_HOURS = 24.0
+
+
+class CrmReplyClock(models.Model):
+    _name = "crm.reply.clock"
+    _description = "Customer Reply Clock"
+    _order = "date_deadline, id"
+
+    res_model = fields.Char("Document Model", required=True, readonly=True)
+    res_id = fields.Many2oneReference("Document", model_field="res_model", required=True, readonly=True)
+    record_name = fields.Char("Document Name", readonly=True)
+    partner_id = fields.Many2one("res.partner", "Customer", readonly=True, index="btree_not_null")
+    user_id = fields.Many2one("res.users", "Responsible", readonly=True, index="btree_not_null")
+    company_id = fields.Many2one("res.company", readonly=True, default=lambda self: self.env.company)
+    message_id = fields.Many2one("mail.message", "Customer Email", readonly=True, ondelete="set null")
+    date_received = fields.Datetime("Received On", required=True, readonly=True)
+    date_deadline = fields.Datetime("Reply Deadline", required=True, readonly=True)
+    date_escalation = fields.Datetime("Escalation Deadline", required=True, readonly=True)
+    state = fields.Selection(
+        [("open", "Waiting for Reply"), ("alarmed", "Overdue"), ("escalated", "Escalated"),
+         ("replied", "Replied")],
+        required=True, default="open", readonly=True)
+    date_replied = fields.Datetime("Replied On", readonly=True)
+    replied_by_id = fields.Many2one("res.users", readonly=True)
+    rule_id = fields.Many2one("crm.reply.rule", "Matched Rule", readonly=True, ondelete="set null")
+    template_id = fields.Many2one("mail.template", "Suggested Reply", readonly=True, ondelete="set null")
+
+    def init(self):
+        # The cron reads only due clocks: partial indexes keep that cheap however many are open.
+        create_index(self.env.cr, "crm_reply_clock_open_deadline_idx", self._table,
+                     ["date_deadline"], where="state = 'open'")
+        create_index(self.env.cr, "crm_reply_clock_alarmed_escalation_idx", self._table,
+                     ["date_escalation"], where="state = 'alarmed'")
+        create_index(self.env.cr, "crm_reply_clock_waiting_document_idx", self._table,
+                     ["res_model", "res_id"], where="state IN ('open', 'alarmed', 'escalated')")
+
+    # ------------------------------------------------------------------
+    # Settings
+    # ------------------------------------------------------------------
+    @api.model
+    def _settings(self):
+        get = self.env["ir.config_parameter"].sudo().get_param
+        limit = float(get("crm_unified_view.reply_limit_hours") or DEFAULT_LIMIT_HOURS)
+        escalation = float(get("crm_unified_view.reply_escalation_hours") or DEFAULT_ESCALATION_HOURS)
+        return {
+            "limit": limit,
+            "escalation": max(escalation, limit),
+            "working_hours": bool(get("crm_unified_view.reply_working_hours")),
+            "day_start": float(get("crm_unified_view.reply_day_start") or 9.0),
+            "day_end": float(get("crm_unified_view.reply_day_end") or 18.0),
+        }
+
+    @api.model
+    def _deadlines(self, received, user):
+        settings = self._settings()
+        options = {}
+        if settings["working_hours"]:
+            options = {"tz": (user.tz if user else None) or self.env.company.partner_id.tz or business_hours.DEFAULT_TZ,
+                       "day_start": settings["day_start"], "day_end": settings["day_end"]}
+        return (business_hours.deadline(received, settings["limit"], settings["working_hours"], **options),
+                business_hours.deadline(received, settings["escalation"], settings["working_hours"], **options))
+
+    # ------------------------------------------------------------------
+    # Start and stop
+    # ------------------------------------------------------------------
+    @api.model
+    def _waiting(self, record):
+        return self.sudo().search([
+            ("res_model", "=", record._name), ("res_id", "=", record.id), ("state", "in", OPEN_STATES)])
+
+    @api.model
+    def _start(self, record, message, partner, user):
+        """Start the clock for a customer email on ``record``, unless one is already running."""
+        clock = self._waiting(record)
+        if clock:
+            return clock
+        received = message.date or fields.Datetime.now()
+        deadline, escalation = self._deadlines(received, user)
+        company = record.company_id if "company_id" in record._fields and record.company_id else self.env.company
+        return self.sudo().create({
+            "res_model": record._name, "res_id": record.id, "record_name": record.display_name,
+            "partner_id": partner.id, "user_id": user.id, "message_id": message.id,
+            "company_id": company.id, "date_received": received,
+            "date_deadline": deadline, "date_escalation": escalation,
+        })
+
+    @api.model
+    def _stop(self, record, user):
+        clocks = self._waiting(record)
+        if clocks:
+            clocks.write({"state": "replied", "date_replied": fields.Datetime.now(), "replied_by_id": user.id})
+        return clocks
+
+    # ------------------------------------------------------------------
+    # Cron
+    # ------------------------------------------------------------------
+    @api.model
+    def _due_ids(self, state, column, limit):
+        self.env.flush_all()
+        self.env.cr.execute(SQL(
+            "SELECT id FROM crm_reply_clock WHERE state = %s AND %s <= %s ORDER BY %s LIMIT %s",
+            state, SQL.identifier(column), fields.Datetime.now(), SQL.identifier(column), limit))
+        return [row[0] for row in self.env.cr.fetchall()]
+
+    @api.model
+    def _cron_check_deadlines(self, batch_size=500):
+        """Raise the alarm on clocks past their deadline, escalate those past the second one."""
+        alarms = self.sudo().browse(self._due_ids("open", "date_deadline", batch_size))
+        alarms._raise_alarm()
+        escalations = self.sudo().browse(self._due_ids("alarmed", "date_escalation", batch_size))
+        escalations._escalate()
+        done = len(alarms) + len(escalations)
+        remaining = int(len(alarms) == batch_size or len(escalations) == batch_size)
+        self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
+        return done
+
+    def _document(self):
+        self.ensure_one()
+        if self.res_model not in self.env:
+            return None
+        return self.env[self.res_model].sudo().browse(self.res_id).exists()
+
+    def _raise_alarm(self):
+        for clock in self:
+            clock.state = "alarmed"
+            record = clock._document()
+            if record:
+                clock._warn(record, clock.user_id, self.env._(
+                    "No reply to the customer's email of %(date)s on %(document)s: the reply is overdue.",
+                    date=clock._local_date(clock.date_received, clock.user_id), document=clock.record_name))
+
+    def _escalate(self):
+        for clock in self:
+            clock.state = "escalated"
+            record = clock._document()
+            manager = clock._manager()
+            if record:
+                clock._warn(record, manager, self.env._(
+                    "Escalation: %(user)s has not replied to the customer's email of %(date)s on %(document)s.",
+                    user=clock.user_id.name or self.env._("nobody"),
+                    date=clock._local_date(clock.date_received, manager), document=clock.record_name))
+
+    def _manager(self):
+        """The responsible user's manager (Employees), else the leader of the document's team."""
+        self.ensure_one()
+        employee = self.user_id.sudo().employee_id
+        manager = employee.parent_id.user_id or employee.coach_id.user_id
+        if not manager:
+            record = self._document()
+            team = record.team_id if record and "team_id" in record._fields else None
+            manager = team.user_id if team else self.env["res.users"]
+        return manager if manager != self.user_id else self.env["res.users"]
+
+    def _local_date(self, value, user):
+        return fields.Datetime.context_timestamp(self.with_context(tz=user.tz or "Asia/Shanghai"), value) \
+            .strftime("%Y-%m-%d %H:%M")
+
+    def _warn(self, record, user, text):
+        """Activity, notification and (with the SMS app) a text message to ``user``; a note when nobody."""
+        if not user:
+            record.with_context(mail_create_nosubscribe=True).message_post(
+                body=text, message_type="comment", subtype_xmlid="mail.mt_note")
+            return
+        if "activity_ids" in record._fields:
+            record.with_context(mail_activity_quick_update=True).activity_schedule(
+                "crm_unified_view.mail_activity_type_reply_overdue",
+                date_deadline=fields.Date.context_today(self), summary=self.env._("Reply to the customer"),
+                note=text, user_id=user.id)
+        record.message_notify(
+            partner_ids=user.partner_id.ids, body=text, subject=self.env._("Customer reply overdue"),
+            record_name=self.record_name)
+        mobile = user.partner_id.mobile or user.partner_id.phone
+        if mobile and "sms.sms" in self.env:
+            self.env["sms.sms"].sudo().create({"number": mobile, "body": text, "partner_id": user.partner_id.id})

@@ -1,0 +1,30 @@
+"""A customer segment discovered by one segmentation run."""
+from odoo import fields, models
+
+LEVELS = [("low", "Low"), ("mid", "Medium"), ("high", "High")]
+VALUE_TIERS = [("high", "High Value"), ("medium", "Medium Value"), ("low", "Low Value")]
+AGE_TYPES = [("new", "New"), ("old", "Old")]
+
+
+class CrmSegment(models.Model):
+    _name = "crm.segment"
+    _description = "Customer Segment"
+    _order = "run_id desc, sequence, id"
+
+    name = fields.Char(required=True, translate=True)
+    sequence = fields.Integer(help="0 for the most valuable segment of its run.")
+    run_id = fields.Many2one("crm.segmentation.run", required=True, ondelete="cascade", index=True)
+    date_as_of = fields.Date(related="run_id.date_as_of", store=True)
+    company_id = fields.Many2one(related="run_id.company_id", store=True)
+    value_level = fields.Selection(LEVELS, "Value")
+    frequency_level = fields.Selection(LEVELS, "Frequency")
+    recency_level = fields.Selection(LEVELS, "Recency")
+    customer_count = fields.Integer("Customers")
+    median_recency_days = fields.Float("Median Days Since Last Purchase")
+    median_frequency = fields.Float("Median Purchases")
+    median_monetary = fields.Float("Median Revenue")
+    color = fields.Integer(compute="_compute_color")
+
+    def _compute_color(self):
+        for segment in self:
+            segment.color = segment.sequence % 11 + 1

@@ -1,0 +1,36 @@
+"""One customer in one segmentation run: the history of segments, scores and value."""
+from odoo import fields, models
+
+from .res_partner import LIFECYCLE_STAGES
+
+
+VALUE_TIERS = [("high", "High Value"), ("medium", "Medium Value"), ("low", "Low Value")]
+AGE_TYPES = [("new", "New"), ("old", "Old")]
+
+
+class CrmSegmentationResult(models.Model):
+    _name = "crm.segmentation.result"
+    _description = "Customer Segmentation Result"
+    _order = "date_as_of desc, run_id desc, partner_id"
+
+    run_id = fields.Many2one("crm.segmentation.run", required=True, ondelete="cascade", index=True)
+    date_as_of = fields.Date(related="run_id.date_as_of", store=True)
+    company_id = fields.Many2one(related="run_id.company_id", store=True, index=True)
+    currency_id = fields.Many2one(related="run_id.currency_id")
+    partner_id = fields.Many2one("res.partner", "Customer", required=True, ondelete="cascade", index=True)
+    segment_id = fields.Many2one("crm.segment", ondelete="set null")
+    membership = fields.Float(help="Degree of membership in its main segment (0-1).")
+    memberships = fields.Json(help="Degree of membership in every segment of the run, by segment id.")
+    recency_days = fields.Integer("Days Since Last Purchase", aggregator="avg")
+    frequency = fields.Integer("Purchases", aggregator="avg")
+    monetary = fields.Monetary("Revenue")
+    r_score = fields.Integer("R", aggregator="avg")
+    f_score = fields.Integer("F", aggregator="avg")
+    m_score = fields.Integer("M", aggregator="avg")
+    rfm_score = fields.Char("RFM")
+    value_tier = fields.Selection(VALUE_TIERS)
+    age_type = fields.Selection(AGE_TYPES, "New or Old")
+    customer_npv = fields.Monetary("Customer NPV")
+    lifecycle_stage = fields.Selection(LIFECYCLE_STAGES)
+    value_decile = fields.Integer(
+        help="1 for the best 10% of buyers by revenue (margin when known), 10 for the last.")

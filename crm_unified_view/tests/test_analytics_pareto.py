@@ -1,0 +1,73 @@
+"""Pareto analysis: concentration of value, unprofitable customers and products, by hand."""
+import numpy as np
+import pandas as pd
+
+from odoo.tests import BaseCase, tagged
+
+from ..analytics import pareto
+
+# Best first: 40 (id 2), 25 (4), 15 (1), 10 (7), 5 (5), 5 (10), 3 (3), 2 (8), 0 (9), -5 (6); total 100.
+MARGINS = pd.Series([15.0, 40, 3, 25, 5, -5, 10, 2, 0, 5], index=pd.Index(range(1, 11), name="partner_id"),
+                    name="margin")
+
+
+@tagged("post_install", "-at_install")
+class TestPareto(BaseCase):
+
+    def test_top_share_by_hand(self):
+        self.assertAlmostEqual(pareto.top_share(MARGINS), 0.65)
+        self.assertAlmostEqual(pareto.top_share(MARGINS, 0.25), 0.725)  # 40 + 25 + half of 15
+        self.assertAlmostEqual(pareto.top_share(MARGINS, 1.0), 1.0)
+        seven = pd.Series([50.0, 20, 10, 10, 5, 3, 2])
+        self.assertAlmostEqual(pareto.top_share(seven), 0.58)  # the best one and 40% of the second
+
+    def test_whale_curve_by_hand(self):
+        curve = pareto.pareto_curve(MARGINS, points=11)
+        np.testing.assert_allclose(curve["entity_share"], np.linspace(0, 1, 11))
+        np.testing.assert_allclose(curve["value_share"],
+                                   [0, 0.40, 0.65, 0.80, 0.90, 0.95, 1.00, 1.03, 1.05, 1.05, 1.00], atol=1e-12)
+        self.assertAlmostEqual(pareto.pareto_curve(MARGINS, points=101)["value_share"].iloc[20], 0.65)
+
+    def test_unprofitable_and_summary(self):
+        losses = pd.Series([10.0, -5, -20, -5], index=[1, 6, 9, 3])
+        self.assertEqual(pareto.unprofitable(losses).index.tolist(), [9, 3, 6])
+        self.assertEqual(pareto.unprofitable(MARGINS).to_dict(), {6: -5.0})
+        self.assertEqual(pareto.pareto_summary(MARGINS), {
+            "count": 10, "total": 100.0, "top": 0.2, "top_share": 0.65, "gross_profit": 105.0, "losses": -5.0,
+            "unprofitable_count": 1, "consumed_share": 5.0 / 105.0})
+        # losing money overall: shares of the total mean nothing, the rest is still defined
+        summary = pareto.pareto_summary(losses)
+        self.assertIsNone(summary["top_share"])
+        self.assertEqual((summary["losses"], summary["consumed_share"]), (-30.0, 3.0))
+        self.assertIsNone(pareto.pareto_summary(pd.Series([0.0, -1.0]))["consumed_share"])
+
+    def test_products_and_value_basis(self):
+        lines = pd.DataFrame({"product_id": [7, 7, 8, 8, 9], "amount": [100.0, 50.0, 30.0, 20.0, 10.0],
+                              "margin": [30.0, 10.0, -5.0, -10.0, np.nan]})
+        totals = pareto.totals(lines, "product_id")
+        self.assertEqual(totals["revenue"].tolist(), [150.0, 50.0, 10.0])
+        self.assertEqual(totals["margin"].tolist()[:2], [40.0, -15.0])
+        self.assertTrue(np.isnan(totals.loc[9, "margin"]), "an unknown line margin leaves the product's unknown")
+        values, basis = pareto.value_basis(totals["revenue"], totals["margin"])
+        self.assertEqual((basis, values.tolist()), ("revenue", [150.0, 50.0, 10.0]))
+        known = totals.loc[totals.index != 9]
+        values, basis = pareto.value_basis(known["revenue"], known["margin"])
+        self.assertEqual((basis, values.tolist()), ("margin", [40.0, -15.0]))
+        self.assertEqual(pareto.unprofitable(values).to_dict(), {8: -15.0})
+        self.assertEqual(pareto.value_basis(known["revenue"])[1], "revenue")
+
+    def test_bad_input_is_a_clear_error(self):
+        with self.assertRaisesRegex(ValueError, "at least one"):
+            pareto.top_share(pd.Series([], dtype=float))
+        with self.assertRaisesRegex(ValueError, "not finite"):
+            pareto.pareto_summary(pd.Series([1.0, np.nan]))
+        with self.assertRaisesRegex(ValueError, "not positive"):
+            pareto.pareto_curve(pd.Series([10.0, -20.0]))
+        with self.assertRaisesRegex(ValueError, "not positive"):
+            pareto.top_share(pd.Series([0.0, 0.0]))
+        for top in (0, 1.5, -0.2):
+            with self.assertRaisesRegex(ValueError, "top fraction"):
+                pareto.pareto_summary(MARGINS, top)
+        for points in (1, 10002, 5.5):
+            with self.assertRaisesRegex(ValueError, "between 2 and 10001"):
+                pareto.pareto_curve(MARGINS, points)

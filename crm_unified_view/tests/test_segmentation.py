@@ -1,0 +1,120 @@
+"""A segmentation run on orders it creates: saved results, partner fields, back-testing, bad input."""
+from datetime import timedelta
+
+from psycopg2 import IntegrityError
+
+from odoo.exceptions import UserError, ValidationError
+from odoo.tests import tagged
+from odoo.tools import mute_logger
+
+from .common import CustomerViewCommon
+
+
+@tagged("post_install", "-at_install")
+class TestSegmentationRun(CustomerViewCommon):
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.buyers = cls.env["res.partner"].create([
+            {"name": "客户 %02d" % index, "is_company": True, "customer_rank": 1} for index in range(12)])
+        # customer i buys i + 1 times, every 20 days, more expensive goods for higher i
+        for index, buyer in enumerate(cls.buyers):
+            for visit in range(index + 1):
+                product = cls.product_tea if visit % 2 else cls.product_cup
+                cls._confirmed_order(buyer, [(product, 1, 50.0 * (index + 1))], days_ago=10 + 20 * visit + index)
+        cls.product_gift = cls._create_product(name="Gift box", lst_price=200.0)
+        for index in (3, 5, 8, 10):  # spread over the segments, on a day they already buy
+            cls._confirmed_order(cls.buyers[index], [(cls.product_gift, 1, 200.0)], days_ago=10 + index)
+        cls.prospect = cls.env["res.partner"].create({"name": "潜在客户", "customer_rank": 1})
+
+    def _run(self, **values):
+        run = self.env["crm.segmentation.run"].create(dict({"n_segments": 3}, **values))
+        run.action_run()
+        return run
+
+    def test_run_saves_results_and_updates_customers(self):
+        run = self._run()
+        self.assertEqual(run.state, "done")
+        self.assertEqual(len(run.segment_ids), 3)
+        self.assertEqual(sum(run.segment_ids.mapped("customer_count")), 12)
+        if "not_fitted" in run.clv_params:  # too little repeat business here: the margin earned stands in
+            self.assertAlmostEqual(self.buyers[-1].customer_npv, 0.3 * self.buyers[-1].rfm_monetary, places=2)
+        else:
+            self.assertEqual(set(run.clv_params), {"r", "alpha", "a", "b", "p", "q", "gamma", "time_unit"})
+        self.assertEqual(set(run.rfm_edges) - {"bins"}, {"recency", "frequency", "monetary"})
+        best, worst = self.buyers[-1], self.buyers[0]
+        self.assertEqual((best.rfm_frequency, worst.rfm_frequency), (12, 1))
+        self.assertEqual(best.rfm_f_score, 5)
+        self.assertEqual(worst.rfm_f_score, 1)
+        self.assertEqual(len(best.rfm_score), 3)
+        self.assertEqual(best.segmentation_run_id, run)
+        self.assertTrue(best.segment_id)
+        self.assertGreater(best.customer_npv, worst.customer_npv)
+        self.assertEqual(best.value_tier, "high")
+        self.assertEqual(worst.lifecycle_stage, "conversion")
+        self.assertEqual(best.lifecycle_stage, "retention")
+        self.assertEqual(self.prospect.lifecycle_stage, "prospect")
+        self.assertFalse(self.prospect.segment_id)
+        result = run.result_ids.filtered(lambda line: line.partner_id == best)
+        self.assertAlmostEqual(sum(result.memberships.values()), 1.0, places=2)
+        self.assertEqual(len(result.memberships), 3)
+        self.assertGreater(run.top20_share, 20)
+
+    def test_cross_selling_suggests_what_similar_customers_buy(self):
+        run = self._run(n_segments=2)
+        suggestions = self.env["crm.segmentation.suggestion"].search([("run_id", "=", run.id)])
+        self.assertTrue(suggestions)
+        for suggestion in suggestions:
+            customer = suggestion.partner_id
+            bought = self.env["sale.order"].search([("partner_id", "=", customer.id)]).order_line.product_id
+            self.assertNotIn(suggestion.product_id, bought)
+            peers = run.result_ids.filtered(lambda line: line.segment_id == customer.segment_id).partner_id
+            peer_buyers = self.env["sale.order"].search(
+                [("partner_id", "in", peers.ids), ("order_line.product_id", "=", suggestion.product_id.id)]).partner_id
+            self.assertGreaterEqual(len(peer_buyers), 2)
+        # with three products, every product two peers bought and the customer did not is suggested
+        for result in run.result_ids.filtered("segment_id"):
+            peers = run.result_ids.filtered(lambda line: line.segment_id == result.segment_id).partner_id
+            gift_buyers = self.env["sale.order"].search(
+                [("partner_id", "in", peers.ids), ("order_line.product_id", "=", self.product_gift.id)]).partner_id
+            if len(gift_buyers - result.partner_id) >= 2 and result.partner_id not in gift_buyers:
+                self.assertIn(self.product_gift, suggestions.filtered(
+                    lambda line: line.partner_id == result.partner_id).product_id)
+        customer = suggestions[0].partner_id
+        self.assertEqual(customer.cross_sell_suggestion_ids.run_id, run)
+        action = customer.cross_sell_suggestion_ids[:1].action_create_opportunity()
+        lead = self.env["crm.lead"].browse(action["res_id"])
+        self.assertEqual((lead.partner_id, lead.type), (customer, "opportunity"))
+
+    def test_back_testing_ignores_later_orders_and_keeps_history(self):
+        past = self._run(date_as_of=self.today - timedelta(days=100))
+        latest = self._run()
+        best = self.buyers[-1]
+        self.assertLess(past.result_ids.filtered(lambda line: line.partner_id == best).frequency, 12)
+        self.assertEqual(best.segmentation_result_ids.run_id, past | latest)
+        self.assertEqual(best.segmentation_run_id, latest)
+
+    def test_bad_settings_and_data(self):
+        with self.assertRaises(ValidationError):
+            self.env["crm.segmentation.run"].create({"horizon_months": 0})
+        with mute_logger("odoo.sql_db"), self.assertRaises(IntegrityError), self.env.cr.savepoint():
+            self.env["crm.segmentation.run"].create({"n_segments": 5000})
+        run = self.env["crm.segmentation.run"].create({"n_segments": 20})
+        with self.assertRaises(UserError):
+            run.action_run()  # 12 buyers cannot make 20 segments
+        self.assertFalse(self.env["crm.segmentation.result"].search([("run_id", "=", run.id)]))
+        done = self._run()
+        with self.assertRaises(UserError):
+            done.action_run()
+
+    def test_nightly_cron_runs_each_company_once_a_day(self):
+        self.env["crm.segmentation.run"].search([]).unlink()
+        for _company in self.env["res.company"].search([]):
+            self.env["crm.segmentation.run"].sudo()._cron_run_segmentation()
+        runs = self.env["crm.segmentation.run"].search([("company_id", "=", self.env.company.id)])
+        self.assertEqual(len(runs), 1)
+        self.assertEqual(runs.state, "done")
+        self.env["crm.segmentation.run"].sudo()._cron_run_segmentation()
+        self.assertEqual(self.env["crm.segmentation.run"].search_count(
+            [("company_id", "=", self.env.company.id)]), 1)

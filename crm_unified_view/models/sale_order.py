@@ -7,6 +7,7 @@ class SaleOrder(models.Model):
     def _action_confirm(self):
         result = super()._action_confirm()
         self.partner_id._recompute_customer_360_for_commercial()
+        self.partner_id._refresh_rfm_from_latest_run()
         return result
 
     def _action_cancel(self):

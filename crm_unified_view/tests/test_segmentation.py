@@ -95,6 +95,16 @@ class TestSegmentationRun(CustomerViewCommon):
         self.assertEqual(best.segmentation_result_ids.run_id, past | latest)
         self.assertEqual(best.segmentation_run_id, latest)
 
+    def test_confirmed_order_updates_rfm_at_once(self):
+        self._run()
+        worst = self.buyers[0]
+        self.assertEqual((worst.rfm_frequency, worst.rfm_f_score), (1, 1))
+        self._confirmed_order(worst, [(self.product_tea, 1, 10.0)])  # a second purchase occasion, today
+        self.assertEqual(worst.rfm_frequency, 2)
+        self.assertEqual(worst.rfm_recency_days, 0)
+        self.assertEqual(worst.rfm_r_score, 5)
+        self.assertEqual(worst.rfm_score[0], "5")
+
     def test_bad_settings_and_data(self):
         with self.assertRaises(ValidationError):
             self.env["crm.segmentation.run"].create({"horizon_months": 0})

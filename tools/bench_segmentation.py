@@ -35,8 +35,8 @@ SELECT 'B' || g, p.id, p.id, p.id, %(company)s, %(currency)s, NULL,
        now() - make_interval(days => ((g * 7919) %% 730)::int),
        'sale', 10 + ((g * 104729) %% 99000) / 100.0, 0, 10 + ((g * 104729) %% 99000) / 100.0, 1,
        now(), now()
-  FROM generate_series(1, %(orders)s) g
-  JOIN bench_partner p ON p.n = 1 + (((g::bigint * 2654435761) %% %(customers)s) * ((g %% 7) + 1)) %% %(customers)s;
+  FROM generate_series(1::bigint, %(orders)s) g
+  JOIN bench_partner p ON p.n = 1 + (((g * 2654435761) %% %(customers)s) * ((g %% 7) + 1)) %% %(customers)s;
 ANALYZE res_partner; ANALYZE sale_order;
 """
 

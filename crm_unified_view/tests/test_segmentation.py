@@ -94,6 +94,11 @@ class TestSegmentationRun(CustomerViewCommon):
         self.assertLess(past.result_ids.filtered(lambda line: line.partner_id == best).frequency, 12)
         self.assertEqual(best.segmentation_result_ids.run_id, past | latest)
         self.assertEqual(best.segmentation_run_id, latest)
+        compare = self.env["crm.segmentation.compare"].create({"run_from_id": past.id, "run_to_id": latest.id})
+        compare.action_compare()
+        self.assertEqual(sum(compare.line_ids.mapped("customer_count")), len(past.result_ids))
+        moved_to = compare.line_ids.filtered(lambda line: line.segment_to_id)
+        self.assertEqual(moved_to.segment_to_id.run_id, latest)
 
     def test_confirmed_order_updates_rfm_at_once(self):
         self._run()

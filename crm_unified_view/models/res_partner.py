@@ -53,14 +53,14 @@ class ResPartner(models.Model):
     preferred_contact_channel = fields.Selection(
         [("phone", "Phone"), ("email", "Email"), ("wechat", "WeChat"), ("sms", "SMS"),
          ("visit", "Visit"), ("letter", "Letter")],
-        "Preferred Channel", groups=CUSTOMER_INFO_GROUPS)
+        "Preferred Channel", groups=CUSTOMER_INFO_GROUPS, copy=False)
 
     # --- status ----------------------------------------------------------------
     lifecycle_stage = fields.Selection(
         LIFECYCLE_STAGES, tracking=True, groups=CUSTOMER_INFO_GROUPS,
-        help="Where the customer stands in its relationship with the company (maintained by segmentation).")
+        help="Where the customer stands in its relationship with the company (maintained by segmentation).", copy=False)
     loyalty_level = fields.Selection(
-        [("low", "Low"), ("medium", "Medium"), ("high", "High")], "Loyalty", groups=CUSTOMER_INFO_GROUPS)
+        [("low", "Low"), ("medium", "Medium"), ("high", "High")], "Loyalty", groups=CUSTOMER_INFO_GROUPS, copy=False)
     customer_since = fields.Date(
         compute="_compute_sales_figures", groups=SALES_GROUPS,
         help="Date of the first confirmed sales order of the company or person.")
@@ -99,42 +99,44 @@ class ResPartner(models.Model):
         groups=SALES_GROUPS)
 
     # --- service (complaints come with the complaint workflow) ------------------
-    complaint_count = fields.Integer("Complaints", readonly=True, groups=CUSTOMER_INFO_GROUPS)
-    open_complaint_count = fields.Integer("Open Complaints", readonly=True, groups=CUSTOMER_INFO_GROUPS)
+    complaint_count = fields.Integer("Complaints", readonly=True, groups=CUSTOMER_INFO_GROUPS, copy=False)
+    open_complaint_count = fields.Integer("Open Complaints", readonly=True, groups=CUSTOMER_INFO_GROUPS, copy=False)
+    complaint_ids = fields.One2many("crm.complaint", "commercial_partner_id", "Complaint History",
+                                    groups=CUSTOMER_INFO_GROUPS)
     last_contact_date = fields.Datetime(
         "Last Contact", compute="_compute_last_contact_date", groups=CUSTOMER_INFO_GROUPS,
         help="Last email or message exchanged with the customer or its contacts.")
     satisfaction_score = fields.Float(
-        "Satisfaction", groups=CUSTOMER_INFO_GROUPS, help="Latest satisfaction rating, from 0 to 5.")
+        "Satisfaction", groups=CUSTOMER_INFO_GROUPS, help="Latest satisfaction rating, from 0 to 5.", copy=False)
 
     # --- extended (defined by admins, no code) -------------------------------------
     properties_company_id = fields.Many2one(
         "res.company", compute="_compute_properties_company_id", store=True, precompute=True)
     customer_properties = fields.Properties(
         "Extended Information", definition="properties_company_id.customer_properties_definition",
-        copy=True, groups=CUSTOMER_INFO_GROUPS)
+        copy=False, groups=CUSTOMER_INFO_GROUPS)
 
     # --- segmentation and value (written by crm.segmentation.run) ----------------------
     segmentation_run_id = fields.Many2one("crm.segmentation.run", "Last Segmentation", readonly=True,
-                                          groups=SALES_GROUPS)
-    segment_id = fields.Many2one("crm.segment", readonly=True, groups=SALES_GROUPS, index="btree_not_null")
+                                          groups=SALES_GROUPS, copy=False)
+    segment_id = fields.Many2one("crm.segment", readonly=True, groups=SALES_GROUPS, index="btree_not_null", copy=False)
     segment_membership = fields.Float(readonly=True, groups=SALES_GROUPS,
-                                      help="Degree of membership in its segment, from 0 to 1.")
-    rfm_recency_days = fields.Integer("Days Since Last Purchase", readonly=True, groups=SALES_GROUPS)
-    rfm_frequency = fields.Integer("Purchase Occasions", readonly=True, groups=SALES_GROUPS)
-    rfm_monetary = fields.Float("Revenue (RFM)", readonly=True, groups=SALES_GROUPS)
-    rfm_r_score = fields.Integer("R Score", readonly=True, groups=SALES_GROUPS)
-    rfm_f_score = fields.Integer("F Score", readonly=True, groups=SALES_GROUPS)
-    rfm_m_score = fields.Integer("M Score", readonly=True, groups=SALES_GROUPS)
-    rfm_score = fields.Char("RFM Score", readonly=True, groups=SALES_GROUPS, index="btree_not_null")
-    value_tier = fields.Selection(VALUE_TIERS, readonly=True, groups=SALES_GROUPS)
-    customer_age_type = fields.Selection(AGE_TYPES, "New or Old Customer", readonly=True, groups=SALES_GROUPS)
+                                      help="Degree of membership in its segment, from 0 to 1.", copy=False)
+    rfm_recency_days = fields.Integer("Days Since Last Purchase", readonly=True, groups=SALES_GROUPS, copy=False)
+    rfm_frequency = fields.Integer("Purchase Occasions", readonly=True, groups=SALES_GROUPS, copy=False)
+    rfm_monetary = fields.Float("Revenue (RFM)", readonly=True, groups=SALES_GROUPS, copy=False)
+    rfm_r_score = fields.Integer("R Score", readonly=True, groups=SALES_GROUPS, copy=False)
+    rfm_f_score = fields.Integer("F Score", readonly=True, groups=SALES_GROUPS, copy=False)
+    rfm_m_score = fields.Integer("M Score", readonly=True, groups=SALES_GROUPS, copy=False)
+    rfm_score = fields.Char("RFM Score", readonly=True, groups=SALES_GROUPS, index="btree_not_null", copy=False)
+    value_tier = fields.Selection(VALUE_TIERS, readonly=True, groups=SALES_GROUPS, copy=False)
+    customer_age_type = fields.Selection(AGE_TYPES, "New or Old Customer", readonly=True, groups=SALES_GROUPS, copy=False)
     customer_npv = fields.Monetary("Customer NPV", currency_field="report_currency_id", readonly=True,
-                                   groups=SALES_GROUPS, help="Expected discounted future margin (BG/NBD and Gamma-Gamma).")
+                                   groups=SALES_GROUPS, help="Expected discounted future margin (BG/NBD and Gamma-Gamma).", copy=False)
     needs_account_manager = fields.Boolean(readonly=True, groups=SALES_GROUPS,
-                                           help="High-value customer without a salesperson.")
+                                           help="High-value customer without a salesperson.", copy=False)
     automated_service = fields.Boolean(readonly=True, groups=SALES_GROUPS,
-                                       help="Low-value customer served through automated channels.")
+                                       help="Low-value customer served through automated channels.", copy=False)
     segmentation_result_ids = fields.One2many("crm.segmentation.result", "partner_id", "Segment History",
                                               groups=SALES_GROUPS)
     cross_sell_suggestion_ids = fields.One2many(

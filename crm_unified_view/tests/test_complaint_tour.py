@@ -25,6 +25,12 @@ class TestComplaintWebForm(HttpCase):
                 "description": "便宜的广告", **values}
         return self.url_open("/complaint/submit", data=data)
 
+    def test_form_page(self):
+        page = self.url_open("/complaint")
+        self.assertEqual(page.status_code, 200)
+        self.assertIn("</textarea>", page.text)
+        self.assertIn('name="website_url"', page.text)
+
     def test_honeypot(self):
         response = self._submit(website_url="http://spam.example.com")
         self.assertEqual(response.status_code, 200)

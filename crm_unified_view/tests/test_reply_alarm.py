@@ -64,6 +64,19 @@ class TestReplyAlarm(ServiceCommon):
             self._run_cron()
         self.assertEqual(len(self._overdue_activities(complaint, self.user_agent)), 1)
 
+    def test_sms_when_a_mobile_is_known(self):
+        if "sms.sms" not in self.env:
+            self.skipTest("the sms module is not installed")  # never the case here: crm brings it
+        self.user_agent.partner_id.mobile = "+86 138 0013 8000"
+        with freeze_time(RECEIVED):
+            complaint = self._complaint(user_id=self.user_agent.id)
+            self._customer_email(complaint)
+        with freeze_time("2026-03-02 13:30:00"):
+            self._run_cron()
+        sms = self.env["sms.sms"].sudo().search([("partner_id", "=", self.user_agent.partner_id.id)])
+        self.assertEqual(len(sms), 1)
+        self.assertIn(complaint.name, sms.body)
+
     def test_escalation_to_the_manager(self):
         with freeze_time(RECEIVED):
             complaint = self._complaint(user_id=self.user_agent.id)

@@ -135,6 +135,9 @@ class ResPartner(models.Model):
                                    groups=SALES_GROUPS, help="Expected discounted future margin (BG/NBD and Gamma-Gamma).", copy=False)
     needs_account_manager = fields.Boolean(readonly=True, groups=SALES_GROUPS,
                                            help="High-value customer without a salesperson.", copy=False)
+    suggested_user_id = fields.Many2one(
+        "res.users", "Suggested Account Manager", compute="_compute_suggested_user_id", groups=SALES_GROUPS,
+        help="For a high-value customer without a salesperson: who sold it the most.")
     automated_service = fields.Boolean(readonly=True, groups=SALES_GROUPS,
                                        help="Low-value customer served through automated channels.", copy=False)
     segmentation_result_ids = fields.One2many("crm.segmentation.result", "partner_id", "Segment History",
@@ -369,6 +372,28 @@ class ResPartner(models.Model):
                  GROUP BY p.commercial_partner_id""", ids, discussion))
         for partner in self:
             partner.last_contact_date = rows.get(partner.commercial_partner_id.id, (False,))[0]
+
+    @api.depends("needs_account_manager")
+    def _compute_suggested_user_id(self):
+        self.suggested_user_id = False
+        candidates = self.filtered("needs_account_manager")
+        if not candidates:
+            return
+        self.env["sale.order"].flush_model(["state", "partner_id", "user_id"])
+        self.env.cr.execute(SQL(
+            """SELECT DISTINCT ON (p.commercial_partner_id) p.commercial_partner_id, so.user_id
+                 FROM sale_order so JOIN res_partner p ON p.id = so.partner_id
+                WHERE so.state = 'sale' AND so.user_id IS NOT NULL AND p.commercial_partner_id IN %s
+             GROUP BY p.commercial_partner_id, so.user_id
+             ORDER BY p.commercial_partner_id, SUM(so.amount_untaxed) DESC, so.user_id""",
+            tuple(candidates.commercial_partner_id.ids)))
+        sellers = dict(self.env.cr.fetchall())
+        for partner in candidates:
+            partner.suggested_user_id = sellers.get(partner.commercial_partner_id.id, False)
+
+    def action_assign_suggested_user(self):
+        for partner in self.filtered("suggested_user_id"):
+            partner.user_id = partner.suggested_user_id
 
     @api.depends("segmentation_run_id")
     def _compute_cross_sell_suggestion_ids(self):

@@ -3,7 +3,7 @@
 Roles: a user of a granted department, a user of another department, a privacy officer,
 a portal user and the anonymous website visitor.
 """
-from odoo.exceptions import AccessError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import TransactionCase, new_test_user, tagged
 from odoo.tools import mute_logger
 
@@ -329,3 +329,44 @@ class TestPrivacySecurity(PrivacyCommon):
         self.assertEqual(consent.state, "withdrawn")
         with self.assertRaises(ValidationError):
             consent.date_withdrawn = "2000-01-01"
+
+
+@tagged("post_install", "-at_install")
+class TestPrivacyOutsiders(PrivacyCommon):
+    """Portal users and the anonymous visitor: every path ends in an access error, never a value."""
+
+    def _paths(self, user):
+        partner = self.customer.with_user(user)
+        Partner = self.env["res.partner"].with_user(user)
+        Info = self.env["crm.customer.private.info"].with_user(user)
+        return {
+            "read": lambda: partner.read(["income_level"]),
+            "web_read": lambda: partner.web_read({"home_address": {}}),
+            "search_read": lambda: Partner.search_read([("id", "=", self.customer.id)], ["id_number"]),
+            "search": lambda: Partner.search([("household_size", ">", 1)]),
+            "read_group": lambda: Info.read_group([], ["partner_id:count"], ["income_level"]),
+            "export": lambda: partner.export_data(["income_level"]),
+            "import": lambda: Partner.load(["name", "income_level"], [["x", "low"]]),
+            "write": lambda: partner.write({"income_level": "low"}),
+            "private records": lambda: Info.search([]),
+            "access log": lambda: self.env["crm.private.access.log"].with_user(user).search([]),
+            "consents": lambda: self.env["crm.customer.consent"].with_user(user).search([]),
+        }
+
+    def _assert_no_path_leaks(self, user):
+        for path, call in self._paths(user).items():
+            with self.subTest(path=path), mute_logger("odoo.models", "odoo.addons.base.models.ir_model"):
+                try:
+                    result = call()
+                except (AccessError, UserError):
+                    continue
+                self.assertNotIn("high", str(result), path)
+                self.assertNotIn("漕溪北路", str(result), path)
+                if path == "import":
+                    self.assertTrue(result["messages"], "an import by an outsider must fail")
+
+    def test_portal_user_on_every_path(self):
+        self._assert_no_path_leaks(self.user_portal)
+
+    def test_anonymous_visitor_on_every_path(self):
+        self._assert_no_path_leaks(self.user_public)

@@ -52,6 +52,10 @@ class TestSegmentationRun(CustomerViewCommon):
         self.assertTrue(best.segment_id)
         self.assertGreater(best.customer_npv, worst.customer_npv)
         self.assertEqual(best.value_tier, "high")
+        self.assertTrue(best.needs_account_manager)  # no salesperson yet
+        self.assertEqual(best.suggested_user_id, self.env.user)  # who confirmed its orders
+        best.action_assign_suggested_user()
+        self.assertEqual(best.user_id, self.env.user)
         self.assertEqual(worst.lifecycle_stage, "conversion")
         self.assertEqual(best.lifecycle_stage, "retention")
         self.assertEqual(self.prospect.lifecycle_stage, "prospect")

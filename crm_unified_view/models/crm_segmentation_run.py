@@ -203,12 +203,14 @@ class CrmSegmentationRun(models.Model):
         buffer.seek(0)
         return pd.read_csv(buffer, dtype=dtypes, parse_dates=list(dates))
 
-    def _copy_in(self, table, columns, frame):
-        buffer = io.StringIO()
-        frame.to_csv(buffer, index=False, header=False, na_rep="\\N")
-        buffer.seek(0)
-        self.env.cr._obj.copy_expert(
-            "COPY %s (%s) FROM STDIN WITH CSV NULL '\\N'" % (table, ", ".join(columns)), buffer)
+    def _copy_in(self, table, columns, frame, chunk=200_000):
+        """Bulk insert through COPY, a slice at a time to bound the size of each CSV buffer."""
+        statement = "COPY %s (%s) FROM STDIN WITH CSV NULL '\\N'" % (table, ", ".join(columns))
+        for start in range(0, len(frame), chunk):
+            buffer = io.StringIO()
+            frame.iloc[start:start + chunk].to_csv(buffer, index=False, header=False, na_rep="\\N")
+            buffer.seek(0)
+            self.env.cr._obj.copy_expert(statement, buffer)
 
     def _write_back(self, result):
         customers = result.customers

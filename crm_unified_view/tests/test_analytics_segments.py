@@ -66,6 +66,16 @@ class TestSegments(BaseCase):
         crisp = segments.segment_customers(self.features, 3, fuzzifier=1.2)
         self.assertGreater(crisp.memberships.max(axis=1).mean(), memberships.max(axis=1).mean())
 
+    def test_memberships_saved_as_json(self):
+        memberships = self.result.memberships.reindex([0, 1, 2])  # customer 0 bought nothing
+        texts = segments.memberships_as_json(memberships, [41, 42, 43])
+        self.assertIsNone(texts.loc[0])
+        for partner in (1, 2):
+            self.assertEqual(json.loads(texts.loc[partner]),
+                             {str(key): round(degree, 4) for key, degree in zip((41, 42, 43), memberships.loc[partner])})
+        with self.assertRaises(ValueError):
+            segments.memberships_as_json(memberships, [41, 42])
+
     def test_membership_formula_by_hand(self):
         model = {"numeric": [{"column": "v", "log": False, "fill": 0.0, "mean": 0.0, "scale": 1.0}],
                  "categorical": [], "centres": [[0.0], [3.0]], "fuzzifier": 2.0}

@@ -249,9 +249,8 @@ class CrmSegmentationRun(models.Model):
         customers = customers.assign(segment_id=segment_column)
         customers["memberships"] = segments_analytics.memberships_as_json(
             result.memberships.reindex(customers.index), segment_ids)
-        now = fields.Datetime.now()
         frame = pd.DataFrame({
-            "run_id": self.id, "company_id": self.company_id.id, "date_as_of": self.date_as_of,
+            "run_id": self.id, "date_as_of": self.date_as_of,
             "partner_id": customers.index, "segment_id": customers["segment_id"],
             "memberships": customers["memberships"], "recency_days": customers["recency_days"].round().astype("Int64"),
             "frequency": customers["frequency"], "monetary": customers["monetary"],
@@ -260,7 +259,6 @@ class CrmSegmentationRun(models.Model):
             "value_tier": customers["value_tier"], "age_type": customers["age_type"],
             "customer_npv": customers["customer_npv"], "lifecycle_stage": customers["lifecycle_stage"],
             "value_decile": customers["value_decile"].astype("Int64"),
-            "create_uid": self.env.uid, "write_uid": self.env.uid, "create_date": now, "write_date": now,
         })
         self._copy_in("crm_segmentation_result", frame.columns, frame)
         if len(result.suggestions):

@@ -1,6 +1,6 @@
 {
     "name": "Unified Customer View",
-    "summary": "One customer, one view: a Customer 360 on the partner, data-quality scores, privacy by department",
+    "summary": "One customer, one view: a Customer 360 on the partner, privacy by department, segmentation, service and a knowledge base",
     "version": "18.0.1.0.0",
     "category": "Sales/CRM",
     "license": "LGPL-3",
@@ -15,6 +15,7 @@
         "data/crm_private_category_data.xml",
         "data/crm_complaint_data.xml",
         "data/ir_cron_data.xml",
+        "data/crm_knowledge_data.xml",
         "views/res_partner_views.xml",
         "views/crm_customer_info_item_views.xml",
         "views/crm_private_category_views.xml",
@@ -33,10 +34,13 @@
         "views/res_partner_service_views.xml",
         "views/survey_question_views.xml",
         "views/res_config_settings_service_views.xml",
+        "views/crm_knowledge_article_views.xml",
+        "views/crm_knowledge_templates.xml",
         "views/crm_unified_view_menus.xml",
     ],
     "demo": [
         "demo/crm_unified_view_demo.xml",
+        "demo/crm_knowledge_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

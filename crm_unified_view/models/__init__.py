@@ -18,6 +18,12 @@ from . import crm_customer_demo
 from . import crm_complaint_stage
 from . import crm_complaint_category
 from . import crm_complaint
+from . import crm_knowledge_category
+from . import crm_knowledge_tag
+from . import crm_knowledge_article
+from . import crm_knowledge_version
+from . import crm_knowledge_proposal
+from . import crm_knowledge_vote
 from . import crm_reply_rule
 from . import crm_reply_clock
 from . import mail_thread

@@ -58,6 +58,12 @@ class CrmComplaint(models.Model):
         "Satisfaction", readonly=True, copy=False, aggregator="avg", help="Rating given in the survey, 0-5.")
     # web form anti-abuse: only technical staff ever need it
     submitted_ip = fields.Char("Submitted From", readonly=True, copy=False, groups="base.group_system")
+    knowledge_article_ids = fields.Many2many(
+        "crm.knowledge.article", string="Suggested Articles", compute="_compute_knowledge_article_ids",
+        help="Approved articles that answer the customer's words, best first: the same answer whoever answers.")
+    knowledge_gap = fields.Boolean(
+        "No Article Answers It", compute="_compute_knowledge_gap", store=True, index=True,
+        help="No approved article matches this complaint: the knowledge base lacks an answer.")
 
     _sql_constraints = [
         ("satisfaction_range", "CHECK(satisfaction_rating >= 0 AND satisfaction_rating <= 5)",
@@ -98,6 +104,31 @@ class CrmComplaint(models.Model):
                 complaint.user_id = category.team_id.user_id
             if category.team_id:
                 complaint.team_id = category.team_id
+
+    def _knowledge_text(self):
+        return html2plaintext(self.description or ""), self.subject or ""
+
+    @api.depends("subject", "description", "reply_rule_id.article_id")
+    @api.depends_context("uid")
+    def _compute_knowledge_article_ids(self):
+        Article = self.env["crm.knowledge.article"]
+        for complaint in self:
+            text, subject = complaint._knowledge_text()
+            ruled = complaint.reply_rule_id.article_id.filtered(lambda article: article.has_access("read"))
+            complaint.knowledge_article_ids = ruled | Article._suggest(text, subject, company=complaint.company_id)
+
+    @api.depends("subject", "description")
+    def _compute_knowledge_gap(self):
+        Article = self.env["crm.knowledge.article"].sudo()
+        for complaint in self:
+            text, subject = complaint._knowledge_text()
+            complaint.knowledge_gap = not Article._suggest(text, subject, limit=1, company=complaint.company_id)
+
+    @api.model
+    def _recompute_knowledge_gaps(self):
+        """A newly approved article may answer open complaints that had no answer."""
+        gaps = self.sudo().search([("knowledge_gap", "=", True), ("is_closed", "=", False)])
+        self.env.add_to_compute(self._fields["knowledge_gap"], gaps)
 
     def _compute_display_name(self):
         for complaint in self:
@@ -189,6 +220,17 @@ class CrmComplaint(models.Model):
                 "default_partner_ids": self.partner_id.ids,
             },
         }
+
+    def action_request_article(self):
+        """No article answers this complaint: ask a knowledge editor to write one (an activity)."""
+        self.ensure_one()
+        editors = self.env.ref("crm_unified_view.group_knowledge_editor").users.filtered(
+            lambda user: user.active and not user.share and self.company_id in user.company_ids)
+        self.activity_schedule(
+            "crm_unified_view.mail_activity_type_write_article", user_id=(editors[:1] or self.user_id or self.env.user).id,
+            summary=self.env._("Write an article answering: %s", self.subject),
+            note=plaintext2html(html2plaintext(self.description or "")[:2000]))
+        return True
 
     def action_send_satisfaction_survey(self):
         if not all(self.mapped("is_closed")):

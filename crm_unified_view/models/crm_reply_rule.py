@@ -31,6 +31,9 @@ class CrmReplyRule(models.Model):
     auto_send = fields.Boolean(
         "Send Automatically", help="Send the template at once instead of proposing it to the agent.")
     company_id = fields.Many2one("res.company", default=lambda self: self.env.company)
+    article_id = fields.Many2one(
+        "crm.knowledge.article", "Knowledge Article", domain=[("state", "=", "approved")],
+        help="The article this rule's answer comes from: suggested first on the complaints the rule matches.")
 
     @api.constrains("keywords")
     def _check_keywords(self):

@@ -18,3 +18,5 @@ from . import test_analytics_cross_sell
 from . import test_complaint_survey
 from . import test_complaint_security
 from . import test_complaint_tour
+from . import test_knowledge
+from . import test_knowledge_website

@@ -24,6 +24,7 @@
         "views/hr_department_views.xml",
         "views/crm_segmentation_run_views.xml",
         "wizard/crm_segmentation_compare_views.xml",
+        "wizard/crm_customer_import_views.xml",
         "views/res_config_settings_views.xml",
         "views/crm_complaint_views.xml",
         "views/crm_complaint_stage_views.xml",

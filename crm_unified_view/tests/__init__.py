@@ -21,3 +21,4 @@ from . import test_complaint_tour
 from . import test_knowledge
 from . import test_knowledge_website
 from . import test_multi_company
+from . import test_customer_import

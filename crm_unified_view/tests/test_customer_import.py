@@ -1,0 +1,127 @@
+"""Moving in from spreadsheets: the template round trip, bad rows reported, all or nothing."""
+import base64
+import io
+
+import openpyxl
+
+from odoo.exceptions import UserError
+from odoo.tests import TransactionCase, new_test_user, tagged
+
+from ..analytics import customer_sheet
+
+GROUPS = "base.group_user,base.group_partner_manager,crm_unified_view.group_customer_info_user"
+
+
+@tagged("post_install", "-at_install")
+class TestCustomerImport(TransactionCase):
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env.company.country_id = cls.env.ref("base.cn")
+        cls.user = new_test_user(cls.env, "cuv_importer", groups=GROUPS, name="导入员 陈静")
+        cls.user_granted = new_test_user(cls.env, "cuv_importer_granted", groups=GROUPS, name="市场部 郑爽")
+        department = cls.env["hr.department"].create({"name": "市场部"})
+        cls.env["hr.employee"].create({"name": "郑爽", "user_id": cls.user_granted.id, "department_id": department.id})
+        cls.env.ref("crm_unified_view.private_category_income").department_ids = department
+        cls.existing = cls.env["res.partner"].create({
+            "name": "已有客户", "email": "old@customer.example.com", "phone": "+86 138 0013 9999"})
+
+    def _template(self, user):
+        wizard = self.env["crm.customer.import"].with_user(user).create({})
+        action = wizard.action_download_template()
+        self.assertIn("/template/", action["url"])
+        return openpyxl.load_workbook(io.BytesIO(base64.b64decode(wizard.template)))
+
+    def _wizard(self, user, rows, book=None):
+        book = book or self._template(user)
+        data = book.worksheets[0]
+        keys = [cell.value for cell in data[2]]
+        for offset, row in enumerate(rows):
+            for key, value in row.items():
+                data.cell(row=customer_sheet.FIRST_DATA_ROW + offset, column=keys.index(key) + 1, value=value)
+        buffer = io.BytesIO()
+        book.save(buffer)
+        return self.env["crm.customer.import"].with_user(user).create({
+            "file": base64.b64encode(buffer.getvalue()), "filename": "customers.xlsx"})
+
+    def test_template_round_trip(self):
+        book = self._template(self.user)
+        titles = [cell.value for cell in book.worksheets[0][1]]
+        self.assertIn("Name *", titles)
+        self.assertIn("Email", titles)
+        self.assertEqual(book.sheetnames[1], "Instructions")
+        wizard = self._wizard(self.user, [
+            {"name": "杭州新茶有限公司", "is_company": "Yes", "email": "Buy@NewTea.example.com",
+             "phone": "0571 8888 6666", "city": "杭州", "country_id": "CN", "user_id": "cuv_importer"},
+            {"name": "李雷", "is_company": "No", "mobile": "13912345678"},
+        ], book)
+        wizard.action_check()
+        self.assertEqual(wizard.row_count, 2)
+        self.assertIn("No problem found", wizard.problems)
+        partners = self.env["res.partner"].search([("id", "in", wizard.action_import()["domain"][0][2])])
+        self.assertEqual(sorted(partners.mapped("name")), sorted(["杭州新茶有限公司", "李雷"]))
+        company = partners.filtered("is_company")
+        self.assertEqual((company.email, company.country_id.code, company.user_id), (
+            "buy@newtea.example.com", "CN", self.user))
+        self.assertTrue(all(partner.customer_rank for partner in partners))
+
+    def test_bad_rows_are_reported_and_nothing_is_imported(self):
+        wizard = self._wizard(self.user, [
+            {"name": "好客户", "email": "good@customer.example.com"},
+            {"name": "坏邮箱", "email": "not-an-email"},
+            {"name": "坏电话", "phone": "12345"},
+            {"email": "noname@customer.example.com"},
+            {"name": "坏选项", "is_company": "maybe", "country_id": "Atlantis"},
+            {"name": "重复已有", "phone": "13800139999"},
+            {"name": "文件内重复", "email": "good@customer.example.com"},
+        ])
+        wizard.action_check()
+        problems = wizard.problems
+        for expected in ("Row 4, Email: not a valid email address", "Row 5, Phone: not a valid phone number",
+                         "Row 6, Name: this column is required", "Row 7, Is a Company: write Yes or No",
+                         "Row 7, Country: unknown country", "Row 8, Phone: this customer already exists: 已有客户",
+                         "Row 9, Email: same customer as row 3 of this file"):
+            self.assertIn(expected, problems)
+        before = self.env["res.partner"].search_count([])
+        with self.assertRaises(UserError) as raised:
+            wizard.action_import()
+        self.assertIn("Nothing was imported", str(raised.exception))
+        self.assertEqual(self.env["res.partner"].search_count([]), before)
+
+    def test_private_columns_need_a_grant(self):
+        rows = [{"name": "王先生", "income_level": "High"}, {"name": "赵女士", "income_level": "Middle"}]
+        before = self.env["res.partner"].search_count([])
+        with self.assertRaises(UserError):
+            self._wizard(self.user, rows).action_import()
+        self.assertEqual(self.env["res.partner"].search_count([]), before, "not even the first row")
+        wizard = self._wizard(self.user_granted, rows)
+        partners = self.env["res.partner"].browse(wizard.action_import()["domain"][0][2])
+        self.assertEqual(sorted(partners.with_user(self.user_granted).mapped("income_level")), ["high", "middle"])
+        wizard = self._wizard(self.user_granted, [{"name": "钱先生", "income_level": "很有钱"}])
+        wizard.action_check()
+        self.assertIn("not one of the values of the drop-down list", wizard.problems)
+
+    def test_messages_in_chinese(self):
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.env["ir.module.module"].search([("name", "=", "crm_unified_view")])._update_translations("zh_CN")
+        self.user.lang = "zh_CN"
+        wizard = self._wizard(self.user, [{"name": "坏邮箱", "email": "bad@"}])
+        wizard.with_context(lang=self.user.lang).action_check()  # as the web client sends it
+        self.assertIn("第 3 行", wizard.problems)
+        self.assertIn("不是有效的电子邮件地址", wizard.problems)
+
+    def test_files_that_are_not_a_customer_sheet(self):
+        wizard = self.env["crm.customer.import"].with_user(self.user).create({
+            "file": base64.b64encode(b"name,email\nx,y\n"), "filename": "customers.csv"})
+        with self.assertRaisesRegex(UserError, "not an Excel workbook"):
+            wizard.action_check()
+        book = openpyxl.Workbook()
+        book.active.append(["Name"])
+        buffer = io.BytesIO()
+        book.save(buffer)
+        wizard.file = base64.b64encode(buffer.getvalue())
+        with self.assertRaisesRegex(UserError, "column keys"):
+            wizard.action_check()
+        with self.assertRaisesRegex(UserError, "Choose the filled-in template"):
+            self.env["crm.customer.import"].with_user(self.user).create({}).action_check()

@@ -3,7 +3,8 @@
 
     python3 tools/cuv.py run [--reset]   serve the demo database on http://localhost:8069
     python3 tools/cuv.py test            install in a fresh database and run every check,
-                                         then install with demo data in another
+                                         then install with demo data in another, then
+                                         install/upgrade/uninstall on generated customers
     python3 tools/cuv.py pot             regenerate crm_unified_view/i18n/crm_unified_view.pot
 
 PostgreSQL: a server that answers PGHOST/PGPORT/PGUSER is used as it is; otherwise a
@@ -335,6 +336,19 @@ def command_test(args):
         pg.drop_database(DEMO_CHECK_DB)
         if demo.returncode or demo.error_lines:
             report_lines("The install with demo data failed:", demo.error_lines)
+            failed += 1
+        else:
+            passed += 1
+
+    if not args.tags:
+        # A company's database: install the previous release on customers and orders, upgrade, uninstall.
+        say("Installing, upgrading and uninstalling %s on a database with customers and orders." % MODULE)
+        lifecycle = subprocess.run([sys.executable, os.path.join(ROOT, "tools", "lifecycle_check.py"),
+                                    "--http-port=%d" % args.http_port], capture_output=True, text=True)
+        print(lifecycle.stdout[-6000:], end="")
+        if lifecycle.returncode:
+            print(lifecycle.stderr[-3000:], end="", file=sys.stderr)
+            say("The install-upgrade-uninstall check failed.")
             failed += 1
         else:
             passed += 1

@@ -75,7 +75,7 @@ count("xml ids", "SELECT name FROM ir_model_data WHERE module = 'crm_unified_vie
 count("models", "SELECT model FROM ir_model WHERE model LIKE 'crm.complaint%%' OR model LIKE 'crm.segment%%' "
       "OR model LIKE 'crm.knowledge%%' OR model LIKE 'crm.private%%' OR model LIKE 'crm.customer.%%'")
 count("crons", "SELECT s.code FROM ir_cron c JOIN ir_act_server s ON s.id = c.ir_actions_server_id "
-      "WHERE s.code ~ '_cron_(refresh_data_quality|check_deadlines|send_digest|run_segmentation)'")
+      "WHERE s.code ~ '_cron_(refresh_data_quality|check_deadlines|send_digest|run_segmentation)\\(\\)'")
 count("rules", "SELECT r.name FROM ir_rule r JOIN ir_model m ON m.id = r.model_id "
       "WHERE r.domain_force LIKE '%%department_ids%%' OR r.domain_force LIKE '%%knowledge%%'")
 count("activity types", "SELECT res_model FROM mail_activity_type WHERE res_model LIKE 'crm.complaint%%'")

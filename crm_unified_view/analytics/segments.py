@@ -21,35 +21,41 @@ MAX_LEVELS = 10
 # Squared distances below this count as "on the centre".
 TINY = 1e-12
 
+def _lt(text):
+    """Marks a segment name for the translation template (its extractor looks for ``_lt``);
+    the text stays English here and the ORM saves its translations with each run."""
+    return text
+
+
 # (value, frequency, recency) level of a centre -> English source name; the ORM translates.
 SEGMENT_NAMES = {
-    ("high", "high", "high"): "High value, frequent, recent",
-    ("high", "mid", "high"): "High value, regular, recent",
-    ("high", "low", "high"): "High value, occasional, recent",
-    ("mid", "high", "high"): "Mid value, frequent, recent",
-    ("mid", "mid", "high"): "Mid value, regular, recent",
-    ("mid", "low", "high"): "Mid value, occasional, recent",
-    ("low", "high", "high"): "Low value, frequent, recent",
-    ("low", "mid", "high"): "Low value, regular, recent",
-    ("low", "low", "high"): "Low value, occasional, recent",
-    ("high", "high", "mid"): "At risk big spenders, frequent",
-    ("high", "mid", "mid"): "At risk big spenders, regular",
-    ("high", "low", "mid"): "At risk big spenders, occasional",
-    ("mid", "high", "mid"): "At risk mid value, frequent",
-    ("mid", "mid", "mid"): "At risk mid value, regular",
-    ("mid", "low", "mid"): "At risk mid value, occasional",
-    ("low", "high", "mid"): "At risk low value, frequent",
-    ("low", "mid", "mid"): "At risk low value, regular",
-    ("low", "low", "mid"): "At risk low value, occasional",
-    ("high", "high", "low"): "Lost big spenders, frequent",
-    ("high", "mid", "low"): "Lost big spenders, regular",
-    ("high", "low", "low"): "Lost big spenders, occasional",
-    ("mid", "high", "low"): "Lost mid value, frequent",
-    ("mid", "mid", "low"): "Lost mid value, regular",
-    ("mid", "low", "low"): "Lost mid value, occasional",
-    ("low", "high", "low"): "Lost low value, frequent",
-    ("low", "mid", "low"): "Lost low value, regular",
-    ("low", "low", "low"): "Lost low value, occasional",
+    ("high", "high", "high"): _lt("High value, frequent, recent"),
+    ("high", "mid", "high"): _lt("High value, regular, recent"),
+    ("high", "low", "high"): _lt("High value, occasional, recent"),
+    ("mid", "high", "high"): _lt("Mid value, frequent, recent"),
+    ("mid", "mid", "high"): _lt("Mid value, regular, recent"),
+    ("mid", "low", "high"): _lt("Mid value, occasional, recent"),
+    ("low", "high", "high"): _lt("Low value, frequent, recent"),
+    ("low", "mid", "high"): _lt("Low value, regular, recent"),
+    ("low", "low", "high"): _lt("Low value, occasional, recent"),
+    ("high", "high", "mid"): _lt("At risk big spenders, frequent"),
+    ("high", "mid", "mid"): _lt("At risk big spenders, regular"),
+    ("high", "low", "mid"): _lt("At risk big spenders, occasional"),
+    ("mid", "high", "mid"): _lt("At risk mid value, frequent"),
+    ("mid", "mid", "mid"): _lt("At risk mid value, regular"),
+    ("mid", "low", "mid"): _lt("At risk mid value, occasional"),
+    ("low", "high", "mid"): _lt("At risk low value, frequent"),
+    ("low", "mid", "mid"): _lt("At risk low value, regular"),
+    ("low", "low", "mid"): _lt("At risk low value, occasional"),
+    ("high", "high", "low"): _lt("Lost big spenders, frequent"),
+    ("high", "mid", "low"): _lt("Lost big spenders, regular"),
+    ("high", "low", "low"): _lt("Lost big spenders, occasional"),
+    ("mid", "high", "low"): _lt("Lost mid value, frequent"),
+    ("mid", "mid", "low"): _lt("Lost mid value, regular"),
+    ("mid", "low", "low"): _lt("Lost mid value, occasional"),
+    ("low", "high", "low"): _lt("Lost low value, frequent"),
+    ("low", "mid", "low"): _lt("Lost low value, regular"),
+    ("low", "low", "low"): _lt("Lost low value, occasional"),
 }
 
 

@@ -9,6 +9,7 @@ import pandas as pd
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
+from odoo.tools.translate import code_translations
 
 from ..analytics import pipeline
 from ..analytics import segments as segments_analytics
@@ -240,6 +241,7 @@ class CrmSegmentationRun(models.Model):
             "median_recency_days": row.get("median_recency_days"), "median_frequency": row.get("median_frequency"),
             "median_monetary": row.get("median_monetary"),
         } for index, row in result.segments.iterrows()])
+        self._translate_segment_names(segments, result.segments)
         segment_ids = np.array(segments.ids, dtype=np.int64)
         labels = customers["segment"].to_numpy(dtype=np.float64)
         labelled = ~np.isnan(labels)
@@ -280,6 +282,17 @@ class CrmSegmentationRun(models.Model):
             "rfm_edges": result.rfm_edges, "clv_params": result.clv_params,
         })
         self.env.invalidate_all()
+
+    def _translate_segment_names(self, segments, table):
+        """The analytics name segments in English: save the name in every active language too."""
+        for code, _name in self.env["res.lang"].get_installed():
+            if code == "en_US":
+                continue
+            translations = code_translations.get_python_translations("crm_unified_view", code)
+            for segment, (_index, row) in zip(segments, table.iterrows()):
+                name = translations.get(row["base_name"], row["base_name"])
+                segment.with_context(lang=code).name = name if row["variant"] == 1 else "%s (%d)" % (
+                    name, row["variant"])
 
     def _update_partners(self):
         """All customers' latest figures in one UPDATE from the results just saved."""

@@ -65,6 +65,19 @@ class TestSegmentationRun(CustomerViewCommon):
         self.assertEqual(len(result.memberships), 3)
         self.assertGreater(run.top20_share, 20)
 
+    def test_segment_names_in_every_active_language(self):
+        for lang in ("zh_CN", "zh_TW"):
+            self.env["res.lang"]._activate_lang(lang)
+        run = self._run(n_segments=2)
+        self.assertTrue(run.segment_ids)
+        for segment in run.segment_ids:
+            english = segment.with_context(lang="en_US").name
+            self.assertRegex(english, "^[A-Z][a-z]")
+            for lang in ("zh_CN", "zh_TW"):
+                translated = segment.with_context(lang=lang).name
+                self.assertNotEqual(translated, english, lang)
+                self.assertRegex(translated, "[\u4e00-\u9fff]", lang)
+
     def test_cross_selling_suggests_what_similar_customers_buy(self):
         run = self._run(n_segments=2)
         suggestions = self.env["crm.segmentation.suggestion"].search([("run_id", "=", run.id)])

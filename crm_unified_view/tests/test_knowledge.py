@@ -99,6 +99,23 @@ class TestKnowledgeBase(ServiceCommon):
         with self.assertRaises(AccessError):
             self.returns.with_user(self.user_portal).write({"name": "x"})
 
+    def test_visitors_see_only_categories_and_tags_of_published_articles(self):
+        public_category, internal_category = self.env["crm.knowledge.category"].create([
+            {"name": "公开类别"}, {"name": "内部类别"}])
+        public_tag, internal_tag = self.env["crm.knowledge.tag"].create([{"name": "公开标签"}, {"name": "内部标签"}])
+        self.returns.write({"category_id": public_category.id, "tag_ids": [(6, 0, public_tag.ids)]})
+        self.invoice.write({"category_id": internal_category.id, "tag_ids": [(6, 0, internal_tag.ids)]})
+        for user in (self.user_portal, self.env.ref("base.public_user")):
+            categories = self.env["crm.knowledge.category"].with_user(user).search_read([], ["name"])
+            self.assertIn(public_category.id, [row["id"] for row in categories])
+            self.assertNotIn(internal_category.id, [row["id"] for row in categories])
+            tags = self.env["crm.knowledge.tag"].with_user(user).search([])
+            self.assertIn(public_tag, tags)
+            self.assertNotIn(internal_tag, tags)
+            with self.assertRaises(AccessError):
+                internal_category.with_user(user).read(["name"])
+        self.assertIn(internal_tag, self.env["crm.knowledge.tag"].with_user(self.user_employee).search([]))
+
     def test_proposed_improvement_accepted_by_an_editor(self):
         proposal = self.env["crm.knowledge.proposal"].with_user(self.user_agent).create({
             "article_id": self.returns.id, "name": "退货政策", "body": "<p>收货后七天内可无理由退货，运费我们承担。</p>",

@@ -48,6 +48,8 @@
             "crm_unified_view/static/tests/tours/*.js",
         ],
     },
+    "post_init_hook": "post_init_hook",
+    "uninstall_hook": "uninstall_hook",
     "installable": True,
     "application": False,
 }

@@ -1,11 +1,8 @@
 """One customer in one segmentation run: the history of segments, scores and value."""
 from odoo import fields, models
 
+from .crm_segment import AGE_TYPES, VALUE_TIERS
 from .res_partner import LIFECYCLE_STAGES
-
-
-VALUE_TIERS = [("high", "High Value"), ("medium", "Medium Value"), ("low", "Low Value")]
-AGE_TYPES = [("new", "New"), ("old", "Old")]
 
 
 class CrmSegmentationResult(models.Model):

@@ -315,13 +315,19 @@ class CrmSegmentationRun(models.Model):
         # A company whose run failed today is not retried before tomorrow.
         todo = companies - self.search([("date_as_of", "=", today)]).company_id
         if todo:
-            company = todo[0]
-            previous = self.search([("company_id", "=", company.id), ("state", "=", "done")], limit=1)
-            values = previous.copy_data({"date_as_of": today})[0] if previous else {"company_id": company.id}
-            run = self.with_company(company).create(dict(values, company_id=company.id))
-            try:
-                with self.env.cr.savepoint():
-                    run._run()
-            except UserError as error:
-                _logger.info("No segmentation of %s today: %s", company.name, error)
+            self._run_for_company(todo[0])
         self.env["ir.cron"]._notify_progress(done=1 if todo else 0, remaining=max(len(todo) - 1, 0))
+
+    @api.model
+    def _run_for_company(self, company):
+        """A run of ``company`` as of today with the settings of its last run (kept, even failed)."""
+        today = fields.Date.context_today(self)
+        previous = self.search([("company_id", "=", company.id), ("state", "=", "done")], limit=1)
+        values = previous.copy_data({"date_as_of": today})[0] if previous else {"company_id": company.id}
+        run = self.with_company(company).create(dict(values, company_id=company.id))
+        try:
+            with self.env.cr.savepoint():
+                run._run()
+        except UserError as error:
+            _logger.info("No segmentation of %s today: %s", company.name, error)
+        return run

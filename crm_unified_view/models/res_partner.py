@@ -4,6 +4,7 @@ import pandas as pd
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
+from odoo.tools.sql import column_exists, create_column
 
 from ..analytics import data_quality, rfm
 from .crm_customer_private_info import INCOME_LEVELS
@@ -542,6 +543,23 @@ class ResPartner(models.Model):
                ) keys GROUP BY kind, key HAVING COUNT(DISTINCT commercial_partner_id) > 1""",
             emails, vats))
         return set(self.env.cr.fetchall())
+
+    # -------------------------------------------------------------------------
+    # Install
+    # -------------------------------------------------------------------------
+    def _auto_init(self):
+        """Create the stored computed columns before the ORM does, so that installing on a
+        million partners does not compute them one partner at a time: the company in SQL,
+        the scores later in batches by their cron (unscored partners have no score date)."""
+        if not column_exists(self.env.cr, self._table, "data_quality_date"):
+            for column, column_type in (("data_accuracy", "float8"), ("data_completeness", "float8"),
+                                        ("is_possible_duplicate", "bool"), ("data_quality_date", "timestamp")):
+                create_column(self.env.cr, self._table, column, column_type)
+        if not column_exists(self.env.cr, self._table, "properties_company_id"):
+            create_column(self.env.cr, self._table, "properties_company_id", "int4")
+            self.env.cr.execute(SQL("UPDATE res_partner SET properties_company_id = COALESCE(company_id, %s)",
+                                    self.env.company.id))
+        return super()._auto_init()
 
     # -------------------------------------------------------------------------
     # Actions

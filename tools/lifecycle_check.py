@@ -28,7 +28,13 @@ BASE_MODULES = "contacts,sale_management,account,crm,hr,survey,portal"
 MANIFEST = "%s/__manifest__.py" % cuv.MODULE
 # The commit each version was released from (add one at each version bump): the check
 # upgrades from the newest release older than the working tree.
-RELEASES = {"18.0.1.0.0": "6ce5680912b088d33dfceca81126c4119fec58e4"}
+RELEASES = {
+    "18.0.1.0.0": "6ce5680912b088d33dfceca81126c4119fec58e4",
+    "18.0.1.1.0": "fd8b3e49e4e87029eb78619362bedeceedde0a88",
+}
+
+# Figures printed before and after the upgrade, which must be equal.
+KEPT_FIGURES = ("results", "scored_customers", "scored_purchases", "segmented_customers")
 
 # Data a company has after using the previous release: kept through the upgrade, removed by the uninstall.
 GIVE_DATA = """
@@ -43,6 +49,10 @@ env["res.config.settings"].create({"reply_limit_hours": 8}).execute()
 partner.activity_schedule("crm_unified_view.mail_activity_type_reply_overdue", summary="Lifecycle reply")
 env.cr.commit()
 print("LIFECYCLE results", env["crm.segmentation.result"].search_count([("run_id", "=", run.id)]))
+scored = env["res.partner"].search([("rfm_score", "!=", False)])
+print("LIFECYCLE scored_customers", len(scored))
+print("LIFECYCLE scored_purchases", sum(scored.mapped("rfm_frequency")))
+print("LIFECYCLE segmented_customers", env["res.partner"].search_count([("segment_id", "!=", False)]))
 """
 
 CHECK_UPGRADE = """
@@ -55,6 +65,10 @@ assert env["ir.config_parameter"].get_param("crm_unified_view.reply_limit_hours"
 env.cr.execute("SELECT column_name FROM information_schema.columns WHERE table_name = 'crm_segmentation_result'")
 columns = {row[0] for row in env.cr.fetchall()}
 assert not columns & {"company_id", "create_uid", "write_uid"}, columns
+scored = env["res.partner"].search([("rfm_score", "!=", False)])
+print("LIFECYCLE scored_customers", len(scored))
+print("LIFECYCLE scored_purchases", sum(scored.mapped("rfm_frequency")))
+print("LIFECYCLE segmented_customers", env["res.partner"].search_count([("segment_id", "!=", False)]))
 print("LIFECYCLE version", env["ir.module.module"].search([("name", "=", "crm_unified_view")]).latest_version)
 """
 
@@ -230,11 +244,12 @@ def main():
             check.odoo("-i", cuv.MODULE, addons=old_addons, label="install %s on %d customers, %d orders (s)" % (
                 old_version, args.customers, args.orders))
             check.shell(GIVE_DATA, addons=old_addons)
-            results_before = check.figures.pop("results")
+            before = {name: check.figures.pop(name) for name in KEPT_FIGURES}
         check.odoo("-u", cuv.MODULE, label="upgrade to %s (s)" % new_version)
         check.shell(CHECK_UPGRADE)
-        if check.figures.pop("results") != results_before:
-            raise SystemExit("The upgrade lost segmentation results.")
+        after = {name: check.figures.pop(name) for name in KEPT_FIGURES}
+        if after != before or int(before["scored_customers"]) == 0:
+            raise SystemExit("The upgrade lost segmentation figures: %s before, %s after." % (before, after))
         if check.figures.pop("version") != new_version:
             raise SystemExit("The upgrade did not reach %s." % new_version)
         check.shell(UNINSTALL)

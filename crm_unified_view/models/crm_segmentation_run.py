@@ -16,12 +16,15 @@ from ..analytics import segments as segments_analytics
 
 _logger = logging.getLogger(__name__)
 
-# Partner columns a run writes, from the result frame's columns.
+# Partner fields a run writes (company-dependent jsonb), from the results it saved (r) and the partner (p).
 PARTNER_COLUMNS = {
-    "rfm_recency_days": "recency_days", "rfm_frequency": "frequency", "rfm_monetary": "monetary",
-    "rfm_r_score": "r_score", "rfm_f_score": "f_score", "rfm_m_score": "m_score", "rfm_score": "rfm_score",
-    "segment_membership": "membership", "value_tier": "value_tier", "customer_age_type": "age_type",
-    "customer_npv": "customer_npv", "lifecycle_stage": "lifecycle_stage",
+    "segmentation_run_id": "r.run_id", "segment_id": "r.segment_id", "segment_membership": "r.membership",
+    "rfm_recency_days": "r.recency_days", "rfm_frequency": "r.frequency", "rfm_monetary": "r.monetary",
+    "rfm_r_score": "r.r_score", "rfm_f_score": "r.f_score", "rfm_m_score": "r.m_score", "rfm_score": "r.rfm_score",
+    "value_tier": "r.value_tier", "customer_age_type": "r.age_type", "customer_npv": "r.customer_npv",
+    "needs_account_manager": "r.value_tier = 'high' AND p.user_id IS NULL",
+    "automated_service": "r.value_tier = 'low'",
+    "lifecycle_stage": "r.lifecycle_stage",
 }
 
 
@@ -295,14 +298,30 @@ class CrmSegmentationRun(models.Model):
                     name, row["variant"])
 
     def _update_partners(self):
-        """All customers' latest figures in one UPDATE from the results just saved."""
-        assignments = ", ".join('"%s" = r.%s' % (column, source) for column, source in PARTNER_COLUMNS.items())
-        self.env.cr.execute("""
-            UPDATE res_partner p SET %s, segment_id = r.segment_id, segmentation_run_id = r.run_id,
-                   needs_account_manager = (r.value_tier = 'high' AND p.user_id IS NULL),
-                   automated_service = (r.value_tier = 'low')
-              FROM crm_segmentation_result r WHERE r.run_id = %%s AND p.id = r.partner_id
-        """ % assignments, [self.id])
+        """All customers' latest figures in one UPDATE from the results just saved, under the
+        run's company key of each company-dependent column."""
+        key = str(self.company_id.id)
+        self.env.cr.execute(SQL(
+            "UPDATE res_partner p SET %s FROM crm_segmentation_result r WHERE r.run_id = %s AND p.id = r.partner_id",
+            SQL(", ").join(
+                SQL("%s = COALESCE(%s, '{}'::jsonb) || jsonb_build_object(%s, %s)",
+                    SQL.identifier(column), SQL.identifier("p", column), key, SQL(expression))
+                for column, expression in PARTNER_COLUMNS.items()),
+            self.id))
+
+    def unlink(self):
+        # No foreign key guards jsonb values: the customers whose latest figures came from
+        # these runs forget them (the lifecycle stage, which users edit too, stays).
+        columns = [column for column in PARTNER_COLUMNS if column != "lifecycle_stage"]
+        for run in self:
+            key = str(run.company_id.id)
+            self.env.cr.execute(SQL(
+                "UPDATE res_partner SET %s WHERE segmentation_run_id->>%s = %s",
+                SQL(", ").join(SQL("%s = %s - %s", SQL.identifier(column), SQL.identifier(column), key)
+                               for column in columns),
+                key, str(run.id)))
+        self.env["res.partner"].invalidate_model(columns)
+        return super().unlink()
 
     # -------------------------------------------------------------------------
     # Scheduled runs

@@ -35,6 +35,10 @@ PRIVATE_FIELD_OPTIONS = {
     "copy": True, "groups": "base.group_user",
 }
 
+# Written in bulk by each run, per company; no index: every one would slow the nightly
+# UPDATE of all customers, and a whole-jsonb index does not serve a per-company search.
+SEGMENTATION_FIGURE = {"readonly": True, "groups": SALES_GROUPS, "company_dependent": True, "index": False}
+
 LIFECYCLE_STAGES = [
     ("prospect", "Prospect"),
     ("first_contact", "First Contact"),
@@ -58,8 +62,8 @@ class ResPartner(models.Model):
 
     # --- status ----------------------------------------------------------------
     lifecycle_stage = fields.Selection(
-        LIFECYCLE_STAGES, tracking=True, groups=CUSTOMER_INFO_GROUPS,
-        help="Where the customer stands in its relationship with the company (maintained by segmentation).", copy=False)
+        LIFECYCLE_STAGES, tracking=True, groups=CUSTOMER_INFO_GROUPS, company_dependent=True, index=False,
+        help="Where the customer stands in its relationship with the company (maintained by segmentation).")
     loyalty_level = fields.Selection(
         [("low", "Low"), ("medium", "Medium"), ("high", "High")], "Loyalty", groups=CUSTOMER_INFO_GROUPS, copy=False)
     customer_since = fields.Date(
@@ -118,29 +122,30 @@ class ResPartner(models.Model):
         copy=False, groups=CUSTOMER_INFO_GROUPS)
 
     # --- segmentation and value (written by crm.segmentation.run) ----------------------
-    segmentation_run_id = fields.Many2one("crm.segmentation.run", "Last Segmentation", readonly=True,
-                                          groups=SALES_GROUPS, copy=False)
-    segment_id = fields.Many2one("crm.segment", readonly=True, groups=SALES_GROUPS, index="btree_not_null", copy=False)
-    segment_membership = fields.Float(readonly=True, groups=SALES_GROUPS,
-                                      help="Degree of membership in its segment, from 0 to 1.", copy=False)
-    rfm_recency_days = fields.Integer("Days Since Last Purchase", readonly=True, groups=SALES_GROUPS, copy=False)
-    rfm_frequency = fields.Integer("Purchase Occasions", readonly=True, groups=SALES_GROUPS, copy=False)
-    rfm_monetary = fields.Float("Revenue (RFM)", readonly=True, groups=SALES_GROUPS, copy=False)
-    rfm_r_score = fields.Integer("R Score", readonly=True, groups=SALES_GROUPS, copy=False)
-    rfm_f_score = fields.Integer("F Score", readonly=True, groups=SALES_GROUPS, copy=False)
-    rfm_m_score = fields.Integer("M Score", readonly=True, groups=SALES_GROUPS, copy=False)
-    rfm_score = fields.Char("RFM Score", readonly=True, groups=SALES_GROUPS, index="btree_not_null", copy=False)
-    value_tier = fields.Selection(VALUE_TIERS, readonly=True, groups=SALES_GROUPS, copy=False)
-    customer_age_type = fields.Selection(AGE_TYPES, "New or Old Customer", readonly=True, groups=SALES_GROUPS, copy=False)
-    customer_npv = fields.Monetary("Customer NPV", currency_field="report_currency_id", readonly=True,
-                                   groups=SALES_GROUPS, help="Expected discounted future margin (BG/NBD and Gamma-Gamma).", copy=False)
-    needs_account_manager = fields.Boolean(readonly=True, groups=SALES_GROUPS,
-                                           help="High-value customer without a salesperson.", copy=False)
+    # Each company segments its own customers: a customer shared by several companies keeps
+    # one value per company (company-dependent, stored as jsonb in res_partner), so that a
+    # company never reads the figures of another.
+    segmentation_run_id = fields.Many2one("crm.segmentation.run", "Last Segmentation", **SEGMENTATION_FIGURE)
+    segment_id = fields.Many2one("crm.segment", **SEGMENTATION_FIGURE)
+    segment_membership = fields.Float(help="Degree of membership in its segment, from 0 to 1.", **SEGMENTATION_FIGURE)
+    rfm_recency_days = fields.Integer("Days Since Last Purchase", **SEGMENTATION_FIGURE)
+    rfm_frequency = fields.Integer("Purchase Occasions", **SEGMENTATION_FIGURE)
+    rfm_monetary = fields.Float("Revenue (RFM)", **SEGMENTATION_FIGURE)
+    rfm_r_score = fields.Integer("R Score", **SEGMENTATION_FIGURE)
+    rfm_f_score = fields.Integer("F Score", **SEGMENTATION_FIGURE)
+    rfm_m_score = fields.Integer("M Score", **SEGMENTATION_FIGURE)
+    rfm_score = fields.Char("RFM Score", **SEGMENTATION_FIGURE)
+    value_tier = fields.Selection(VALUE_TIERS, **SEGMENTATION_FIGURE)
+    customer_age_type = fields.Selection(AGE_TYPES, "New or Old Customer", **SEGMENTATION_FIGURE)
+    # Float: a company-dependent field cannot be Monetary; views show it in report_currency_id.
+    customer_npv = fields.Float("Customer NPV", help="Expected discounted future margin (BG/NBD and Gamma-Gamma).",
+                                **SEGMENTATION_FIGURE)
+    needs_account_manager = fields.Boolean(help="High-value customer without a salesperson.", **SEGMENTATION_FIGURE)
     suggested_user_id = fields.Many2one(
         "res.users", "Suggested Account Manager", compute="_compute_suggested_user_id", groups=SALES_GROUPS,
         help="For a high-value customer without a salesperson: who sold it the most.")
-    automated_service = fields.Boolean(readonly=True, groups=SALES_GROUPS,
-                                       help="Low-value customer served through automated channels.", copy=False)
+    automated_service = fields.Boolean(help="Low-value customer served through automated channels.",
+                                       **SEGMENTATION_FIGURE)
     segmentation_result_ids = fields.One2many("crm.segmentation.result", "partner_id", "Segment History",
                                               groups=SALES_GROUPS)
     cross_sell_suggestion_ids = fields.One2many(
@@ -589,7 +594,8 @@ class ResPartner(models.Model):
                 [("commercial_partner_id", "in", commercial_ids)])._recompute_data_quality()
 
     def _refresh_rfm_from_latest_run(self):
-        """After an order: rescore these customers with the quantile edges of their last run.
+        """After an order: rescore these customers with the quantile edges of their last run
+        in the current company (whose orders alone count).
 
         Cheap and incremental (no refit); segments, NPV and tiers wait for the next run.
         """

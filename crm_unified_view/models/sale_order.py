@@ -7,7 +7,9 @@ class SaleOrder(models.Model):
     def _action_confirm(self):
         result = super()._action_confirm()
         self.partner_id._recompute_customer_360_for_commercial()
-        self.partner_id._refresh_rfm_from_latest_run()
+        for company, orders in self.grouped("company_id").items():
+            # Figures are per company: rescore with the edges of the order's company's last run.
+            orders.partner_id.with_company(company)._refresh_rfm_from_latest_run()
         return result
 
     def _action_cancel(self):

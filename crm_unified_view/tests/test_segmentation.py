@@ -3,8 +3,9 @@ from datetime import timedelta
 
 from psycopg2 import IntegrityError
 
+from odoo import Command, fields
 from odoo.exceptions import UserError, ValidationError
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
 from odoo.tools import mute_logger
 
 from .common import CustomerViewCommon
@@ -64,6 +65,56 @@ class TestSegmentationRun(CustomerViewCommon):
         self.assertAlmostEqual(sum(result.memberships.values()), 1.0, places=2)
         self.assertEqual(len(result.memberships), 3)
         self.assertGreater(run.top20_share, 20)
+
+    def test_a_shared_customer_has_figures_per_company(self):
+        company_b = self.env["res.company"].create({"name": "乙公司", "currency_id": self.currency.id})
+        self.env.user.company_ids |= company_b
+        shared, other_a = self.buyers[-1], self.buyers[1]  # shared buys 12 times from company A
+        for buyer, days_ago in ((shared, 3), (self.buyers[0], 30), (self.buyers[0], 90), (self.prospect, 60)):
+            order = self.env["sale.order"].with_company(company_b).create({
+                "partner_id": buyer.id, "company_id": company_b.id,
+                "order_line": [Command.create({"product_id": self.product_tea.id, "price_unit": 10.0,
+                                               "tax_id": [Command.clear()]})]})
+            order.action_confirm()
+            order.date_order = fields.Datetime.now() - timedelta(days=days_ago)
+        run_a = self._run()
+        run_b = self.env["crm.segmentation.run"].with_company(company_b).create(
+            {"company_id": company_b.id, "n_segments": 2})
+        run_b.action_run()
+        self.assertEqual(run_b.buyer_count, 3)
+
+        in_a, in_b = shared.with_company(self.env.company), shared.with_company(company_b)
+        self.assertEqual((in_a.segmentation_run_id, in_b.segmentation_run_id), (run_a, run_b))
+        self.assertEqual((in_a.rfm_frequency, in_b.rfm_frequency), (12, 1))
+        self.assertIn(in_a.segment_id, run_a.segment_ids)
+        self.assertIn(in_b.segment_id, run_b.segment_ids)
+        # a user of B reads B's figures only, and finds the customer by them
+        user_b = new_test_user(self.env, "cuv_seg_b", groups="sales_team.group_sale_salesman_all_leads",
+                               company_id=company_b.id, company_ids=[Command.set(company_b.ids)])
+        self.env.invalidate_all()
+        seen = shared.with_user(user_b).read(["segment_id", "rfm_frequency", "segmentation_run_id"])[0]
+        self.assertEqual(seen["segment_id"][0], in_b.segment_id.id)
+        self.assertEqual((seen["rfm_frequency"], seen["segmentation_run_id"][0]), (1, run_b.id))
+        Partner_b = self.env["res.partner"].with_user(user_b)
+        self.assertEqual(Partner_b.search([("rfm_frequency", "=", 12)]), self.env["res.partner"])
+        self.assertIn(shared, Partner_b.search([("segmentation_run_id", "=", run_b.id)]))
+        groups = Partner_b.read_group([("rfm_frequency", ">", 0)], ["rfm_frequency:sum"], ["segment_id"])
+        self.assertEqual(sum(group["segment_id_count"] for group in groups), 3)
+        self.assertEqual(sum(group["rfm_frequency"] for group in groups), 4)
+        # an order rescoring in B leaves A's figures alone
+        order = self.env["sale.order"].with_company(company_b).create({
+            "partner_id": shared.id, "company_id": company_b.id,
+            "order_line": [Command.create({"product_id": self.product_cup.id, "price_unit": 5.0,
+                                           "tax_id": [Command.clear()]})]})
+        order.with_company(company_b).action_confirm()
+        self.env.invalidate_all()
+        self.assertEqual((in_a.rfm_frequency, in_b.rfm_frequency), (12, 2))
+        # deleting B's run makes its customers forget B's figures, not A's
+        run_b.unlink()
+        self.env.invalidate_all()
+        self.assertFalse(in_b.segment_id or in_b.segmentation_run_id or in_b.rfm_score)
+        self.assertEqual((in_a.segmentation_run_id, in_a.rfm_frequency), (run_a, 12))
+        self.assertEqual(other_a.segmentation_run_id, run_a)
 
     def test_segment_names_in_every_active_language(self):
         for lang in ("zh_CN", "zh_TW"):

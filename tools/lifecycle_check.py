@@ -34,7 +34,7 @@ RELEASES = {
 }
 
 # Figures printed before and after the upgrade, which must be equal.
-KEPT_FIGURES = ("results", "scored_customers", "scored_purchases", "segmented_customers")
+KEPT_FIGURES = ("results", "scored_customers", "scored_purchases", "segmented_customers", "complaints_counted")
 
 # Data a company has after using the previous release: kept through the upgrade, removed by the uninstall.
 GIVE_DATA = """
@@ -53,6 +53,7 @@ scored = env["res.partner"].search([("rfm_score", "!=", False)])
 print("LIFECYCLE scored_customers", len(scored))
 print("LIFECYCLE scored_purchases", sum(scored.mapped("rfm_frequency")))
 print("LIFECYCLE segmented_customers", env["res.partner"].search_count([("segment_id", "!=", False)]))
+print("LIFECYCLE complaints_counted", env["res.partner"].search([("name", "=", "Bench customer 1")]).complaint_count)
 """
 
 CHECK_UPGRADE = """
@@ -69,6 +70,7 @@ scored = env["res.partner"].search([("rfm_score", "!=", False)])
 print("LIFECYCLE scored_customers", len(scored))
 print("LIFECYCLE scored_purchases", sum(scored.mapped("rfm_frequency")))
 print("LIFECYCLE segmented_customers", env["res.partner"].search_count([("segment_id", "!=", False)]))
+print("LIFECYCLE complaints_counted", env["res.partner"].search([("name", "=", "Bench customer 1")]).complaint_count)
 print("LIFECYCLE version", env["ir.module.module"].search([("name", "=", "crm_unified_view")]).latest_version)
 """
 

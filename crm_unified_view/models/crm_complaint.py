@@ -1,4 +1,6 @@
 """Customer complaints from every channel, handled through a workflow of stages."""
+from collections import defaultdict
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import html2plaintext, plaintext2html
@@ -245,26 +247,27 @@ class CrmComplaint(models.Model):
     # ------------------------------------------------------------------
     @api.model
     def _update_partner_counters(self, partners):
-        """Store the complaint counters on the customers' companies and their contacts (set-based)."""
+        """Store the complaint counters of each company on the customers' companies and their
+        contacts (set-based: one write per company and pair of counts)."""
         commercial = partners.commercial_partner_id
         if not commercial:
             return
-        self.flush_model(["commercial_partner_id", "is_closed"])
+        self.flush_model(["commercial_partner_id", "is_closed", "company_id"])
         Complaint = self.sudo().with_context(active_test=False)
-        totals = dict(Complaint._read_group(
-            [("commercial_partner_id", "in", commercial.ids)], ["commercial_partner_id"], ["__count"]))
-        opened = dict(Complaint._read_group(
-            [("commercial_partner_id", "in", commercial.ids), ("is_closed", "=", False)],
-            ["commercial_partner_id"], ["__count"]))
+        domain = [("commercial_partner_id", "in", commercial.ids)]
+        groupby = ["commercial_partner_id", "company_id"]
+        totals = {key: count for *key, count in Complaint._read_group(domain, groupby, ["__count"])}
+        opened = {key: count for *key, count in Complaint._read_group(
+            domain + [("is_closed", "=", False)], groupby, ["__count"])}
         contacts = self.env["res.partner"].sudo().with_context(active_test=False).search(
             [("commercial_partner_id", "in", commercial.ids)])
-        by_values = {}
-        for contact in contacts:
-            key = (totals.get(contact.commercial_partner_id, 0), opened.get(contact.commercial_partner_id, 0))
-            by_values.setdefault(key, self.env["res.partner"].sudo())
-            by_values[key] |= contact
-        for (total, open_count), group in by_values.items():
-            group.write({"complaint_count": total, "open_complaint_count": open_count})
+        by_values = defaultdict(lambda: self.env["res.partner"].sudo())
+        for company in self.env["res.company"].sudo().search([]):
+            for contact in contacts:
+                key = (contact.commercial_partner_id, company)
+                by_values[company, totals.get(key, 0), opened.get(key, 0)] |= contact
+        for (company, total, open_count), group in by_values.items():
+            group.with_company(company).write({"complaint_count": total, "open_complaint_count": open_count})
 
     @api.model
     def _survey_auto_send(self):

@@ -104,8 +104,11 @@ class ResPartner(models.Model):
         groups=SALES_GROUPS)
 
     # --- service (complaints come with the complaint workflow) ------------------
-    complaint_count = fields.Integer("Complaints", readonly=True, groups=CUSTOMER_INFO_GROUPS, copy=False)
-    open_complaint_count = fields.Integer("Open Complaints", readonly=True, groups=CUSTOMER_INFO_GROUPS, copy=False)
+    # Per company, like the complaints they count (kept up to date by crm.complaint).
+    complaint_count = fields.Integer("Complaints", readonly=True, groups=CUSTOMER_INFO_GROUPS,
+                                     company_dependent=True, index=False)
+    open_complaint_count = fields.Integer("Open Complaints", readonly=True, groups=CUSTOMER_INFO_GROUPS,
+                                          company_dependent=True, index=False)
     complaint_ids = fields.One2many("crm.complaint", "commercial_partner_id", "Complaint History",
                                     groups=CUSTOMER_INFO_GROUPS)
     last_contact_date = fields.Datetime(

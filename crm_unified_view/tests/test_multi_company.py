@@ -65,6 +65,7 @@ class TestMultiCompany(TransactionCase):
         self.assertEqual(shared.read(["complaint_ids", "segmentation_result_ids"])[0]["complaint_ids"], [])
         self.assertFalse(shared.complaint_ids)
         self.assertFalse(shared.segmentation_result_ids)
+        self.assertEqual((shared.complaint_count, self.shared.complaint_count), (0, 1))
         self.assertFalse(self.env["crm.complaint"].with_user(self.user_b).read_group(
             [("partner_id", "=", self.shared.id)], ["partner_id"], ["partner_id"]))
 

@@ -3,7 +3,8 @@
 Before the new fields load, each plain column becomes a jsonb column keyed by company: the
 figures under the company of the run that wrote them; a lifecycle stage no run wrote (set
 by hand) under the customer's company, or under every company for a shared customer, as
-every company saw it before.
+every company saw it before. The complaint counters are counted again per company
+(post-migrate).
 """
 FIGURES = [
     "segmentation_run_id", "segment_id", "segment_membership", "rfm_recency_days", "rfm_frequency",
@@ -15,6 +16,11 @@ FIGURES = [
 def migrate(cr, version):
     if not version:
         return
+    for counter in ("complaint_count", "open_complaint_count"):
+        cr.execute("""SELECT 1 FROM information_schema.columns
+                       WHERE table_name = 'res_partner' AND column_name = %s AND data_type <> 'jsonb'""", [counter])
+        if cr.fetchone():
+            cr.execute('ALTER TABLE res_partner DROP COLUMN "%s"' % counter)
     columns = FIGURES + ["lifecycle_stage"]
     cr.execute("""SELECT column_name FROM information_schema.columns
                    WHERE table_name = 'res_partner' AND column_name = ANY(%s) AND data_type <> 'jsonb'""",

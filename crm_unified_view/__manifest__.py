@@ -42,6 +42,7 @@
     "demo": [
         "demo/crm_unified_view_demo.xml",
         "demo/crm_knowledge_demo.xml",
+        "demo/crm_complaint_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

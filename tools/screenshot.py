@@ -2,10 +2,11 @@
 """Screenshots of the running demo (python3 tools/cuv.py run) with headless Chromium.
 
     python3 tools/screenshot.py OUT.png URL_PATH [--click CSS]... [--lang zh_CN] [--width 1440 --height 1000]
+                                [--base http://localhost:8069]
 
-Logs in as admin/admin, opens URL_PATH, clicks each --click selector in turn (waiting for
-it to appear), then saves the page as a PNG. Drives Chromium through the DevTools protocol
-with websocket-client (a test requirement already).
+Logs in as admin/admin (switching admin to --lang if given), opens URL_PATH, clicks each
+--click selector in turn (waiting for it to appear), then saves the page as a PNG. Drives
+Chromium through the DevTools protocol with websocket-client (a test requirement already).
 """
 import argparse
 import base64
@@ -19,6 +20,14 @@ import urllib.request
 import websocket
 
 BASE = "http://localhost:8069"
+# JSON-RPC from the logged-in page: the admin user's language
+SET_LANG = """(async () => {
+    const rpc = (url, params) => fetch(url, {method: "POST", headers: {"Content-Type": "application/json"},
+        body: JSON.stringify({jsonrpc: "2.0", method: "call", params})}).then(response => response.json());
+    const session = await rpc("/web/session/get_session_info", {});
+    await rpc("/web/dataset/call_kw/res.users/write", {model: "res.users", method: "write",
+        args: [[session.result.uid], {lang: %s}], kwargs: {}});
+})()"""
 
 
 class Browser:
@@ -50,7 +59,8 @@ class Browser:
                 return message.get("result", {})
 
     def evaluate(self, expression):
-        return self.call("Runtime.evaluate", expression=expression, returnByValue=True).get("result", {}).get("value")
+        return self.call("Runtime.evaluate", expression=expression, returnByValue=True,
+                         awaitPromise=True).get("result", {}).get("value")
 
     def wait_for(self, selector, timeout=30):
         deadline = time.time() + timeout
@@ -78,17 +88,22 @@ def main():
     parser.add_argument("--width", type=int, default=1440)
     parser.add_argument("--height", type=int, default=1000)
     parser.add_argument("--no-login", action="store_true")
+    parser.add_argument("--lang", help="language of the admin user, e.g. zh_CN (installed in the database)")
+    parser.add_argument("--base", default=BASE, help="address of the running Odoo (default %(default)s)")
     args = parser.parse_args()
+    base = args.base.rstrip("/")
     browser = Browser(args.width, args.height)
     try:
         browser.call("Page.enable")
         if not args.no_login:
-            browser.goto(BASE + "/web/login")
+            browser.goto(base + "/web/login")
             browser.evaluate("document.querySelector('#login').value='admin';"
                              "document.querySelector('#password').value='admin';"
                              "document.querySelector('form.oe_login_form').submit()")
             time.sleep(3)
-        browser.goto(BASE + args.path)
+            if args.lang:
+                browser.evaluate(SET_LANG % json.dumps(args.lang))
+        browser.goto(base + args.path)
         for selector in args.click:
             browser.wait_for(selector)
             browser.evaluate("document.querySelector(%s).click()" % json.dumps(selector))

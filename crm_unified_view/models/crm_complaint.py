@@ -256,8 +256,9 @@ class CrmComplaint(models.Model):
         Complaint = self.sudo().with_context(active_test=False)
         domain = [("commercial_partner_id", "in", commercial.ids)]
         groupby = ["commercial_partner_id", "company_id"]
-        totals = {key: count for *key, count in Complaint._read_group(domain, groupby, ["__count"])}
-        opened = {key: count for *key, count in Complaint._read_group(
+        totals = {(partner, company): count for partner, company, count in Complaint._read_group(
+            domain, groupby, ["__count"])}
+        opened = {(partner, company): count for partner, company, count in Complaint._read_group(
             domain + [("is_closed", "=", False)], groupby, ["__count"])}
         contacts = self.env["res.partner"].sudo().with_context(active_test=False).search(
             [("commercial_partner_id", "in", commercial.ids)])

@@ -4,7 +4,8 @@
     python3 tools/cuv.py run [--reset]   serve the demo database on http://localhost:8069
     python3 tools/cuv.py test            install in a fresh database and run every check,
                                          then install with demo data in another, then
-                                         install/upgrade/uninstall on generated customers
+                                         install/upgrade/uninstall on generated customers,
+                                         then Odoo's own apps' tests with the addon installed
     python3 tools/cuv.py pot             regenerate crm_unified_view/i18n/crm_unified_view.pot
 
 PostgreSQL: a server that answers PGHOST/PGPORT/PGUSER is used as it is; otherwise a
@@ -349,6 +350,19 @@ def command_test(args):
         if lifecycle.returncode:
             print(lifecycle.stderr[-3000:], end="", file=sys.stderr)
             say("The install-upgrade-uninstall check failed.")
+            failed += 1
+        else:
+            passed += 1
+
+    if not args.tags:
+        # Odoo's own apps, with the addon installed, pass their own tests.
+        say("Running tests of Odoo's own apps with %s installed." % MODULE)
+        coexistence = subprocess.run([sys.executable, os.path.join(ROOT, "tools", "coexistence_check.py"),
+                                      "--http-port=%d" % args.http_port], capture_output=True, text=True)
+        print(coexistence.stdout[-6000:], end="")
+        if coexistence.returncode:
+            print(coexistence.stderr[-3000:], end="", file=sys.stderr)
+            say("Odoo's own apps do not behave as before with %s installed." % MODULE)
             failed += 1
         else:
             passed += 1

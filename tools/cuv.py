@@ -280,6 +280,27 @@ class OdooRun:
             self.returncode = proc.wait()
 
 
+# Checks of the full run, each a script in tools/ counted as one item: what it does, what failed.
+CHECKS = [
+    # A company's database: install the previous release on customers and orders, upgrade, uninstall.
+    ("lifecycle_check.py", "Installing, upgrading and uninstalling %s on a database with customers and orders." % MODULE,
+     "The install-upgrade-uninstall check failed."),
+    # Odoo's own apps, with the addon installed, pass their own tests.
+    ("coexistence_check.py", "Running tests of Odoo's own apps with %s installed." % MODULE,
+     "Odoo's own apps do not behave as before with %s installed." % MODULE),
+]
+
+
+def run_check(script, http_port):
+    """Run tools/<script>, print the end of its output; True when it passed."""
+    result = subprocess.run([sys.executable, os.path.join(ROOT, "tools", script), "--http-port=%d" % http_port],
+                            capture_output=True, text=True)
+    print(result.stdout[-6000:], end="")
+    if result.returncode:
+        print(result.stderr[-3000:], end="", file=sys.stderr)
+    return result.returncode == 0
+
+
 def report_lines(title, lines):
     say(title)
     for line in lines[:20]:
@@ -342,30 +363,13 @@ def command_test(args):
             passed += 1
 
     if not args.tags:
-        # A company's database: install the previous release on customers and orders, upgrade, uninstall.
-        say("Installing, upgrading and uninstalling %s on a database with customers and orders." % MODULE)
-        lifecycle = subprocess.run([sys.executable, os.path.join(ROOT, "tools", "lifecycle_check.py"),
-                                    "--http-port=%d" % args.http_port], capture_output=True, text=True)
-        print(lifecycle.stdout[-6000:], end="")
-        if lifecycle.returncode:
-            print(lifecycle.stderr[-3000:], end="", file=sys.stderr)
-            say("The install-upgrade-uninstall check failed.")
-            failed += 1
-        else:
-            passed += 1
-
-    if not args.tags:
-        # Odoo's own apps, with the addon installed, pass their own tests.
-        say("Running tests of Odoo's own apps with %s installed." % MODULE)
-        coexistence = subprocess.run([sys.executable, os.path.join(ROOT, "tools", "coexistence_check.py"),
-                                      "--http-port=%d" % args.http_port], capture_output=True, text=True)
-        print(coexistence.stdout[-6000:], end="")
-        if coexistence.returncode:
-            print(coexistence.stderr[-3000:], end="", file=sys.stderr)
-            say("Odoo's own apps do not behave as before with %s installed." % MODULE)
-            failed += 1
-        else:
-            passed += 1
+        for script, doing, failure in CHECKS:
+            say(doing)
+            if run_check(script, args.http_port):
+                passed += 1
+            else:
+                say(failure)
+                failed += 1
 
     say("Running pylint-odoo on %s." % MODULE)
     if run_pylint():

@@ -6,5 +6,19 @@ class AccountMove(models.Model):
 
     def _post(self, soft=True):
         posted = super()._post(soft=soft)
-        posted.filtered(lambda move: move.is_sale_document()).commercial_partner_id._recompute_customer_360_for_commercial()
+        posted._refresh_customer_figures()
         return posted
+
+    def button_draft(self):
+        counted = self.filtered(lambda move: move.state == "posted")
+        result = super().button_draft()
+        counted._refresh_customer_figures()
+        return result
+
+    def _refresh_customer_figures(self):
+        """These customer invoices or credit notes started or stopped counting: the customers'
+        live figures, and their RFM in each move's company when its runs count invoices."""
+        sales = self.filtered(lambda move: move.is_sale_document())
+        sales.commercial_partner_id._recompute_customer_360_for_commercial()
+        for company, moves in sales.grouped("company_id").items():
+            moves.commercial_partner_id.with_company(company)._refresh_rfm_from_latest_run("invoices")

@@ -11,7 +11,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 from odoo.tools.translate import code_translations
 
-from ..analytics import pipeline
+from ..analytics import pipeline, rfm
 from ..analytics import segments as segments_analytics
 
 _logger = logging.getLogger(__name__)
@@ -26,6 +26,8 @@ PARTNER_COLUMNS = {
     "automated_service": "r.value_tier = 'low'",
     "lifecycle_stage": "r.lifecycle_stage",
 }
+RFM_COLUMNS = ("rfm_recency_days", "rfm_frequency", "rfm_monetary", "rfm_r_score", "rfm_f_score", "rfm_m_score",
+               "rfm_score")
 
 
 def _active(alias, column):
@@ -159,25 +161,7 @@ class CrmSegmentationRun(models.Model):
         """Every frame the analytics need, each from one set-based query."""
         self.env.flush_all()
         params = {"company": self.company_id.id, "as_of": self.date_as_of}
-        if self.transaction_source == "orders":
-            transactions = self._frame(SQL("""
-                SELECT p.commercial_partner_id AS partner_id, so.date_order::date - DATE '1970-01-01' AS date,
-                       so.amount_untaxed / COALESCE(NULLIF(so.currency_rate, 0), 1) AS amount
-                  FROM sale_order so
-                  JOIN res_partner p ON p.id = so.partner_id
-                 WHERE so.state = 'sale' AND so.company_id = %(company)s AND so.date_order::date <= %(as_of)s
-                   AND %(active)s
-            """, active=_active("p", "commercial_partner_id"), **params),
-                {"partner_id": np.int64, "amount": np.float64}, days=["date"])
-        else:
-            transactions = self._frame(SQL("""
-                SELECT m.commercial_partner_id AS partner_id, m.invoice_date - DATE '1970-01-01' AS date,
-                       m.amount_untaxed_signed AS amount
-                  FROM account_move m
-                 WHERE m.state = 'posted' AND m.move_type IN ('out_invoice', 'out_refund')
-                   AND m.company_id = %(company)s AND m.invoice_date <= %(as_of)s AND %(active)s
-            """, active=_active("m", "commercial_partner_id"), **params),
-                {"partner_id": np.int64, "amount": np.float64}, days=["date"])
+        transactions = self._transactions()
         purchases = self._frame(SQL("""
             SELECT p.commercial_partner_id AS partner_id, sol.product_id,
                    SUM(sol.price_subtotal / COALESCE(NULLIF(so.currency_rate, 0), 1)) AS amount
@@ -210,6 +194,36 @@ class CrmSegmentationRun(models.Model):
             """, **params))
             contacted.update(row[0] for row in self.env.cr.fetchall())
         return transactions, purchases, customers, indicators, contacted
+
+    def _transactions(self, customer_ids=None, as_of=None):
+        """The run's transactions (partner_id, date, amount) from one query: its source and
+        company, up to ``as_of`` (the run's day by default); of ``customer_ids`` (commercial
+        partners) only, when given."""
+        if self.transaction_source == "orders":
+            query = """
+                SELECT p.commercial_partner_id AS partner_id, so.date_order::date - DATE '1970-01-01' AS date,
+                       so.amount_untaxed / COALESCE(NULLIF(so.currency_rate, 0), 1) AS amount
+                  FROM sale_order so
+                  JOIN res_partner p ON p.id = so.partner_id
+                 WHERE so.state = 'sale' AND so.company_id = %(company)s AND so.date_order::date <= %(as_of)s
+                   AND %(active)s AND %(only)s
+            """
+            alias = "p"
+        else:
+            query = """
+                SELECT m.commercial_partner_id AS partner_id, m.invoice_date - DATE '1970-01-01' AS date,
+                       m.amount_untaxed_signed AS amount
+                  FROM account_move m
+                 WHERE m.state = 'posted' AND m.move_type IN ('out_invoice', 'out_refund')
+                   AND m.company_id = %(company)s AND m.invoice_date <= %(as_of)s AND %(active)s AND %(only)s
+            """
+            alias = "m"
+        only = SQL("TRUE") if customer_ids is None else SQL(
+            "%s = ANY(%s)", SQL.identifier(alias, "commercial_partner_id"), list(customer_ids))
+        return self._frame(
+            SQL(query, company=self.company_id.id, as_of=as_of or self.date_as_of, only=only,
+                active=_active(alias, "commercial_partner_id")),
+            {"partner_id": np.int64, "amount": np.float64}, days=["date"])
 
     def _frame(self, query, dtypes, days=()):
         """A query's rows as a DataFrame, streamed through COPY (far faster than fetchall).
@@ -297,17 +311,51 @@ class CrmSegmentationRun(models.Model):
                 segment.with_context(lang=code).name = name if row["variant"] == 1 else "%s (%d)" % (
                     name, row["variant"])
 
-    def _update_partners(self):
-        """All customers' latest figures in one UPDATE from the results just saved, under the
-        run's company key of each company-dependent column."""
+    def _update_partners(self, source=None, columns=tuple(PARTNER_COLUMNS)):
+        """Customers' latest figures in one UPDATE from ``source`` (rows by partner_id; by default
+        the results just saved), under the run's company key of each company-dependent column.
+
+        A back-test, run on an earlier day than the company's latest run, leaves them alone.
+        """
+        if self.search_count([("company_id", "=", self.company_id.id), ("state", "=", "done"),
+                              ("date_as_of", ">", self.date_as_of)], limit=1):
+            return
         key = str(self.company_id.id)
         self.env.cr.execute(SQL(
-            "UPDATE res_partner p SET %s FROM crm_segmentation_result r WHERE r.run_id = %s AND p.id = r.partner_id",
+            "UPDATE res_partner p SET %s FROM %s r WHERE p.id = r.partner_id",
             SQL(", ").join(
                 SQL("%s = COALESCE(%s, '{}'::jsonb) || jsonb_build_object(%s, %s)",
-                    SQL.identifier(column), SQL.identifier("p", column), key, SQL(expression))
-                for column, expression in PARTNER_COLUMNS.items()),
-            self.id))
+                    SQL.identifier(column), SQL.identifier("p", column), key, SQL(PARTNER_COLUMNS[column]))
+                for column in columns),
+            source or SQL("(SELECT * FROM crm_segmentation_result WHERE run_id = %s)", self.id)))
+        self.env["res.partner"].invalidate_model(list(columns))
+
+    def _write_rfm(self, table, scores):
+        """Customers' RFM figures (:func:`rfm.rfm_table` and their scores) onto the customers,
+        through COPY and one UPDATE."""
+        frame = table.join(scores).reset_index()
+        frame = pd.DataFrame({
+            "partner_id": frame["partner_id"], "recency_days": frame["recency_days"].round().astype("Int64"),
+            "frequency": frame["frequency"], "monetary": frame["monetary"], "r_score": frame["r_score"],
+            "f_score": frame["f_score"], "m_score": frame["m_score"], "rfm_score": frame["rfm_score"],
+        })
+        self.env.cr.execute("""
+            CREATE TEMPORARY TABLE IF NOT EXISTS crm_rfm_scored (
+                partner_id int, recency_days int, frequency int, monetary float8,
+                r_score int, f_score int, m_score int, rfm_score varchar) ON COMMIT DROP;
+            TRUNCATE crm_rfm_scored
+        """)
+        self._copy_in("crm_rfm_scored", frame.columns, frame)
+        self._update_partners(SQL.identifier("crm_rfm_scored"), RFM_COLUMNS)
+
+    def _rescore_rfm(self, customers):
+        """Rescore ``customers`` (commercial partners) as of today with this run's quantile
+        edges: the cheap update after a sale. Segments, NPV and tiers wait for the next run."""
+        self.env.flush_all()
+        today = fields.Date.context_today(self)
+        occasions = rfm.purchase_occasions(self._transactions(customers.ids, as_of=today))
+        table = rfm.rfm_table(occasions, today, customers=customers.ids)
+        self._write_rfm(table, rfm.scores_from_edges(table, self.rfm_edges))
 
     def unlink(self):
         # No foreign key guards jsonb values: the customers whose latest figures came from

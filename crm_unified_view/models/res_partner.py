@@ -1,12 +1,10 @@
 """The partner as one unified customer view: the seven categories and data-quality scores."""
-import pandas as pd
-
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 from odoo.tools.sql import column_exists, create_column
 
-from ..analytics import data_quality, rfm
+from ..analytics import data_quality
 from .crm_customer_private_info import INCOME_LEVELS
 from .crm_segment import AGE_TYPES, VALUE_TIERS
 
@@ -596,35 +594,12 @@ class ResPartner(models.Model):
             self.sudo().with_context(active_test=False).search(
                 [("commercial_partner_id", "in", commercial_ids)])._recompute_data_quality()
 
-    def _refresh_rfm_from_latest_run(self):
-        """After an order: rescore these customers with the quantile edges of their last run
-        in the current company (whose orders alone count).
-
-        Cheap and incremental (no refit); segments, NPV and tiers wait for the next run.
-        """
-        partners = self.commercial_partner_id.sudo().filtered(lambda partner: partner.segmentation_run_id.rfm_edges)
-        if not partners:
-            return
-        self.env["sale.order"].flush_model(["state", "partner_id", "date_order", "amount_untaxed", "currency_rate"])
-        self.env.cr.execute(SQL(
-            """SELECT p.commercial_partner_id, so.date_order::date, so.amount_untaxed / COALESCE(NULLIF(so.currency_rate, 0), 1)
-                 FROM sale_order so JOIN res_partner p ON p.id = so.partner_id
-                WHERE so.state = 'sale' AND p.commercial_partner_id IN %s AND so.company_id = %s
-                  AND so.date_order::date <= %s""",
-            tuple(partners.ids), self.env.company.id, fields.Date.context_today(self)))
-        transactions = pd.DataFrame(self.env.cr.fetchall(), columns=["partner_id", "date", "amount"])
-        for run, run_partners in partners.grouped("segmentation_run_id").items():
-            table = rfm.rfm_table(rfm.purchase_occasions(transactions[transactions["partner_id"].isin(run_partners.ids)]),
-                                  fields.Date.context_today(self), customers=run_partners.ids)
-            scores = rfm.scores_from_edges(table, run.rfm_edges)
-            for partner in run_partners:
-                row, score = table.loc[partner.id], scores.loc[partner.id]
-                partner.write({
-                    "rfm_recency_days": 0 if pd.isna(row["recency_days"]) else int(row["recency_days"]),
-                    "rfm_frequency": int(row["frequency"]), "rfm_monetary": float(row["monetary"]),
-                    "rfm_r_score": int(score["r_score"]), "rfm_f_score": int(score["f_score"]),
-                    "rfm_m_score": int(score["m_score"]), "rfm_score": score["rfm_score"],
-                })
+    def _refresh_rfm_from_latest_run(self, source):
+        """After a sale or an invoice (``source``: "orders" or "invoices") changed, rescore
+        these customers with their last run in the current company, if it counts that source."""
+        for run, customers in self.commercial_partner_id.sudo().grouped("segmentation_run_id").items():
+            if run.rfm_edges and run.transaction_source == source:
+                run._rescore_rfm(customers)
 
     @api.model
     def _cron_refresh_data_quality(self, batch_size=1000):

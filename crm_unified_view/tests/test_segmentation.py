@@ -178,6 +178,40 @@ class TestSegmentationRun(CustomerViewCommon):
         self.assertEqual(worst.rfm_r_score, 5)
         self.assertEqual(worst.rfm_score[0], "5")
 
+    def test_a_cancelled_order_is_rescored_too(self):
+        self._run()
+        worst = self.buyers[0]
+        order = self._confirmed_order(worst, [(self.product_tea, 1, 10.0)])
+        self.assertEqual((worst.rfm_frequency, worst.rfm_recency_days), (2, 0))
+        order.with_context(disable_cancel_warning=True).action_cancel()  # no mail wizard
+        self.assertEqual((worst.rfm_frequency, worst.rfm_recency_days, worst.rfm_f_score), (1, 10, 1))
+        self.assertEqual(worst.rfm_monetary, 50.0)
+
+    def test_a_run_on_invoices_is_rescored_by_invoices_not_orders(self):
+        for index, buyer in enumerate(self.buyers[:6]):
+            for visit in range(index + 1):
+                self._posted_invoice(buyer, 100.0 * (index + 1), days_ago=5 + index + 30 * visit)
+        self._run(transaction_source="invoices")
+        buyer = self.buyers[0]
+        self.assertEqual((buyer.rfm_frequency, buyer.rfm_recency_days, buyer.rfm_monetary), (1, 5, 100.0))
+        self._confirmed_order(buyer, [(self.product_tea, 1, 10.0)])
+        self.assertEqual((buyer.rfm_frequency, buyer.rfm_recency_days), (1, 5), "orders do not count in this run")
+        invoice = self._posted_invoice(buyer, 50.0)
+        self.assertEqual((buyer.rfm_frequency, buyer.rfm_recency_days, buyer.rfm_monetary), (2, 0, 150.0))
+        self.assertEqual(buyer.rfm_r_score, 5)
+        invoice.button_draft()
+        self.assertEqual((buyer.rfm_frequency, buyer.rfm_recency_days, buyer.rfm_monetary), (1, 5, 100.0))
+        self._posted_invoice(buyer, 40.0, move_type="out_refund")
+        self.assertEqual((buyer.rfm_frequency, buyer.rfm_monetary), (1, 60.0), "a refund is no purchase")
+
+    def test_a_back_test_leaves_the_latest_figures(self):
+        latest = self._run()
+        past = self._run(date_as_of=self.today - timedelta(days=100))
+        best = self.buyers[-1]
+        self.assertEqual((best.segmentation_run_id, best.rfm_frequency), (latest, 12))
+        self.assertEqual(best.segmentation_result_ids.run_id, past | latest)
+        self.assertLess(past.result_ids.filtered(lambda line: line.partner_id == best).frequency, 12)
+
     def test_bad_settings_and_data(self):
         with self.assertRaises(ValidationError):
             self.env["crm.segmentation.run"].create({"horizon_months": 0})

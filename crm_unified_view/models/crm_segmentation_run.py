@@ -208,7 +208,7 @@ class CrmSegmentationRun(models.Model):
                  WHERE so.state = 'sale' AND so.company_id = %(company)s AND so.date_order::date <= %(as_of)s
                    AND %(active)s AND %(only)s
             """
-            alias = "p"
+            alias, model = "p", "sale.order"
         else:
             query = """
                 SELECT m.commercial_partner_id AS partner_id, m.invoice_date - DATE '1970-01-01' AS date,
@@ -217,7 +217,10 @@ class CrmSegmentationRun(models.Model):
                  WHERE m.state = 'posted' AND m.move_type IN ('out_invoice', 'out_refund')
                    AND m.company_id = %(company)s AND m.invoice_date <= %(as_of)s AND %(active)s AND %(only)s
             """
-            alias = "m"
+            alias, model = "m", "account.move"
+        # what it reads may have been written just before (an order being confirmed)
+        self.env[model].flush_model()
+        self.env["res.partner"].flush_model(["commercial_partner_id", "active"])
         only = SQL("TRUE") if customer_ids is None else SQL(
             "%s = ANY(%s)", SQL.identifier(alias, "commercial_partner_id"), list(customer_ids))
         return self._frame(
@@ -333,12 +336,9 @@ class CrmSegmentationRun(models.Model):
     def _write_rfm(self, table, scores):
         """Customers' RFM figures (:func:`rfm.rfm_table` and their scores) onto the customers,
         through COPY and one UPDATE."""
-        frame = table.join(scores).reset_index()
-        frame = pd.DataFrame({
-            "partner_id": frame["partner_id"], "recency_days": frame["recency_days"].round().astype("Int64"),
-            "frequency": frame["frequency"], "monetary": frame["monetary"], "r_score": frame["r_score"],
-            "f_score": frame["f_score"], "m_score": frame["m_score"], "rfm_score": frame["rfm_score"],
-        })
+        frame = table.join(scores).reset_index()[
+            ["partner_id", "recency_days", "frequency", "monetary", "r_score", "f_score", "m_score", "rfm_score"]]
+        frame = frame.assign(recency_days=frame["recency_days"].round().astype("Int64"))
         self.env.cr.execute("""
             CREATE TEMPORARY TABLE IF NOT EXISTS crm_rfm_scored (
                 partner_id int, recency_days int, frequency int, monetary float8,
@@ -351,7 +351,6 @@ class CrmSegmentationRun(models.Model):
     def _rescore_rfm(self, customers):
         """Rescore ``customers`` (commercial partners) as of today with this run's quantile
         edges: the cheap update after a sale. Segments, NPV and tiers wait for the next run."""
-        self.env.flush_all()
         today = fields.Date.context_today(self)
         occasions = rfm.purchase_occasions(self._transactions(customers.ids, as_of=today))
         table = rfm.rfm_table(occasions, today, customers=customers.ids)

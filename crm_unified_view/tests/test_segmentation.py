@@ -181,7 +181,12 @@ class TestSegmentationRun(CustomerViewCommon):
     def test_a_cancelled_order_is_rescored_too(self):
         self._run()
         worst = self.buyers[0]
-        order = self._confirmed_order(worst, [(self.product_tea, 1, 10.0)])
+        # by a salesperson, who may not write segmentation runs
+        order = self.env["sale.order"].with_user(self.user_sales).create({
+            "partner_id": worst.id, "order_line": [Command.create({
+                "product_id": self.product_tea.id, "price_unit": 10.0, "tax_id": [Command.clear()]})]})
+        self.assertFalse(self.env["crm.segmentation.run"].with_user(self.user_sales).has_access("write"))
+        order.action_confirm()
         self.assertEqual((worst.rfm_frequency, worst.rfm_recency_days), (2, 0))
         order.with_context(disable_cancel_warning=True).action_cancel()  # no mail wizard
         self.assertEqual((worst.rfm_frequency, worst.rfm_recency_days, worst.rfm_f_score), (1, 10, 1))

@@ -31,6 +31,7 @@ MANIFEST = "%s/__manifest__.py" % cuv.MODULE
 RELEASES = {
     "18.0.1.0.0": "6ce5680912b088d33dfceca81126c4119fec58e4",
     "18.0.1.1.0": "fd8b3e49e4e87029eb78619362bedeceedde0a88",
+    "18.0.1.2.0": "28f6af4b14b6aad3fdcbe11473b155598d642954",
 }
 
 # Figures printed before and after the upgrade, which must be equal.

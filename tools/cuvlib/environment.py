@@ -23,6 +23,7 @@ VENV = os.path.join(LOCAL, "venv")
 STAMP = os.path.join(VENV, "cuv-build.json")
 BUILD_LOG = os.path.join(LOCAL, "venv-build.log")
 DOWNLOADS = os.path.join(LOCAL, "downloads")
+UNPACKED = os.path.join(LOCAL, "odoo-source")
 DEFAULT_SOURCE = "https://nightly.odoo.com/18.0/nightly/src/odoo_18.0.latest.tar.gz"
 # Set in the environment of a command re-started inside .local/venv, so it never loops.
 INSIDE_MARK = "CUV_INSIDE_VENV"
@@ -200,6 +201,23 @@ def download(url):
     return target
 
 
+def unpack(archive):
+    """Unpack an Odoo source archive into .local/odoo-source; the folder holding odoo/."""
+    os.makedirs(UNPACKED)
+    if zipfile.is_zipfile(archive):
+        with zipfile.ZipFile(archive) as source:
+            source.extractall(UNPACKED)
+    else:
+        with tarfile.open(archive) as source:
+            # The "data" filter refuses links and paths out of the folder (Python >= 3.10.12).
+            safe = {"filter": "data"} if hasattr(tarfile, "data_filter") else {}
+            source.extractall(UNPACKED, **safe)
+    for top in sorted(os.listdir(UNPACKED)):
+        if os.path.isfile(os.path.join(UNPACKED, top, "odoo", "release.py")):
+            return os.path.join(UNPACKED, top)
+    raise SetupError("unpack", "%s unpacked without a <folder>/odoo/release.py." % archive)
+
+
 # ---------------------------------------------------------------------------
 # Building .local/venv
 # ---------------------------------------------------------------------------
@@ -210,7 +228,9 @@ def venv_python():
 def run_step(step, args, log, env=None, hint=""):
     log.write("\n$ %s\n" % " ".join(args))
     log.flush()
+    started = time.monotonic()
     result = subprocess.run(args, stdout=log, stderr=subprocess.STDOUT, env=env, check=False)
+    log.write("# %s: %.1f s\n" % (step, time.monotonic() - started))
     if result.returncode:
         log.flush()
         with open(BUILD_LOG, encoding="utf-8", errors="replace") as stream:
@@ -242,7 +262,8 @@ def build(source):
         archive = None
         with open(os.path.join(location, "requirements.txt"), encoding="utf-8") as stream:
             requirements = stream.read()
-    shutil.rmtree(VENV, ignore_errors=True)
+    for path in (VENV, UNPACKED):
+        shutil.rmtree(path, ignore_errors=True)
     os.makedirs(LOCAL, exist_ok=True)
     with open(BUILD_LOG, "w", encoding="utf-8") as log, tempfile.TemporaryDirectory() as tmp:
         constraint = os.path.join(tmp, "constraint.txt")
@@ -254,7 +275,8 @@ def build(source):
             stream.write(filter_requirements(requirements, keep_ldap))
         env = dict(os.environ, PIP_CONSTRAINT=constraint, PIP_DISABLE_PIP_VERSION_CHECK="1")
         env.pop("PYTHONPATH", None)
-        python, pip = venv_python(), [venv_python(), "-m", "pip", "install", "-q"]
+        # Python compiles modules when they are first imported: not every installed file now.
+        python, pip = venv_python(), [venv_python(), "-m", "pip", "install", "-q", "--no-compile"]
 
         say("1/4 Creating the virtual environment.")
         run_step("venv", [sys.executable, "-m", "venv", VENV], log,
@@ -263,14 +285,12 @@ def build(source):
         run_step("odoo requirements", pip + ["-r", odoo_requirements], log, env,
                  hint="Some of Odoo's pins build from source: they need a C compiler and the PostgreSQL client headers (libpq-dev).")
         say("3/4 Installing Odoo 18.")
-        if archive:
-            run_step("odoo", pip + ["--no-deps", archive], log, env)
-        else:
-            # A source tree is used in place, with its addons beside the odoo package.
-            site = subprocess.run([python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-                                  capture_output=True, text=True, check=True).stdout.strip()
-            with open(os.path.join(site, "odoo-source.pth"), "w", encoding="utf-8") as stream:
-                stream.write(location + "\n")
+        tree = unpack(archive) if archive else location
+        # Odoo runs from its source tree, with its addons where the tree keeps them.
+        site = subprocess.run([python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                              capture_output=True, text=True, check=True).stdout.strip()
+        with open(os.path.join(site, "odoo-source.pth"), "w", encoding="utf-8") as stream:
+            stream.write(tree + "\n")
         say("4/4 Installing the addon's requirements and the test tools.")
         # Odoo's pins stay as they are: the addon's requirements are installed against them.
         run_step("addon requirements", pip + ["-c", odoo_requirements] + [

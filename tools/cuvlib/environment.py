@@ -102,8 +102,11 @@ def file_digest(path):
     return digest.hexdigest()
 
 
-def describe_source(location):
-    """What a build from ``location`` depends on; raises SetupError when it is unusable."""
+def describe_source(location, recorded=None):
+    """What a build from ``location`` depends on; raises SetupError when it is unusable.
+
+    An archive is known by its SHA-256, hashed again only when its size or time changed.
+    """
     if is_url(location):
         return {"location": location, "kind": "url"}
     path = os.path.abspath(os.path.expanduser(location))
@@ -115,7 +118,12 @@ def describe_source(location):
         return {"location": path, "kind": "directory",
                 "release": file_digest(release), "requirements": file_digest(os.path.join(path, "requirements.txt"))}
     if os.path.isfile(path):
-        return {"location": path, "kind": "archive", "sha256": file_digest(path)}
+        stat = os.stat(path)
+        described = {"location": path, "kind": "archive", "size": stat.st_size, "mtime_ns": stat.st_mtime_ns}
+        previous = (recorded or {}).get("source", {})
+        same_file = all(previous.get(key) == value for key, value in described.items())
+        described["sha256"] = previous["sha256"] if same_file and previous.get("sha256") else file_digest(path)
+        return described
     raise SetupError("source", "ODOO_SOURCE=%s does not exist: give an Odoo 18 source archive (.tar.gz or .zip), "
                                "its URL, or a source directory." % location)
 
@@ -311,7 +319,7 @@ def ensure(argv, environ=os.environ):
     if choose_python(source_given, current_imports_odoo(), inside) == "current":
         return
     recorded = read_stamp()
-    source = describe_source(wanted_source(environ, recorded))
+    source = describe_source(wanted_source(environ, recorded), recorded)
     if needs_build(recorded, wanted_inputs(source)):
         if recorded:
             say("The inputs of .local/venv changed (Odoo source, Python or a requirements file): rebuilding it.")

@@ -216,14 +216,17 @@ def cdnow():
 class TestCdnowValidation(BaseCase):
     """Our maximum-likelihood fit on the full CDNOW log against the published sample results."""
 
-    def setUp(self):
-        super().setUp()
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
         if not CDNOW.is_file():
-            self.fail("The CDNOW master file is missing at %s: the BG/NBD and Gamma-Gamma validation needs it "
-                      "(69,659 purchases of 23,570 customers, columns customer_id, YYYYMMDD, cds, dollars)." % CDNOW)
-        self.data = cdnow()
-        self.summary = self.data["summary"]
-        self.params = clv.fit_models(self.summary, "week")
+            raise AssertionError(
+                "The CDNOW master file is missing at %s: the BG/NBD and Gamma-Gamma validation needs it "
+                "(69,659 purchases of 23,570 customers, columns customer_id, YYYYMMDD, cds, dollars)." % CDNOW)
+        cls.data = cdnow()
+        cls.summary = cls.data["summary"]
+        # One fit for the class: every test reads it, none changes it.
+        cls.params = clv.fit_models(cls.summary, "week")
 
     def test_the_data_is_the_full_cohort(self):
         raw = self.data["raw"]

@@ -169,7 +169,8 @@ class SourceArchive:
                 with tarfile.open(path) as archive:
                     self.files = self._pick(archive.getnames(), lambda name: archive.extractfile(name).read())
         except (tarfile.TarError, zipfile.BadZipFile, OSError, EOFError) as exc:
-            raise SetupError("source", "%s is not a readable .tar.gz or .zip archive (%s)." % (path, exc)) from exc
+            reason = str(exc).splitlines()[0].rstrip(":")
+            raise SetupError("source", "%s is not a readable .tar.gz or .zip archive (%s)." % (path, reason)) from exc
 
     @staticmethod
     def _pick(names, read):
@@ -259,7 +260,6 @@ def build(source):
     check_python()
     started = time.monotonic()
     location = source["location"]
-    say("Installing Odoo 18 into .local/venv from %s: about 2 minutes (log: %s)." % (location, BUILD_LOG))
     if source["kind"] == "url":
         archive = download(location)
         requirements = SourceArchive(archive).check()
@@ -270,6 +270,7 @@ def build(source):
         archive = None
         with open(os.path.join(location, "requirements.txt"), encoding="utf-8") as stream:
             requirements = stream.read()
+    say("Installing Odoo 18 into .local/venv from %s: about 2 minutes (log: %s)." % (location, BUILD_LOG))
     for path in (VENV, UNPACKED):
         shutil.rmtree(path, ignore_errors=True)
     os.makedirs(LOCAL, exist_ok=True)

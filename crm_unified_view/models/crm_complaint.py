@@ -143,6 +143,11 @@ class CrmComplaint(models.Model):
     def create(self, vals_list):
         sequence = self.env["ir.sequence"]
         for vals in vals_list:
+            if vals.get("category_id") and not vals.get("company_id"):
+                # a complaint filed under a category belongs to the category's company
+                category_company = self.env["crm.complaint.category"].browse(vals["category_id"]).sudo().company_id
+                if category_company:
+                    vals["company_id"] = category_company.id
             if vals.get("name", "New") == "New":
                 date = fields.Datetime.to_datetime(vals.get("date_received")) or fields.Datetime.now()
                 vals["name"] = sequence.with_company(vals.get("company_id") or self.env.company.id) \
@@ -178,12 +183,25 @@ class CrmComplaint(models.Model):
     # ------------------------------------------------------------------
     @api.model
     def message_new(self, msg_dict, custom_values=None):
-        """An email to a complaint alias files a complaint from its sender (found or created)."""
+        """An email to a complaint alias files a complaint from its sender (found or created)
+        in the company of the alias's category."""
         values = dict(custom_values or {})
+        if values.get("category_id") and not values.get("company_id"):
+            category_company = self.env["crm.complaint.category"].browse(values["category_id"]).company_id
+            if category_company:
+                values["company_id"] = category_company.id
+        # numbered by the sequence, not named after the subject as mail.thread would
+        values.setdefault("name", "New")
+        company = self.env["res.company"].browse(values.get("company_id")) or self.env.company
         email_from = msg_dict.get("email_from") or msg_dict.get("from") or ""
-        partner = self.env["res.partner"].browse(msg_dict.get("author_id") or [])
+        author = self.env["res.partner"].browse(msg_dict.get("author_id") or [])
+        partner = author if author.company_id in (company, author.company_id.browse()) else author.browse()
         if not partner and email_from:
-            partner = self._mail_find_partner_from_emails([email_from], force_create=True)[0]
+            partner = self._mail_find_partner_from_emails(
+                [email_from], force_create=True, extra_domain=[("company_id", "in", [False, company.id])])[0]
+            if author:
+                # the gateway found a contact of another company: the email's author is the complaint's customer
+                msg_dict["author_id"] = partner.id
         body = html2plaintext(msg_dict.get("body") or "")[:20000]
         values.setdefault("subject", (msg_dict.get("subject") or "").strip()[:250]
                           or self.env._("Complaint by email"))

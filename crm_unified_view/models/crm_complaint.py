@@ -3,7 +3,8 @@ from collections import defaultdict
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import html2plaintext, plaintext2html
+from odoo.tools import consteq, email_normalize, html2plaintext, plaintext2html
+from odoo.tools.misc import hmac
 
 CHANNELS = [
     ("phone", "Phone / Call Centre"),
@@ -29,6 +30,11 @@ class CrmComplaint(models.Model):
     commercial_partner_id = fields.Many2one(
         "res.partner", related="partner_id.commercial_partner_id", store=True, index=True, string="Customer Company")
     email_from = fields.Char("Email", compute="_compute_email_from", store=True, readonly=False)
+    contact_name = fields.Char(
+        "Contact Name", help="The name the sender gave, when the complaint is not linked to a customer yet.")
+    email_confirmed = fields.Boolean(
+        "Email Confirmed", readonly=True, copy=False,
+        help="The sender of this web complaint proved the email address by the link sent to it.")
     phone = fields.Char(compute="_compute_phone", store=True, readonly=False)
     channel = fields.Selection(CHANNELS, required=True, default="phone", tracking=True)
     date_received = fields.Datetime("Received On", required=True, default=fields.Datetime.now, index=True)
@@ -241,6 +247,20 @@ class CrmComplaint(models.Model):
             },
         }
 
+    def action_link_customer_by_email(self):
+        """Staff match a complaint to the customer who has its email address, in its company."""
+        for complaint in self:
+            customers = complaint._customers_by_email()
+            if not customers:
+                raise UserError(self.env._("No customer of %(company)s has the email address %(email)s.",
+                                           company=complaint.company_id.name, email=complaint.email_from or ""))
+            if len(customers) > 1:
+                raise UserError(self.env._(
+                    "Several customers have the email address %s: choose the right one in the Customer field.",
+                    complaint.email_from))
+            complaint.partner_id = customers
+        return True
+
     def action_request_article(self):
         """No article answers this complaint: ask a knowledge editor to write one (an activity)."""
         self.ensure_one()
@@ -287,6 +307,52 @@ class CrmComplaint(models.Model):
                 by_values[company, totals.get(key, 0), opened.get(key, 0)] |= contact
         for (company, total, open_count), group in by_values.items():
             group.with_company(company).write({"complaint_count": total, "open_complaint_count": open_count})
+
+    def _customers_by_email(self):
+        """Customers of the complaint's company (or shared ones) with the complaint's email address."""
+        self.ensure_one()
+        email = email_normalize(self.email_from)
+        if not email:
+            return self.env["res.partner"]
+        return self.env["res.partner"].search([
+            ("email_normalized", "=", email), ("company_id", "in", [False, self.company_id.id])])
+
+    # ---- web form: the sender proves the address before the complaint reaches a customer ----
+    def _web_confirm_token(self):
+        self.ensure_one()
+        # bound to the address: a link sent to one address never confirms another
+        return hmac(self.env(su=True), "crm_unified_view.complaint_email", (self.id, email_normalize(self.email_from)))
+
+    def _check_web_confirm_token(self, token):
+        self.ensure_one()
+        return bool(self.channel == "web" and email_normalize(self.email_from) and token
+                    and consteq(str(token), self._web_confirm_token()))
+
+    def _web_confirm_url(self):
+        self.ensure_one()
+        return "%s/complaint/confirm/%s/%s" % (self.get_base_url(), self.id, self._web_confirm_token())
+
+    def _send_web_confirmation(self):
+        template = self.env.ref("crm_unified_view.mail_template_complaint_email_confirm")
+        for complaint in self:
+            template.send_mail(complaint.id)
+
+    def _confirm_web_email(self):
+        """The sender opened the link sent to the address: link the complaint to the customer with
+        that address in its company, or to a new one when there is none."""
+        self.ensure_one()
+        if self.email_confirmed:
+            return
+        values = {"email_confirmed": True}
+        if not self.partner_id:
+            customers = self.sudo()._customers_by_email()
+            partner = customers.sorted(lambda p: (not p.company_id, p.id))[:1] or self.env["res.partner"].sudo().create({
+                "name": self.contact_name or self.email_from, "email": self.email_from, "phone": self.phone or False})
+            values["partner_id"] = partner.id
+        self.sudo().write(values)
+        self.sudo().message_post(
+            body=self.env._("The sender confirmed the email address %s by the link sent to it.", self.email_from),
+            message_type="comment", subtype_xmlid="mail.mt_note", author_id=self.env.ref("base.partner_root").id)
 
     @api.model
     def _survey_auto_send(self):

@@ -31,9 +31,9 @@ class CrmComplaint(models.Model):
         "res.partner", related="partner_id.commercial_partner_id", store=True, index=True, string="Customer Company")
     email_from = fields.Char("Email", compute="_compute_email_from", store=True, readonly=False)
     contact_name = fields.Char(
-        "Contact Name", help="The name the sender gave, when the complaint is not linked to a customer yet.")
+        help="The name the sender gave, when the complaint is not linked to a customer yet.")
     email_confirmed = fields.Boolean(
-        "Email Confirmed", readonly=True, copy=False,
+        readonly=True, copy=False,
         help="The sender of this web complaint proved the email address by the link sent to it.")
     phone = fields.Char(compute="_compute_phone", store=True, readonly=False)
     channel = fields.Selection(CHANNELS, required=True, default="phone", tracking=True)

@@ -6,7 +6,7 @@ from contextlib import closing
 from datetime import timedelta
 from unittest.mock import patch
 
-import psycopg2
+from psycopg2.errors import SerializationFailure
 
 from odoo import SUPERUSER_ID, api, sql_db
 from odoo.tests import HttpCase, TransactionCase, new_test_user, tagged
@@ -203,7 +203,7 @@ class TestComplaintRateCounter(TransactionCase):
                 def second():
                     try:
                         result["count"] = counter2._hit(key, window)
-                    except psycopg2.errors.SerializationFailure:
+                    except SerializationFailure:
                         # what Odoo's request retry does: start again, now seeing the first one
                         cr2.rollback()
                         result["count"] = counter2._hit(key, window)

@@ -1,11 +1,13 @@
-"""Public complaint form: no login, CSRF token, honeypot field and a per-address rate limit."""
+"""Public complaint form: no login, CSRF token, honeypot field, rate limits per address and per
+email; a complaint reaches a customer record only once the sender proves the email address."""
 from datetime import timedelta
 
-from odoo import fields, http
+from odoo import http
 from odoo.http import request
 from odoo.tools import email_normalize, plaintext2html
 
-RATE_LIMIT = 5  # complaints per address and hour
+RATE_LIMIT = 5  # complaints per network address and hour
+RATE_LIMIT_EMAIL = 5  # complaints per email address and day (each one mails a confirmation link)
 MAX_LENGTHS = {"name": 128, "email": 254, "phone": 32, "subject": 250, "description": 10000}
 HONEYPOT = "website_url"
 
@@ -23,12 +25,25 @@ class ComplaintWebForm(http.Controller):
             return request.render("crm_unified_view.complaint_web_form_thanks", {"complaint": None})
         values = {key: (post.get(key) or "").strip()[:limit] for key, limit in MAX_LENGTHS.items()}
         errors = self._validate(values)
-        if not errors and self._rate_limited():
+        if not errors and self._rate_limited(email_normalize(values["email"])):
             errors.append(request.env._("Too many complaints were sent from your address. Please try again later."))
         if errors:
             return request.render("crm_unified_view.complaint_web_form", {"values": values, "errors": errors})
         complaint = self._create_complaint(values)
+        complaint._send_web_confirmation()
         return request.render("crm_unified_view.complaint_web_form_thanks", {"complaint": complaint})
+
+    @http.route("/complaint/confirm/<int:complaint_id>/<string:token>", type="http", auth="public",
+                methods=["GET", "POST"], website=True, sitemap=False)
+    def complaint_confirm(self, complaint_id, token, **post):
+        """The link mailed to the sender: a page with a button, since mail scanners open links too."""
+        complaint = request.env["crm.complaint"].sudo().browse(complaint_id).exists()
+        if not complaint or not complaint._check_web_confirm_token(token):
+            raise request.not_found()
+        if request.httprequest.method == "POST":
+            complaint._confirm_web_email()
+            return request.render("crm_unified_view.complaint_email_confirmed", {"complaint": complaint})
+        return request.render("crm_unified_view.complaint_email_confirm", {"complaint": complaint, "token": token})
 
     # ------------------------------------------------------------------
     def _validate(self, values):
@@ -44,30 +59,25 @@ class ComplaintWebForm(http.Controller):
         return errors
 
     def _remote_address(self):
+        # the client's address; behind a reverse proxy, Odoo's --proxy-mode makes it the address the
+        # proxy saw (the last X-Forwarded-For hop), and only then: a client cannot choose its own
         return request.httprequest.remote_addr or "unknown"
 
-    def _rate_limited(self):
-        since = fields.Datetime.now() - timedelta(hours=1)
-        count = request.env["crm.complaint"].sudo().search_count([
-            ("submitted_ip", "=", self._remote_address()), ("create_date", ">=", since)])
-        return count >= RATE_LIMIT
-
-    def _find_or_create_partner(self, values):
-        Partner = request.env["res.partner"].sudo()
-        email = email_normalize(values["email"])
-        partner = Partner.search([("email_normalized", "=", email)], limit=1)
-        if not partner:
-            partner = Partner.create({"name": values["name"], "email": email, "phone": values["phone"] or False})
-        return partner
+    def _rate_limited(self, email):
+        """Count this submission per address and per email (both, atomically); True past a limit."""
+        Counter = request.env["crm.complaint.rate.counter"].sudo()
+        per_address = Counter._hit("ip:%s" % self._remote_address(), timedelta(hours=1))
+        per_email = Counter._hit("email:%s" % email, timedelta(days=1))
+        return per_address > RATE_LIMIT or per_email > RATE_LIMIT_EMAIL
 
     def _create_complaint(self, values):
-        partner = self._find_or_create_partner(values)
+        # never attached to the customer who has this email: anybody can type an address
         return request.env["crm.complaint"].sudo().with_context(mail_create_nosubscribe=True).create({
             "subject": values["subject"],
             "description": plaintext2html(values["description"]),
-            "partner_id": partner.id,
+            "contact_name": values["name"],
             "email_from": email_normalize(values["email"]),
-            "phone": values["phone"] or partner.phone,
+            "phone": values["phone"] or False,
             "channel": "web",
             "submitted_ip": self._remote_address(),
         })

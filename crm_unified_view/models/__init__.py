@@ -18,6 +18,7 @@ from . import crm_customer_demo
 from . import crm_complaint_stage
 from . import crm_complaint_category
 from . import crm_complaint
+from . import crm_complaint_rate_counter
 from . import crm_knowledge_category
 from . import crm_knowledge_tag
 from . import crm_knowledge_article

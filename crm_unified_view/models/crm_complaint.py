@@ -3,7 +3,8 @@ from collections import defaultdict
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import html2plaintext, plaintext2html
+from odoo.tools import consteq, email_normalize, html2plaintext, plaintext2html
+from odoo.tools.misc import hmac
 
 CHANNELS = [
     ("phone", "Phone / Call Centre"),
@@ -29,6 +30,11 @@ class CrmComplaint(models.Model):
     commercial_partner_id = fields.Many2one(
         "res.partner", related="partner_id.commercial_partner_id", store=True, index=True, string="Customer Company")
     email_from = fields.Char("Email", compute="_compute_email_from", store=True, readonly=False)
+    contact_name = fields.Char(
+        help="The name the sender gave, when the complaint is not linked to a customer yet.")
+    email_confirmed = fields.Boolean(
+        readonly=True, copy=False,
+        help="The sender of this web complaint proved the email address by the link sent to it.")
     phone = fields.Char(compute="_compute_phone", store=True, readonly=False)
     channel = fields.Selection(CHANNELS, required=True, default="phone", tracking=True)
     date_received = fields.Datetime("Received On", required=True, default=fields.Datetime.now, index=True)
@@ -143,6 +149,11 @@ class CrmComplaint(models.Model):
     def create(self, vals_list):
         sequence = self.env["ir.sequence"]
         for vals in vals_list:
+            if vals.get("category_id") and not vals.get("company_id"):
+                # a complaint filed under a category belongs to the category's company
+                category_company = self.env["crm.complaint.category"].browse(vals["category_id"]).sudo().company_id
+                if category_company:
+                    vals["company_id"] = category_company.id
             if vals.get("name", "New") == "New":
                 date = fields.Datetime.to_datetime(vals.get("date_received")) or fields.Datetime.now()
                 vals["name"] = sequence.with_company(vals.get("company_id") or self.env.company.id) \
@@ -178,12 +189,25 @@ class CrmComplaint(models.Model):
     # ------------------------------------------------------------------
     @api.model
     def message_new(self, msg_dict, custom_values=None):
-        """An email to a complaint alias files a complaint from its sender (found or created)."""
+        """An email to a complaint alias files a complaint from its sender (found or created)
+        in the company of the alias's category."""
         values = dict(custom_values or {})
+        if values.get("category_id") and not values.get("company_id"):
+            category_company = self.env["crm.complaint.category"].browse(values["category_id"]).company_id
+            if category_company:
+                values["company_id"] = category_company.id
+        # numbered by the sequence, not named after the subject as mail.thread would
+        values.setdefault("name", "New")
+        company = self.env["res.company"].browse(values.get("company_id")) or self.env.company
         email_from = msg_dict.get("email_from") or msg_dict.get("from") or ""
-        partner = self.env["res.partner"].browse(msg_dict.get("author_id") or [])
+        author = self.env["res.partner"].browse(msg_dict.get("author_id") or [])
+        partner = author if author.company_id in (company, author.company_id.browse()) else author.browse()
         if not partner and email_from:
-            partner = self._mail_find_partner_from_emails([email_from], force_create=True)[0]
+            partner = self._mail_find_partner_from_emails(
+                [email_from], force_create=True, extra_domain=[("company_id", "in", [False, company.id])])[0]
+            if author:
+                # the gateway found a contact of another company: the email's author is the complaint's customer
+                msg_dict["author_id"] = partner.id
         body = html2plaintext(msg_dict.get("body") or "")[:20000]
         values.setdefault("subject", (msg_dict.get("subject") or "").strip()[:250]
                           or self.env._("Complaint by email"))
@@ -222,6 +246,20 @@ class CrmComplaint(models.Model):
                 "default_partner_ids": self.partner_id.ids,
             },
         }
+
+    def action_link_customer_by_email(self):
+        """Staff match a complaint to the customer who has its email address, in its company."""
+        for complaint in self:
+            customers = complaint._customers_by_email()
+            if not customers:
+                raise UserError(self.env._("No customer of %(company)s has the email address %(email)s.",
+                                           company=complaint.company_id.name, email=complaint.email_from or ""))
+            if len(customers) > 1:
+                raise UserError(self.env._(
+                    "Several customers have the email address %s: choose the right one in the Customer field.",
+                    complaint.email_from))
+            complaint.partner_id = customers
+        return True
 
     def action_request_article(self):
         """No article answers this complaint: ask a knowledge editor to write one (an activity)."""
@@ -269,6 +307,52 @@ class CrmComplaint(models.Model):
                 by_values[company, totals.get(key, 0), opened.get(key, 0)] |= contact
         for (company, total, open_count), group in by_values.items():
             group.with_company(company).write({"complaint_count": total, "open_complaint_count": open_count})
+
+    def _customers_by_email(self):
+        """Customers of the complaint's company (or shared ones) with the complaint's email address."""
+        self.ensure_one()
+        email = email_normalize(self.email_from)
+        if not email:
+            return self.env["res.partner"]
+        return self.env["res.partner"].search([
+            ("email_normalized", "=", email), ("company_id", "in", [False, self.company_id.id])])
+
+    # ---- web form: the sender proves the address before the complaint reaches a customer ----
+    def _web_confirm_token(self):
+        self.ensure_one()
+        # bound to the address: a link sent to one address never confirms another
+        return hmac(self.env(su=True), "crm_unified_view.complaint_email", (self.id, email_normalize(self.email_from)))
+
+    def _check_web_confirm_token(self, token):
+        self.ensure_one()
+        return bool(self.channel == "web" and email_normalize(self.email_from) and token
+                    and consteq(str(token), self._web_confirm_token()))
+
+    def _web_confirm_url(self):
+        self.ensure_one()
+        return "%s/complaint/confirm/%s/%s" % (self.get_base_url(), self.id, self._web_confirm_token())
+
+    def _send_web_confirmation(self):
+        template = self.env.ref("crm_unified_view.mail_template_complaint_email_confirm")
+        for complaint in self:
+            template.send_mail(complaint.id)
+
+    def _confirm_web_email(self):
+        """The sender opened the link sent to the address: link the complaint to the customer with
+        that address in its company, or to a new one when there is none."""
+        self.ensure_one()
+        if self.email_confirmed:
+            return
+        values = {"email_confirmed": True}
+        if not self.partner_id:
+            customers = self.sudo()._customers_by_email()
+            partner = customers.sorted(lambda p: (not p.company_id, p.id))[:1] or self.env["res.partner"].sudo().create({
+                "name": self.contact_name or self.email_from, "email": self.email_from, "phone": self.phone or False})
+            values["partner_id"] = partner.id
+        self.sudo().write(values)
+        self.sudo().message_post(
+            body=self.env._("The sender confirmed the email address %s by the link sent to it.", self.email_from),
+            message_type="comment", subtype_xmlid="mail.mt_note", author_id=self.env.ref("base.partner_root").id)
 
     @api.model
     def _survey_auto_send(self):

@@ -36,6 +36,14 @@ class CrmComplaintCategory(models.Model):
         for category in self:
             category.complaint_count = counts.get(category, 0)
 
+    def write(self, vals):
+        result = super().write(vals)
+        if "company_id" in vals:
+            # complaints emailed to the alias belong to the category's company
+            for category in self.filtered("alias_id"):
+                category.alias_id.sudo().alias_defaults = category._alias_get_creation_values()["alias_defaults"]
+        return result
+
     def _alias_get_creation_values(self):
         values = super()._alias_get_creation_values()
         values["alias_model_id"] = self.env["ir.model"]._get_id("crm.complaint")
@@ -43,6 +51,11 @@ class CrmComplaintCategory(models.Model):
             values["alias_defaults"] = defaults = ast.literal_eval(self.alias_defaults or "{}")
             defaults["category_id"] = self.id
             defaults["channel"] = "email"
+            # not the company of the user running the mail gateway
+            if self.company_id:
+                defaults["company_id"] = self.company_id.id
+            else:
+                defaults.pop("company_id", None)
         return values
 
     # ------------------------------------------------------------------

@@ -1,6 +1,8 @@
 """The reply alarm: a clock per customer email waiting for a first reply from staff."""
+from datetime import timedelta
+
 from odoo import api, fields, models
-from odoo.tools import SQL, create_index
+from odoo.tools import SQL, create_index, email_normalize
 
 from ..analytics import business_hours
 
@@ -8,6 +10,7 @@ CLOCK_MODELS = ("crm.complaint", "res.partner", "crm.lead")
 OPEN_STATES = ("open", "alarmed", "escalated")
 DEFAULT_LIMIT_HOURS = 12.0
 DEFAULT_ESCALATION_HOURS = 24.0
+DEFAULT_AUTO_REPLIES_PER_SENDER = 3  # automatic answers per sender and day
 
 
 class CrmReplyClock(models.Model):
@@ -33,6 +36,8 @@ class CrmReplyClock(models.Model):
     replied_by_id = fields.Many2one("res.users", readonly=True)
     rule_id = fields.Many2one("crm.reply.rule", "Matched Rule", readonly=True, ondelete="set null")
     template_id = fields.Many2one("mail.template", "Suggested Reply", readonly=True, ondelete="set null")
+    date_auto_reply = fields.Datetime("Answered Automatically On", readonly=True)
+    auto_reply_email = fields.Char("Answered Automatically To", readonly=True)
 
     def init(self):
         # The cron reads only due clocks: partial indexes keep that cheap however many are open.
@@ -42,6 +47,11 @@ class CrmReplyClock(models.Model):
                      ["date_escalation"], where="state = 'alarmed'")
         create_index(self.env.cr, "crm_reply_clock_waiting_document_idx", self._table,
                      ["res_model", "res_id"], where="state IN ('open', 'alarmed', 'escalated')")
+        # the limits on automatic answers read the recent ones per document and per sender
+        create_index(self.env.cr, "crm_reply_clock_auto_reply_document_idx", self._table,
+                     ["res_model", "res_id", "date_auto_reply"], where="date_auto_reply IS NOT NULL")
+        create_index(self.env.cr, "crm_reply_clock_auto_reply_sender_idx", self._table,
+                     ["auto_reply_email", "date_auto_reply"], where="date_auto_reply IS NOT NULL")
 
     # ------------------------------------------------------------------
     # Settings
@@ -57,6 +67,7 @@ class CrmReplyClock(models.Model):
             "working_hours": bool(get("crm_unified_view.reply_working_hours")),
             "day_start": float(get("crm_unified_view.reply_day_start") or 9.0),
             "day_end": float(get("crm_unified_view.reply_day_end") or 18.0),
+            "auto_sender_limit": int(get("crm_unified_view.reply_auto_sender_limit") or DEFAULT_AUTO_REPLIES_PER_SENDER),
         }
 
     @api.model
@@ -92,6 +103,25 @@ class CrmReplyClock(models.Model):
             "company_id": company.id, "date_received": received,
             "date_deadline": deadline, "date_escalation": escalation,
         })
+
+    def _reserve_auto_reply(self, email_from):
+        """Record an automatic answer to ``email_from`` on this clock, unless its document had one
+        in the last 24 hours or the sender had as many as the settings allow (mail loops)."""
+        self.ensure_one()
+        sender = email_normalize(email_from)
+        if not sender:
+            return False
+        now = fields.Datetime.now()
+        since = now - timedelta(days=1)
+        Clock = self.sudo()
+        if Clock.search_count([("res_model", "=", self.res_model), ("res_id", "=", self.res_id),
+                               ("date_auto_reply", ">=", since)], limit=1):
+            return False
+        if Clock.search_count([("auto_reply_email", "=", sender), ("date_auto_reply", ">=", since)]) \
+                >= self._settings()["auto_sender_limit"]:
+            return False
+        self.sudo().write({"date_auto_reply": now, "auto_reply_email": sender})
+        return True
 
     @api.model
     def _stop(self, record, user):

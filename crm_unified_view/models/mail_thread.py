@@ -1,10 +1,11 @@
 """Start the reply clock on customer emails, stop it on the first reply from staff;
-read malformed emails rather than reject them."""
+read malformed emails rather than reject them; never answer a machine automatically."""
 import logging
 
 from odoo import models
 from odoo.tools import plaintext2html
 
+from ..analytics import auto_reply
 from .crm_reply_clock import CLOCK_MODELS
 
 _logger = logging.getLogger(__name__)
@@ -35,6 +36,12 @@ class MailThread(models.AbstractModel):
             (html if part.get_content_subtype() == "html" else plain).append(text)
         body = "".join(html) if html else plaintext2html("\n".join(plain))
         return {"body": body, "attachments": []}
+
+    def _message_route_process(self, message, message_dict, routes):
+        # only the gateway sees the headers: tell the automatic answer what they say
+        refusal = auto_reply.refusal(message, message_dict.get("email_from"), message_dict.get("is_bounce"))
+        thread = self.with_context(cuv_auto_reply_refusal=refusal) if refusal else self
+        return super(MailThread, thread)._message_route_process(message, message_dict, routes)
 
     def _message_post_after_hook(self, message, msg_vals):
         result = super()._message_post_after_hook(message, msg_vals)
@@ -71,9 +78,18 @@ class MailThread(models.AbstractModel):
         clock.write({"rule_id": rule.id, "template_id": rule.template_id.id})
         if self._name == "crm.complaint":
             self.write({"reply_rule_id": rule.id, "suggested_template_id": rule.template_id.id})
-        if rule.auto_send:
+        if rule.auto_send and self._cuv_may_auto_answer(message, clock):
             # sent in the name of OdooBot: an internal author, so the clock stops as for any staff reply
             self.message_post_with_source(
                 rule.template_id, message_type="comment", subtype_xmlid="mail.mt_comment",
                 partner_ids=partner.ids, author_id=self.env.ref("base.partner_root").id,
                 parent_id=message.id)
+
+    def _cuv_may_auto_answer(self, message, clock):
+        """No automatic answer to a machine, nor more than the limits allow (mail loops)."""
+        refusal = self.env.context.get("cuv_auto_reply_refusal") or auto_reply.refusal({}, message.email_from)
+        if not refusal and not clock._reserve_auto_reply(message.email_from):
+            refusal = "limit reached"
+        if refusal:
+            _logger.info("No automatic answer to %s on %s,%s: %s", message.email_from, self._name, self.id, refusal)
+        return not refusal

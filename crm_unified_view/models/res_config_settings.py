@@ -32,6 +32,9 @@ class ResConfigSettings(models.TransientModel):
         "survey.survey", "Satisfaction Survey", config_parameter="crm_unified_view.complaint_survey_id")
     complaint_survey_auto = fields.Boolean(
         "Send Survey on Resolution", config_parameter="crm_unified_view.complaint_survey_auto")
+    reply_auto_sender_limit = fields.Integer(
+        "Automatic Answers per Sender and Day", default=3, config_parameter="crm_unified_view.reply_auto_sender_limit",
+        help="Reply rules that send their template at once answer the same sender at most this often in 24 hours.")
 
     @api.constrains("reply_limit_hours", "reply_escalation_hours", "reply_day_start", "reply_day_end")
     def _check_reply_alarm(self):
@@ -41,3 +44,10 @@ class ResConfigSettings(models.TransientModel):
                     "The reply limit must be positive, and the escalation come no earlier than the alarm."))
             if not 0 <= settings.reply_day_start < settings.reply_day_end <= 24:
                 raise ValidationError(self.env._("The working day must start before it ends, within 0-24 h."))
+
+    @api.constrains("reply_auto_sender_limit")
+    def _check_reply_auto_sender_limit(self):
+        if any(settings.reply_auto_sender_limit < 1 for settings in self):
+            raise ValidationError(self.env._(
+                "A sender gets at least one automatic answer a day: to send none, clear “Send Automatically” "
+                "on the reply rules."))

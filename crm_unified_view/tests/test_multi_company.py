@@ -1,6 +1,10 @@
 """Two companies on one database: a user of company B never sees what belongs to company A."""
+import ast
+
 from odoo.exceptions import AccessError
 from odoo.tests import TransactionCase, new_test_user, tagged
+
+from .service_common import ServiceCommon
 
 
 @tagged("post_install", "-at_install")
@@ -77,3 +81,81 @@ class TestMultiCompany(TransactionCase):
                 self.assertFalse(only_b.search([("id", "=", record.id)]))
                 both = Model.with_context(allowed_company_ids=(self.company_b | self.company_a).ids)
                 self.assertEqual(both.search([("id", "=", record.id)]), record)
+
+
+@tagged("post_install", "-at_install")
+class TestComplaintAliasCompany(ServiceCommon):
+    """A complaint emailed to a category's alias belongs to the category's company, whoever runs the gateway."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company_b = cls.env["res.company"].create({"name": "乙公司 Company B"})
+        cls.alias_domain_b = cls.env["mail.alias.domain"].create({"name": "b.example.com"})
+        cls.company_b.alias_domain_id = cls.alias_domain_b
+        cls.user_rnd_b = new_test_user(
+            cls.env, "cuv_alias_rnd_b", groups="base.group_user,crm_unified_view.group_customer_info_user",
+            company_id=cls.company_b.id, company_ids=[(6, 0, cls.company_b.ids)], name="乙公司研发")
+        cls.category_b = cls.env["crm.complaint.category"].create({
+            "name": "乙公司产品质量", "feedback_type": "product", "company_id": cls.company_b.id,
+            "user_id": cls.user_rnd_b.id, "alias_name": "complaints-b"})
+        # the mail gateway runs as OdooBot (the mail server's cron) or as the user of the mailgate
+        # script: both work in company A, their current company
+        cls.gateway_user = new_test_user(
+            cls.env, "cuv_gateway_a", groups="base.group_system,crm_unified_view.group_customer_info_user",
+            company_id=cls.company.id, company_ids=[(6, 0, (cls.company | cls.company_b).ids)], name="Gateway A")
+
+    def _receive(self, subject, message_id, user=None, **kwargs):
+        raw = self._raw_email(subject, "收到的茶叶受潮了。", to="complaints-b@b.example.com", message_id=message_id, **kwargs)
+        MailThread = self.env["mail.thread"].with_user(user) if user else self.env["mail.thread"]
+        self.assertEqual(MailThread.env.company, self.company)
+        MailThread.message_process(None, raw)
+        return self.env["crm.complaint"].search([("subject", "=", subject)])
+
+    def test_alias_carries_the_category_company(self):
+        self.assertEqual(self.category_b.alias_domain_id, self.alias_domain_b)
+        self.assertEqual(ast.literal_eval(self.category_b.alias_defaults)["company_id"], self.company_b.id)
+        self.category_b.company_id = self.company
+        self.assertEqual(ast.literal_eval(self.category_b.alias_defaults)["company_id"], self.company.id)
+        self.assertEqual(self.category_b.alias_domain_id, self.alias_domain, "the alias follows its company")
+
+    def test_complaint_takes_the_category_company(self):
+        complaint = self._receive("乙公司：茶叶受潮", "<mc-1@xihutea.example.com>", user=self.gateway_user)
+        self.assertEqual(len(complaint), 1)
+        self.assertEqual(complaint.company_id, self.company_b)
+        self.assertEqual(complaint.category_id, self.category_b)
+        self.assertEqual(complaint.user_id, self.user_rnd_b)
+        # company B's staff handle it; company A's do not see it
+        self.assertEqual(self.env["crm.complaint"].with_user(self.user_rnd_b).search([("id", "=", complaint.id)]),
+                         complaint)
+        self.assertFalse(self.env["crm.complaint"].with_user(self.user_rnd).search([("id", "=", complaint.id)]))
+        clock = self.env["crm.reply.clock"].search([("res_model", "=", "crm.complaint"), ("res_id", "=", complaint.id)])
+        self.assertEqual(clock.company_id, self.company_b)
+
+    def test_complaint_fetched_by_odoobot_takes_the_category_company(self):
+        complaint = self._receive("乙公司：发票开错", "<mc-4@xihutea.example.com>")
+        self.assertEqual(complaint.company_id, self.company_b)
+        self.assertTrue(complaint.name.startswith("CPL/"))
+
+    def test_category_without_company_files_in_the_gateway_company(self):
+        self.category_b.company_id = False
+        complaint = self._receive("无公司类别的投诉", "<mc-2@xihutea.example.com>", user=self.gateway_user)
+        self.assertEqual(complaint.company_id, self.company)
+
+    def test_complaint_created_with_a_category_takes_its_company(self):
+        complaint = self.env["crm.complaint"].create({"subject": "电话投诉", "category_id": self.category_b.id})
+        self.assertEqual(complaint.company_id, self.company_b)
+
+    def test_customer_of_another_company_is_not_linked(self):
+        partner_a = self.env["res.partner"].create({
+            "name": "甲公司的陈先生", "email": "chen@newcustomer.example.com", "company_id": self.company.id})
+        complaint = self._receive("乙公司：茶杯裂了", "<mc-3@newcustomer.example.com>", user=self.gateway_user,
+                                  email_from="chen@newcustomer.example.com", name="陳先生")
+        self.assertEqual(complaint.company_id, self.company_b)
+        self.assertTrue(complaint.partner_id)
+        self.assertNotEqual(complaint.partner_id, partner_a)
+        self.assertIn(complaint.partner_id.company_id, (self.company_b, self.env["res.company"]))
+        # company B's staff can read the complaint's customer, who is also the email's author
+        self.assertEqual(complaint.with_user(self.user_rnd_b).partner_id.email_normalized, "chen@newcustomer.example.com")
+        email = complaint.message_ids.filtered(lambda m: m.message_type == "email")
+        self.assertEqual(email.author_id, complaint.partner_id)

@@ -29,6 +29,10 @@ registry.category("web_tour.tours").add("crm_complaint_back_office", {
             run: "click",
         },
         { content: "It came from the web form", trigger: ".o_field_widget[name='channel']:contains('Web Form')" },
-        { content: "Its customer was created", trigger: ".o_field_widget[name='partner_id'] input:value(赵敏)" },
+        { content: "The sender's name is kept", trigger: ".o_field_widget[name='contact_name'] input:value(赵敏)" },
+        {
+            content: "No customer until the sender confirms the address",
+            trigger: ".o_field_widget[name='partner_id'] input:value()",
+        },
     ],
 });

@@ -21,7 +21,7 @@ class CrmPrivateAccessMember(models.Model):
         domain="[('share', '=', False)]")
     department_id = fields.Many2one("hr.department", required=True, index=True, ondelete="cascade", tracking=True)
     company_ids = fields.Many2many(
-        "res.company", string="Companies", required=True,
+        "res.company", string="Companies", required=True, tracking=True,
         compute="_compute_company_ids", store=True, readonly=False, precompute=True,
         help="The grant holds for the customers of these companies, and for customers shared by all "
              "companies while the user works in one of them.")

@@ -17,16 +17,16 @@ class CrmPrivateAccessMember(models.Model):
     _rec_name = "user_id"
 
     user_id = fields.Many2one(
-        "res.users", "User", required=True, index=True, ondelete="cascade", tracking=True,
+        "res.users", required=True, index=True, ondelete="cascade", tracking=True,
         domain="[('share', '=', False)]")
     department_id = fields.Many2one("hr.department", required=True, index=True, ondelete="cascade", tracking=True)
     company_ids = fields.Many2many(
-        "res.company", string="Companies", required=True, tracking=True,
+        "res.company", required=True, tracking=True,
         compute="_compute_company_ids", store=True, readonly=False, precompute=True,
         help="The grant holds for the customers of these companies, and for customers shared by all "
              "companies while the user works in one of them.")
     state = fields.Selection(STATES, default="proposed", required=True, readonly=True, tracking=True)
-    confirmed_by_id = fields.Many2one("res.users", "Confirmed By", readonly=True, copy=False)
+    confirmed_by_id = fields.Many2one("res.users", readonly=True, copy=False)
     date_confirmed = fields.Datetime("Confirmed On", readonly=True, copy=False)
     category_ids = fields.Many2many(
         related="department_id.private_category_ids", string="Private Information Granted")

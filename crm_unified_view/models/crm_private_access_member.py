@@ -62,11 +62,11 @@ class CrmPrivateAccessMember(models.Model):
             member.in_department = (member.user_id.id, member.department_id.id) in pairs
 
     def _search_in_department(self, operator, value):
-        if operator not in ("=", "!=") or not isinstance(value, bool):
-            return NotImplemented
+        if operator not in ("=", "!="):
+            raise ValueError("Unsupported operator %s for in_department" % operator)
         pairs = self._hr_pairs()
         matching = [member.id for member in self.search([]) if (member.user_id.id, member.department_id.id) in pairs]
-        return [("id", "in" if (operator == "=") == value else "not in", matching)]
+        return [("id", "in" if (operator == "=") == bool(value) else "not in", matching)]
 
     @api.model_create_multi
     def create(self, vals_list):

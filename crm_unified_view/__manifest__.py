@@ -21,6 +21,7 @@
         "views/crm_private_category_views.xml",
         "views/crm_private_access_log_views.xml",
         "views/crm_customer_consent_views.xml",
+        "views/crm_private_access_member_views.xml",
         "views/hr_department_views.xml",
         "views/crm_segmentation_run_views.xml",
         "wizard/crm_segmentation_compare_views.xml",

@@ -4,6 +4,7 @@ from . import crm_customer_private_info
 from . import crm_private_access_log
 from . import crm_customer_consent
 from . import hr_department
+from . import crm_private_access_member
 from . import crm_segment
 from . import crm_segmentation_run
 from . import crm_segmentation_result

@@ -2,6 +2,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from .crm_customer_private_info import PRIVATE_FIELDS
+
 CATEGORIES = [
     ("basic", "Basic"),
     ("contact", "Contact"),
@@ -54,6 +56,14 @@ class CrmCustomerInfoItem(models.Model):
         for item in self:
             if item.weight <= 0:
                 raise ValidationError(self.env._("The weight of “%s” must be greater than zero.", item.name))
+
+    @api.constrains("field_id")
+    def _check_field_id(self):
+        for item in self:
+            if item.field_id.model == "res.partner" and item.field_id.name in PRIVATE_FIELDS:
+                raise ValidationError(self.env._(
+                    "“%s” is private information: it is not scored, since the scores are shown to every "
+                    "customer-information user.", item.field_id.field_description))
 
     def _has_value(self, partner):
         """Whether ``partner`` holds a value for this item (zero and empty count as missing)."""

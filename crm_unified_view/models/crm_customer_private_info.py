@@ -8,6 +8,14 @@ INCOME_LEVELS = [
     ("upper_middle", "Upper Middle"),
     ("high", "High"),
 ]
+# Private partner fields and the private category (code) each belongs to.
+PRIVATE_FIELDS = {
+    "home_address": "address",
+    "income_level": "income",
+    "household_size": "household",
+    "id_number": "identity",
+    "date_of_birth": "identity",
+}
 
 
 class CrmCustomerPrivateInfo(models.Model):
@@ -32,20 +40,26 @@ class CrmCustomerPrivateInfo(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         # Checked before the insert: the unique constraint must not reveal hidden records.
-        self._check_categories_granted(vals.get("category_id") for vals in vals_list)
+        self._check_categories_granted((vals.get("category_id"), vals.get("partner_id")) for vals in vals_list)
         return super().create(vals_list)
 
     def write(self, vals):
         if "category_id" in vals or "partner_id" in vals:
-            self._check_categories_granted([vals.get("category_id")] + self.category_id.ids)
+            self._check_categories_granted(
+                [(info.category_id.id, info.partner_id.id) for info in self]
+                + [(vals.get("category_id", info.category_id.id), vals.get("partner_id", info.partner_id.id))
+                   for info in self])
         return super().write(vals)
 
-    def _check_categories_granted(self, category_ids):
+    def _check_categories_granted(self, category_partner_ids):
+        """Refuse (category id, partner id) pairs whose category is not granted for the partner's company."""
         if self.env.su:
             return
         Category = self.env["crm.private.category"]
-        for category in Category.sudo().browse({cid for cid in category_ids if cid}):
-            Category._check_granted(category.code)
+        for category_id, partner_id in set(category_partner_ids):
+            if category_id:
+                company = self.env["res.partner"].sudo().browse(partner_id).company_id
+                Category._check_granted(Category.sudo().browse(category_id).code, company)
 
     @api.depends("partner_id", "category_id")
     def _compute_display_name(self):

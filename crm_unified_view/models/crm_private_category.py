@@ -17,27 +17,43 @@ class CrmPrivateCategory(models.Model):
     department_ids = fields.Many2many(
         "hr.department", "crm_private_category_hr_department_rel", "crm_private_category_id",
         "hr_department_id", string="Departments Granted",
-        help="Members of these departments see and edit this information. Nobody else does, "
-             "except privacy officers.")
+        help="The confirmed members of these departments see and edit this information. Nobody else "
+             "does, except privacy officers.")
+    member_ids = fields.Many2many(
+        "crm.private.access.member", compute="_compute_member_ids", string="Who Reads It",
+        groups=PRIVACY_OFFICER_GROUP, help="The confirmed members of the departments granted.")
 
     _sql_constraints = [("code_unique", "UNIQUE(code)", "The code of a private category must be unique.")]
 
-    @api.model
-    def _granted_domain(self, user):
-        """Categories granted to ``user``'s department, resolved in SQL (same path as the rules)."""
-        return [("department_ids.member_ids", "any", [("user_id", "=", user.id), ("active", "=", True)])]
+    @api.depends("department_ids")
+    def _compute_member_ids(self):
+        members = self.env["crm.private.access.member"].search([
+            ("department_id", "in", self.department_ids.ids), ("state", "=", "confirmed")])
+        for category in self:
+            category.member_ids = members.filtered(lambda member: member.department_id in category.department_ids)
 
     @api.model
-    def _granted_codes(self):
-        """Codes of the categories the current (real) user may see and change."""
-        user = self.env.user
-        domain = [] if user.has_group(PRIVACY_OFFICER_GROUP) else self._granted_domain(user)
-        return set(self.sudo().search(domain).mapped("code"))
+    def _granted_domain(self, company_ids):
+        """Categories granted to the current user for the customers of ``company_ids``: through a
+        department whose membership a privacy officer confirmed. Same path as the record rules."""
+        return [("department_ids.private_member_ids", "any", [
+            ("user_id", "=", self.env.uid), ("state", "=", "confirmed"), ("company_ids", "in", company_ids)])]
 
     @api.model
-    def _check_granted(self, code):
-        if code not in self._granted_codes():
+    def _granted_codes(self, company=None):
+        """Codes of the categories the current (real) user may see and change on the customers of
+        ``company``; by default on the customers shared by all companies."""
+        if self.env.user.has_group(PRIVACY_OFFICER_GROUP):
+            return set(self.sudo().search([]).mapped("code"))
+        # A customer of a company outside the active ones is out of reach anyway (company rules).
+        company_ids = company.ids if company else self.env.companies.ids
+        return set(self.sudo().search(self._granted_domain(company_ids)).mapped("code"))
+
+    @api.model
+    def _check_granted(self, code, company=None):
+        if code not in self._granted_codes(company):
             category = self.sudo().search([("code", "=", code)], limit=1)
             raise AccessError(self.env._(
                 "You are not allowed to see or change the private information “%(category)s” of customers. "
-                "A privacy officer can grant it to your department.", category=category.name or code))
+                "A privacy officer grants it to a department and confirms its members.",
+                category=category.name or code))

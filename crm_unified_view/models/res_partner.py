@@ -5,7 +5,7 @@ from odoo.tools import SQL
 from odoo.tools.sql import column_exists, create_column
 
 from ..analytics import data_quality
-from .crm_customer_private_info import INCOME_LEVELS
+from .crm_customer_private_info import INCOME_LEVELS, PRIVATE_FIELDS
 from .crm_segment import AGE_TYPES, VALUE_TIERS
 
 SALES_GROUPS = "sales_team.group_sale_salesman"
@@ -19,14 +19,6 @@ LIVE_FIGURES = [
     "top_product_ids", "top_category_ids", "last_contact_date",
 ]
 
-# Private partner fields and the private category (code) each belongs to.
-PRIVATE_FIELDS = {
-    "home_address": "address",
-    "income_level": "income",
-    "household_size": "household",
-    "id_number": "identity",
-    "date_of_birth": "identity",
-}
 NEGATIVE_OPERATORS = {"!=": "=", "not in": "in", "not like": "like", "not ilike": "ilike"}
 PRIVATE_FIELD_OPTIONS = {
     "compute": "_compute_private_info", "compute_sudo": False,
@@ -411,9 +403,11 @@ class ResPartner(models.Model):
                 lambda suggestion: suggestion.partner_id == partner._origin
                 and suggestion.run_id == partner.segmentation_run_id)
 
-    @api.depends_context("uid")
+    @api.depends("company_id")
+    @api.depends_context("uid", "allowed_company_ids")
     def _compute_private_access_codes(self):
-        self.private_access_codes = ",".join(sorted(self.env["crm.private.category"]._granted_codes()))
+        for company, partners in self.grouped("company_id").items():
+            partners.private_access_codes = ",".join(sorted(self.env["crm.private.category"]._granted_codes(company)))
 
     @api.depends_context("uid")
     def _compute_private_info(self):
@@ -476,7 +470,7 @@ class ResPartner(models.Model):
             values = {fname: partner[fname] for fname in fnames}
             if partner.id not in existing and not any(values.values()):
                 continue  # nothing to store, nothing to reveal
-            self.env["crm.private.category"]._check_granted(code)
+            self.env["crm.private.category"]._check_granted(code, partner.company_id)
             if partner.id in existing:
                 existing[partner.id].write(values)
             else:
@@ -503,7 +497,8 @@ class ResPartner(models.Model):
                  "website", "date_last_verified", "lifecycle_stage", "loyalty_level",
                  "satisfaction_score", "complaint_count", "preferred_contact_channel", "parent_id")
     def _compute_data_quality(self):
-        items = self.env["crm.customer.info.item"].sudo().search([])
+        # Stored for everyone to read: never from private items, whose values depend on who looks.
+        items = self.env["crm.customer.info.item"].sudo().search([("field_name", "not in", list(PRIVATE_FIELDS))])
         descriptive = items.filtered(lambda item: item.info_type == "descriptive")
         expected = items.filtered(lambda item: item.info_type == "behavioural" and item.is_expected)
         duplicates = self._find_duplicate_keys()

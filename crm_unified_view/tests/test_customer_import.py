@@ -24,6 +24,8 @@ class TestCustomerImport(TransactionCase):
         department = cls.env["hr.department"].create({"name": "市场部"})
         cls.env["hr.employee"].create({"name": "郑爽", "user_id": cls.user_granted.id, "department_id": department.id})
         cls.env.ref("crm_unified_view.private_category_income").department_ids = department
+        cls.env["crm.private.access.member"].create({
+            "user_id": cls.user_granted.id, "department_id": department.id, "state": "confirmed"})
         cls.existing = cls.env["res.partner"].create({
             "name": "已有客户", "email": "old@customer.example.com", "phone": "+86 138 0013 9999"})
 

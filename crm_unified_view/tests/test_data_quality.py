@@ -2,7 +2,7 @@
 from datetime import timedelta
 
 from odoo.exceptions import AccessError, ValidationError
-from odoo.tests import BaseCase, tagged
+from odoo.tests import BaseCase, new_test_user, tagged
 
 from ..analytics import data_quality
 from .common import CustomerViewCommon
@@ -97,3 +97,26 @@ class TestDataQualityScores(CustomerViewCommon):
         self.assertEqual(self.customer.date_last_verified, self.today)
         with self.assertRaises(AccessError):
             self.person.with_user(self.user_employee).action_mark_verified()
+
+    def test_private_values_never_change_the_scores(self):
+        officer = new_test_user(self.env, "cuv_dq_officer",
+                                groups="base.group_partner_manager,crm_unified_view.group_customer_privacy_officer")
+        income = self.env["ir.model.fields"]._get("res.partner", "income_level")
+        # an item on a private field, classified before such items were refused
+        item = self.env["crm.customer.info.item"].create({
+            "name": "Notes", "field_id": self.env["ir.model.fields"]._get("res.partner", "comment").id,
+            "category": "extended", "info_type": "behavioural", "is_expected": True})
+        self.env.cr.execute("UPDATE crm_customer_info_item SET field_id = %s WHERE id = %s", [income.id, item.id])
+        self.env.invalidate_all()
+        self.customer.with_user(self.user_info).action_recompute_data_quality()
+        before = self.customer.data_completeness
+        self.customer.with_user(officer).income_level = "high"
+        # whoever triggers the computation, the private value does not count
+        for user in (officer, self.user_info, self.user_manager):
+            with self.subTest(user=user.name):
+                self.customer.with_user(user).action_recompute_data_quality()
+                self.assertEqual(self.customer.data_completeness, before)
+        with self.assertRaises(ValidationError):
+            self.env["crm.customer.info.item"].create({
+                "name": "Household", "field_id": self.env["ir.model.fields"]._get("res.partner", "household_size").id,
+                "info_type": "behavioural"})

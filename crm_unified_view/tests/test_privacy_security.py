@@ -42,6 +42,9 @@ class PrivacyCommon(TransactionCase):
         cls.category_identity = cls.env.ref("crm_unified_view.private_category_identity")
         (cls.category_address | cls.category_income | cls.category_household | cls.category_identity).write({
             "department_ids": [(6, 0, cls.dept_marketing.ids)]})
+        # a privacy officer confirms who belongs to the department: HR's records alone grant nothing
+        cls.member_granted = cls.env["crm.private.access.member"].with_user(cls.user_officer).create({
+            "user_id": cls.user_granted.id, "department_id": cls.dept_marketing.id, "state": "confirmed"})
         cls.customer = cls.env["res.partner"].create({"name": "赵磊", "email": "zhaolei@example.com"})
         cls.customer.with_user(cls.user_officer).write(PRIVATE_VALUES)
 
@@ -279,19 +282,29 @@ class TestPrivacySecurity(PrivacyCommon):
         self.assertEqual(self.env["crm.customer.private.info"].search_count(
             [("partner_id", "=", self.customer.id)]), 4)
 
-    # ---- grants and departments take effect at once -------------------------------------------
-    def test_department_change_takes_effect_on_next_request(self):
+    # ---- grants and confirmed members take effect at once ---------------------------------------
+    def test_confirmation_takes_effect_on_next_request(self):
         partner = self.customer.with_user(self.user_other)
-        self.assertFalse(partner.income_level)
         self.employee_other.department_id = self.dept_marketing
         self.env.invalidate_all()
-        self.assertEqual(partner.income_level, "high")
-        self.employee_other.action_archive()
+        self.assertFalse(partner.income_level, "HR's department alone grants nothing")
+        member = self.env["crm.private.access.member"].with_user(self.user_officer).create({
+            "user_id": self.user_other.id, "department_id": self.dept_marketing.id})
         self.env.invalidate_all()
-        self.assertFalse(partner.income_level, "an archived employee's department no longer counts")
+        self.assertFalse(partner.income_level, "a proposed member reads nothing")
+        member.action_confirm()
+        self.env.invalidate_all()
+        self.assertEqual(partner.income_level, "high")
+        self.assertEqual((member.confirmed_by_id, member.state), (self.user_officer, "confirmed"))
+        member.action_revoke()
+        self.env.invalidate_all()
+        self.assertFalse(partner.income_level, "a revoked member reads nothing")
 
     def test_grant_change_takes_effect_on_next_request(self):
         partner = self.customer.with_user(self.user_other)
+        self.env["crm.private.access.member"].with_user(self.user_officer).create({
+            "user_id": self.user_other.id, "department_id": self.dept_service.id, "state": "confirmed"})
+        self.env.invalidate_all()
         self.assertFalse(partner.home_address)
         self.category_address.with_user(self.user_officer).department_ids += self.dept_service
         self.env.invalidate_all()

@@ -36,14 +36,18 @@ LOCK_PARAMS = textwrap.dedent("""
 @tagged("post_install", "-at_install")
 class TestSegmentationLock(TransactionCase):
 
-    def _lock_params(self, hash_seed):
+    def _lock_params(self, *hash_seeds):
+        """What ``_lock`` asks for in one fresh process per hash seed (run side by side)."""
         addons = os.path.dirname(get_module_path("crm_unified_view"))
-        result = subprocess.run([sys.executable, "-c", LOCK_PARAMS, addons], capture_output=True, text=True,
-                                env=dict(os.environ, PYTHONHASHSEED=str(hash_seed)), timeout=120, check=True)
-        return json.loads(result.stdout.strip().splitlines()[-1])
+        processes = [subprocess.Popen([sys.executable, "-c", LOCK_PARAMS, addons], stdout=subprocess.PIPE,
+                                      env=dict(os.environ, PYTHONHASHSEED=str(seed)), text=True)
+                     for seed in hash_seeds]
+        outputs = [process.communicate(timeout=120)[0] for process in processes]
+        self.assertEqual([process.returncode for process in processes], [0] * len(processes))
+        return [json.loads(output.strip().splitlines()[-1]) for output in outputs]
 
     def test_the_lock_key_is_the_same_in_every_process(self):
-        first, second = self._lock_params(1), self._lock_params(2)
+        first, second = self._lock_params(1, 2)
         self.assertNotEqual(first["hash"], second["hash"], "the two processes hash strings differently")
         self.assertEqual(first["params"], second["params"])
         self.assertEqual(first["params"][1], 7, "one lock per company")

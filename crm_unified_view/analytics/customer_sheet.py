@@ -57,10 +57,9 @@ class SheetError(ValueError):
 
 def decoded_size(encoded):
     """Bytes that the base64 text ``encoded`` (str or bytes) stands for, without decoding it."""
-    if isinstance(encoded, str):
-        encoded = encoded.encode("ascii", "replace")
-    length = len(encoded) - encoded.count(b"\n") - encoded.count(b"\r")
-    return length * 3 // 4 - encoded[-2:].count(b"=")
+    newline, carriage_return, padding = ("\n", "\r", "=") if isinstance(encoded, str) else (b"\n", b"\r", b"=")
+    length = len(encoded) - encoded.count(newline) - encoded.count(carriage_return)
+    return length * 3 // 4 - encoded[-4:].count(padding)  # "=" pads the end only, maybe before a line break
 
 
 def is_too_large(encoded):

@@ -5,12 +5,17 @@ column keys below; data starts on row 3. Columns are found by their key, so a te
 downloaded in Chinese imports the same as one in English, and columns may be reordered.
 """
 import io
+import zipfile
 from dataclasses import dataclass
 
 from . import data_quality
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
-MAX_ROWS = 5000
+# An xlsx is a zip archive: a small upload may unpack to gigabytes.
+MAX_UNPACKED_BYTES = 50 * 1024 * 1024
+MAX_ROWS = 5000          # customers in one file
+MAX_SHEET_ROWS = 10000   # rows read below the two title rows, blank ones included
+MAX_COLUMNS = 100        # columns read (the template has fewer than 20)
 FIRST_DATA_ROW = 3
 
 
@@ -50,27 +55,66 @@ class SheetError(ValueError):
     """The file cannot be read as a customer sheet at all (the message is a code, see ``MESSAGES``)."""
 
 
+def decoded_size(encoded):
+    """Bytes that the base64 text ``encoded`` (str or bytes) stands for, without decoding it."""
+    newline, carriage_return, padding = ("\n", "\r", "=") if isinstance(encoded, str) else (b"\n", b"\r", b"=")
+    length = len(encoded) - encoded.count(newline) - encoded.count(carriage_return)
+    return length * 3 // 4 - encoded[-4:].count(padding)  # "=" pads the end only, maybe before a line break
+
+
+def is_too_large(encoded):
+    """Whether an upload, still in base64, is over the size limit."""
+    return decoded_size(encoded) > MAX_FILE_BYTES
+
+
+def _check_archive(content):
+    """Refuse a zip bomb before anything unpacks it.
+
+    ``zipfile`` never inflates a member past the size the archive's directory declares for it
+    (it fails the CRC check instead), so the declared sizes bound what openpyxl can unpack;
+    other compressions than deflate (bzip2, lzma) are not bounded per read and never in an xlsx.
+    """
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError) as error:
+        raise SheetError("not_xlsx") from error
+    if any(member.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED) for member in members):
+        raise SheetError("not_xlsx")
+    if sum(member.file_size for member in members) > MAX_UNPACKED_BYTES:
+        raise SheetError("too_large_unpacked")
+
+
 def read_rows(content):
     """Rows of the first sheet as ``[(row_number, {key: value})]``, blank rows skipped.
 
-    :raise SheetError: "too_large", "not_xlsx", "no_keys" or "too_many_rows".
+    At most ``MAX_SHEET_ROWS`` rows of ``MAX_COLUMNS`` columns are read below the titles.
+
+    :raise SheetError: "too_large", "too_large_unpacked", "not_xlsx", "no_keys", "too_many_rows"
+        or "too_many_sheet_rows".
     """
     import openpyxl  # noqa: PLC0415 - only needed when a file is imported
 
     if len(content) > MAX_FILE_BYTES:
         raise SheetError("too_large")
+    _check_archive(content)
     try:
         book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception as error:  # noqa: BLE001 - openpyxl raises many kinds on a bad file
         raise SheetError("not_xlsx") from error
     sheet = book.worksheets[0]
-    rows = sheet.iter_rows(values_only=True)
+    last_row = FIRST_DATA_ROW + MAX_SHEET_ROWS - 1
+    # Bounds given explicitly: otherwise openpyxl pads every row to the size the sheet claims
+    # (up to 1,048,576 rows of 16,384 cells).
+    rows = sheet.iter_rows(max_row=last_row + 1, max_col=MAX_COLUMNS, values_only=True)
     next(rows, None)
     keys = [str(value).strip() if value else None for value in next(rows, None) or ()]
     if "name" not in keys:
         raise SheetError("no_keys")
     result = []
     for number, values in enumerate(rows, start=FIRST_DATA_ROW):
+        if number > last_row:
+            raise SheetError("too_many_sheet_rows")
         record = {key: value for key, value in zip(keys, values) if key in KEYS and value not in (None, "")}
         if record:
             result.append((number, record))

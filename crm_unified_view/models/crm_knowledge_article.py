@@ -23,13 +23,14 @@ class CrmKnowledgeArticle(models.Model):
     _description = "Knowledge Article"
     _inherit = ["mail.thread", "mail.activity.mixin"]
     _order = "is_published desc, helpful_count desc, name"
+    _check_company_auto = True
 
     name = fields.Char("Title", required=True, tracking=True)
     body = fields.Html(sanitize=True, sanitize_overridable=False)
     summary = fields.Text(help="One or two sentences shown in lists and search results.")
     article_type = fields.Selection(ARTICLE_TYPES, "Type", required=True, default="faq", tracking=True)
-    category_id = fields.Many2one("crm.knowledge.category", index=True, tracking=True)
-    tag_ids = fields.Many2many("crm.knowledge.tag", string="Tags")
+    category_id = fields.Many2one("crm.knowledge.category", index=True, tracking=True, check_company=True)
+    tag_ids = fields.Many2many("crm.knowledge.tag", string="Tags", check_company=True)
     product_ids = fields.Many2many("product.template", string="Products")
     keywords = fields.Text(
         help="Words and phrases of customers' questions this article answers, one per line or separated by "
@@ -39,7 +40,9 @@ class CrmKnowledgeArticle(models.Model):
     state = fields.Selection(STATES, required=True, default="draft", tracking=True, index=True)
     is_published = fields.Boolean("Published on the Website", tracking=True, copy=False, index=True,
                                   help="Approved articles only: anyone can read them on the public help pages.")
-    company_id = fields.Many2one("res.company", index=True, help="Empty: shared by every company.")
+    # the author's company; only editors share an article with every company
+    company_id = fields.Many2one("res.company", index=True, default=lambda self: self.env.company,
+                                 help="Empty: shared by every company.")
     version_ids = fields.One2many("crm.knowledge.version", "article_id", "Versions")
     version_count = fields.Integer(compute="_compute_version_count")
     proposal_ids = fields.One2many("crm.knowledge.proposal", "article_id", "Proposed Improvements")
@@ -99,16 +102,19 @@ class CrmKnowledgeArticle(models.Model):
     def _is_editor(self):
         return self.env.su or self.env.user.has_group(EDITOR_GROUP)
 
-    def _check_editor_values(self, vals):
+    def _check_editor_values(self, vals, create=False):
         if self._is_editor():
             return
-        if EDITOR_FIELDS & set(vals) or vals.get("state") == "approved":
+        protected = EDITOR_FIELDS & set(vals)
+        if create and vals.get("company_id") == self.env.company.id:
+            protected.discard("company_id")  # the default, sent back by the form: the author's company
+        if protected or vals.get("state") == "approved":
             raise AccessError(self.env._("Only knowledge editors approve, publish or assign articles."))
 
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
-            self._check_editor_values(vals)
+            self._check_editor_values(vals, create=True)
         return super().create(vals_list)
 
     def write(self, vals):

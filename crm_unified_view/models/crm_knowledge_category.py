@@ -10,13 +10,16 @@ class CrmKnowledgeCategory(models.Model):
     _parent_name = "parent_id"
     _rec_name = "complete_name"
     _order = "complete_name"
+    _check_company_auto = True
 
     name = fields.Char(required=True, translate=True)
     complete_name = fields.Char(compute="_compute_complete_name", store=True, recursive=True)
-    parent_id = fields.Many2one("crm.knowledge.category", "Parent Category", index=True, ondelete="cascade")
+    parent_id = fields.Many2one("crm.knowledge.category", "Parent Category", index=True, ondelete="cascade",
+                                check_company=True)
     parent_path = fields.Char(index=True)
     child_ids = fields.One2many("crm.knowledge.category", "parent_id", "Subcategories")
     sequence = fields.Integer(default=10)
+    company_id = fields.Many2one("res.company", index=True, help="Empty: shared by every company.")
     article_ids = fields.One2many("crm.knowledge.article", "category_id", "Articles")
     article_count = fields.Integer(compute="_compute_article_count")
 

@@ -19,6 +19,16 @@ class CrmKnowledgeProposal(models.Model):
     author_id = fields.Many2one("res.users", "Proposed By", required=True, readonly=True,
                                 default=lambda self: self.env.user)
     state = fields.Selection(PROPOSAL_STATES, required=True, default="submitted", readonly=True, tracking=True)
+    company_id = fields.Many2one("res.company", compute="_compute_company_id", store=True, precompute=True,
+                                 index=True, help="The article's company; for a new article, the author's.")
+
+    @api.depends("article_id.company_id")
+    def _compute_company_id(self):
+        for proposal in self:
+            if proposal.article_id:
+                proposal.company_id = proposal.article_id.company_id
+            elif not proposal.company_id:
+                proposal.company_id = self.env.company
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -43,7 +53,8 @@ class CrmKnowledgeProposal(models.Model):
                 proposal.article_id.write({"name": proposal.name, "body": proposal.body})
             else:
                 proposal.article_id = self.env["crm.knowledge.article"].create({
-                    "name": proposal.name, "body": proposal.body, "owner_id": proposal.author_id.id})
+                    "name": proposal.name, "body": proposal.body, "owner_id": proposal.author_id.id,
+                    "company_id": proposal.company_id.id})
             proposal.state = "accepted"
             proposal.message_post(body=self.env._("Thank you: your proposal was accepted."),
                                   partner_ids=proposal.author_id.partner_id.ids)

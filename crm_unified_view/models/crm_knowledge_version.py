@@ -14,6 +14,7 @@ class CrmKnowledgeVersion(models.Model):
     name = fields.Char("Title", required=True)
     body = fields.Html(sanitize=True, sanitize_overridable=False)
     author_id = fields.Many2one("res.users", "Replaced By", required=True)
+    company_id = fields.Many2one(related="article_id.company_id", store=True, index=True)
     diff = fields.Html("Changes Since", compute="_compute_diff", sanitize=False,
                        help="What changed from this version to the article as it is now.")
 

@@ -9,6 +9,7 @@ class CrmKnowledgeVote(models.Model):
     article_id = fields.Many2one("crm.knowledge.article", required=True, ondelete="cascade", index=True)
     helpful = fields.Boolean()
     user_id = fields.Many2one("res.users", ondelete="cascade")
+    company_id = fields.Many2one(related="article_id.company_id", store=True, index=True)
     # A hash of the visitor's session: enough to count one vote per visitor, nothing personal.
     visitor_key = fields.Char()
 

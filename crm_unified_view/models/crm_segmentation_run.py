@@ -2,6 +2,7 @@
 import io
 import logging
 import time
+import zlib
 
 import numpy as np
 import pandas as pd
@@ -26,6 +27,9 @@ PARTNER_COLUMNS = {
     "automated_service": "r.value_tier = 'low'",
     "lifecycle_stage": "r.lifecycle_stage",
 }
+# The first half of the advisory lock of a company's run: the same number in every process
+# (``hash()`` of a string is not: Python seeds it per process).
+LOCK_NAMESPACE = zlib.crc32(b"crm_unified_view.segmentation_run") & 0x7FFFFFFF
 RFM_COLUMNS = ("rfm_recency_days", "rfm_frequency", "rfm_monetary", "rfm_r_score", "rfm_f_score", "rfm_m_score",
                "rfm_score")
 
@@ -96,8 +100,8 @@ class CrmSegmentationRun(models.Model):
                 raise ValidationError(self.env._("The NPV horizon must be between 1 and 600 months."))
             if not 0 <= run.discount_rate < 1000 or not -100 <= run.margin_rate <= 100:
                 raise ValidationError(self.env._("The discount rate must be 0-1000% and the margin -100% to 100%."))
-            if not 0 < run.high_value_percent and 0 < run.low_value_percent \
-                    or run.high_value_percent + run.low_value_percent > 100:
+            high, low = run.high_value_percent, run.low_value_percent
+            if not (0 < high and 0 < low and high + low <= 100):
                 raise ValidationError(self.env._(
                     "The high-value top and the low-value bottom are positive shares that add up to 100% at most."))
             if run.new_customer_days < 1:
@@ -129,9 +133,12 @@ class CrmSegmentationRun(models.Model):
             high_value_quantile=1 - self.high_value_percent / 100.0, low_value_quantile=self.low_value_percent / 100.0,
             new_customer_days=self.new_customer_days, dormant_after_days=dormant_after)
 
+    def _lock_key(self):
+        return LOCK_NAMESPACE, self.company_id.id
+
     def _lock(self):
         # One run per company at a time, across workers; released with the transaction.
-        self.env.cr.execute("SELECT pg_try_advisory_xact_lock(%s, %s)", [hash(self._name) % 2**31, self.company_id.id])
+        self.env.cr.execute("SELECT pg_try_advisory_xact_lock(%s, %s)", list(self._lock_key()))
         if not self.env.cr.fetchone()[0]:
             raise UserError(self.env._("A segmentation of %s is already running: try again when it ends.",
                                        self.company_id.name))

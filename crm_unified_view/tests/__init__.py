@@ -25,3 +25,5 @@ from . import test_customer_import
 from . import test_auto_reply
 from . import test_privacy_grants
 from . import test_segmentation_security
+from . import test_knowledge_companies
+from . import test_segmentation_guards

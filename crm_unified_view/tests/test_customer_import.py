@@ -1,6 +1,7 @@
 """Moving in from spreadsheets: the template round trip, bad rows reported, all or nothing."""
 import base64
 import io
+import zipfile
 
 import openpyxl
 
@@ -34,6 +35,16 @@ class TestCustomerImport(TransactionCase):
         action = wizard.action_download_template()
         self.assertIn("/template/", action["url"])
         return openpyxl.load_workbook(io.BytesIO(base64.b64decode(wizard.template)))
+
+    @staticmethod
+    def _content(book):
+        buffer = io.BytesIO()
+        book.save(buffer)
+        return buffer.getvalue()
+
+    def _upload(self, user, content):
+        return self.env["crm.customer.import"].with_user(user).create({
+            "file": base64.b64encode(content), "filename": "customers.xlsx"})
 
     def _wizard(self, user, rows, book=None):
         book = book or self._template(user)
@@ -127,3 +138,101 @@ class TestCustomerImport(TransactionCase):
             wizard.action_check()
         with self.assertRaisesRegex(UserError, "Choose the filled-in template"):
             self.env["crm.customer.import"].with_user(self.user).create({}).action_check()
+
+    # ------------------------------------------------------------------
+    # Whom the check may look at and name
+    # ------------------------------------------------------------------
+    def test_customers_the_user_may_not_read_are_neither_found_nor_named(self):
+        company_b = self.env["res.company"].create({"name": "乙公司"})
+        self.env["res.partner"].create({
+            "name": "乙公司的秘密客户", "email": "secret@b.example.com", "phone": "+86 138 0013 7777",
+            "company_id": company_b.id})
+        wizard = self._wizard(self.user, [{"name": "新客户", "email": "secret@b.example.com"},
+                                          {"name": "另一个", "phone": "13800137777"},
+                                          {"name": "重复已有", "email": "OLD@customer.example.com"}])
+        wizard.action_check()
+        self.assertNotIn("乙公司的秘密客户", wizard.problems)
+        self.assertNotIn("Row 3", wizard.problems)
+        self.assertNotIn("Row 4", wizard.problems)
+        self.assertIn("Row 5, Email: this customer already exists: 已有客户", wizard.problems)
+
+    def test_the_salesperson_is_matched_exactly(self):
+        wizard = self._wizard(self.user, [
+            {"name": "通配符", "user_id": "%"},
+            {"name": "下划线", "user_id": "cuv_import_r"},
+            {"name": "大小写", "user_id": "CUV_IMPORTER"},
+        ])
+        wizard.action_check()
+        self.assertIn("Row 3, Salesperson: no user with this login or email", wizard.problems)
+        self.assertIn("Row 4, Salesperson: no user with this login or email", wizard.problems)
+        self.assertNotIn("Row 5", wizard.problems)
+
+    # ------------------------------------------------------------------
+    # Oversized files
+    # ------------------------------------------------------------------
+    def test_an_oversized_file_is_refused_before_it_is_stored(self):
+        Attachment = self.env["ir.attachment"].sudo()
+        stored = [("res_model", "=", "crm.customer.import"), ("res_field", "=", "file")]
+        before = Attachment.search_count(stored)
+        too_large = base64.b64encode(b"\0" * (customer_sheet.MAX_FILE_BYTES + 1))
+        Wizard = self.env["crm.customer.import"].with_user(self.user)
+        with self.assertRaisesRegex(UserError, "larger than 5 MB"):
+            Wizard.create({"file": too_large, "filename": "big.xlsx"})
+        wizard = Wizard.create({})
+        with self.assertRaisesRegex(UserError, "larger than 5 MB"):
+            wizard.write({"file": too_large.decode()})
+        self.assertEqual(Attachment.search_count(stored), before, "nothing of it was stored")
+        for size, refused in ((customer_sheet.MAX_FILE_BYTES, False), (customer_sheet.MAX_FILE_BYTES + 1, True)):
+            for tail in range(3):  # every padding of the last base64 group
+                encoded = base64.b64encode(b"\0" * (size - tail))
+                self.assertEqual(customer_sheet.is_too_large(encoded), refused and not tail, (size, tail))
+
+    def test_a_workbook_that_unpacks_too_large_is_refused(self):
+        content = self._content(self._template(self.user))
+        padded = io.BytesIO()
+        with zipfile.ZipFile(io.BytesIO(content)) as source, \
+                zipfile.ZipFile(padded, "w", zipfile.ZIP_DEFLATED) as target:
+            for info in source.infolist():
+                with source.open(info) as member, target.open(info.filename, "w") as copy:
+                    copy.write(member.read())
+                    if info.filename == "xl/worksheets/sheet1.xml":  # whitespace after the root: still valid
+                        for _chunk in range(customer_sheet.MAX_UNPACKED_BYTES // 2 ** 20 + 1):
+                            copy.write(b" " * 2 ** 20)
+        self.assertLess(len(padded.getvalue()), customer_sheet.MAX_FILE_BYTES // 10, "a small upload")
+        with self.assertRaisesRegex(UserError, "more than 50 MB once unpacked"):
+            self._upload(self.user, padded.getvalue()).action_check()
+
+    def test_rows_are_read_up_to_the_limit(self):
+        book = openpyxl.Workbook()
+        book.active.append(["Name"])
+        book.active.append(["name"])
+        book.active.append(["甲"])
+        last = customer_sheet.FIRST_DATA_ROW + customer_sheet.MAX_SHEET_ROWS - 1
+        book.active.cell(row=last, column=1, value="最后一行")
+        self.assertEqual(len(customer_sheet.read_rows(self._content(book))), 2)
+        book.active.cell(row=last + 1, column=1, value="太远了")
+        with self.assertRaisesRegex(UserError, "more than 10000 rows"):
+            self._upload(self.user, self._content(book)).action_check()
+
+    def test_columns_after_the_limit_are_not_read(self):
+        book = openpyxl.Workbook()
+        book.active.append(["Name"])
+        book.active.append(["name"])
+        book.active.append(["甲"])
+        far = customer_sheet.MAX_COLUMNS + 1
+        book.active.cell(row=2, column=far, value="email")
+        book.active.cell(row=3, column=far, value="jia@example.com")
+        book.active.cell(row=1, column=16384, value="as wide as a sheet goes")  # every row would be padded to it
+        self.assertEqual(customer_sheet.read_rows(self._content(book)), [(3, {"name": "甲"})])
+
+    def test_limits_in_chinese(self):
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.env["ir.module.module"].search([("name", "=", "crm_unified_view")])._update_translations("zh_CN")
+        self.user.lang = "zh_CN"
+        book = openpyxl.Workbook()
+        book.active.append(["Name"])
+        book.active.append(["name"])
+        book.active.cell(row=customer_sheet.FIRST_DATA_ROW + customer_sheet.MAX_SHEET_ROWS, column=1, value="太远")
+        wizard = self._upload(self.user, self._content(book)).with_context(lang="zh_CN")
+        with self.assertRaisesRegex(UserError, "超过 10000 行"):
+            wizard.action_check()

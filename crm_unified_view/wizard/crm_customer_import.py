@@ -4,7 +4,7 @@ import io
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import SQL
+from odoo.tools import SQL, escape_psql
 
 from ..analytics import customer_sheet as sheet
 
@@ -22,6 +22,25 @@ class CrmCustomerImport(models.TransientModel):
     problems = fields.Text(readonly=True)
     template = fields.Binary(readonly=True)
     template_name = fields.Char(readonly=True)
+
+    @api.onchange("file")
+    def _onchange_file(self):
+        self.state, self.problems, self.row_count = "upload", False, 0
+
+    # The size is checked on the base64 text, before the upload is stored or decoded.
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._check_file_size(vals)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._check_file_size(vals)
+        return super().write(vals)
+
+    def _check_file_size(self, vals):
+        if vals.get("file") and sheet.is_too_large(vals["file"]):
+            raise UserError(self._messages()["too_large"])
 
     # ------------------------------------------------------------------
     # The template
@@ -100,6 +119,12 @@ class CrmCustomerImport(models.TransientModel):
                 "The second row of the template (the column keys) is missing: download the template again."),
             "too_many_rows": self.env._(
                 "The file has more than %s customers: split it into several files.", sheet.MAX_ROWS),
+            "too_large_unpacked": self.env._(
+                "The workbook holds more than %s MB once unpacked: split it into several files.",
+                sheet.MAX_UNPACKED_BYTES // (1024 * 1024)),
+            "too_many_sheet_rows": self.env._(
+                "The first sheet has more than %s rows: delete the empty rows below the customers, "
+                "or split the file.", sheet.MAX_SHEET_ROWS),
         }
 
     def _read(self):
@@ -123,26 +148,33 @@ class CrmCustomerImport(models.TransientModel):
                 problems.append(("country_id", "country"))
         if values.get("user_id"):
             login = values["user_id"]
-            user = self.env["res.users"].search(["|", ("login", "=ilike", login), ("email", "=ilike", login)], limit=1)
+            exactly = escape_psql(login)  # the same login or email whatever the case, not a pattern
+            user = self.env["res.users"].search(["|", ("login", "=ilike", exactly), ("email", "=ilike", exactly)],
+                                                limit=1)
             values["user_id"] = user.id
             if not user:
                 problems.append(("user_id", "user"))
 
     def _existing_customers(self, keys):
-        """Existing partners sharing an email, tax ID or phone with the file, by key."""
+        """Partners sharing an email, tax ID or phone with the file, by key: only those of the
+        importing company (or shared) that the importing user may read."""
         if not keys:
             return {}
         by_kind = {kind: [value for k, value in keys if k == kind] for kind in ("email", "vat", "phone")}
-        self.env["res.partner"].flush_model(["email_normalized", "vat", "phone", "mobile", "active"])
+        Partner = self.env["res.partner"]
+        Partner.flush_model(["email_normalized", "vat", "phone", "mobile"])
+        # the user's access rights and record rules, resolved by the ORM; the matching stays in SQL
+        readable = Partner._search([("company_id", "in", [False, self.env.company.id])])
         self.env.cr.execute(SQL("""
             SELECT id, email_normalized, upper(replace(vat, ' ', '')),
                    right(regexp_replace(coalesce(phone, ''), '\\D', '', 'g'), 11),
                    right(regexp_replace(coalesce(mobile, ''), '\\D', '', 'g'), 11)
               FROM res_partner
-             WHERE active AND (email_normalized = ANY(%(email)s) OR upper(replace(vat, ' ', '')) = ANY(%(vat)s)
-                   OR right(regexp_replace(coalesce(phone, ''), '\\D', '', 'g'), 11) = ANY(%(phone)s)
-                   OR right(regexp_replace(coalesce(mobile, ''), '\\D', '', 'g'), 11) = ANY(%(phone)s))
-        """, **by_kind))
+             WHERE id IN %(readable)s
+               AND (email_normalized = ANY(%(email)s) OR upper(replace(vat, ' ', '')) = ANY(%(vat)s)
+                    OR right(regexp_replace(coalesce(phone, ''), '\\D', '', 'g'), 11) = ANY(%(phone)s)
+                    OR right(regexp_replace(coalesce(mobile, ''), '\\D', '', 'g'), 11) = ANY(%(phone)s))
+        """, readable=readable.subselect(), **by_kind))
         found = {}
         for partner_id, email, vat, phone, mobile in self.env.cr.fetchall():
             for key in (("email", email), ("vat", vat), ("phone", phone), ("phone", mobile)):
@@ -169,7 +201,7 @@ class CrmCustomerImport(models.TransientModel):
             checked.append((number, values))
         existing = self._existing_customers(set(seen))
         if existing:
-            names = dict(self.env["res.partner"].sudo().browse(set(existing.values())).mapped(
+            names = dict(self.env["res.partner"].browse(set(existing.values())).mapped(
                 lambda partner: (partner.id, partner.display_name)))
             for key, number in seen.items():
                 if key in existing:
@@ -213,7 +245,3 @@ class CrmCustomerImport(models.TransientModel):
     def _reopen(self):
         return {"type": "ir.actions.act_window", "res_model": self._name, "res_id": self.id, "view_mode": "form",
                 "target": "new", "name": self.env._("Import Customers")}
-
-    @api.onchange("file")
-    def _onchange_file(self):
-        self.state, self.problems, self.row_count = "upload", False, 0

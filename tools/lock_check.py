@@ -1,0 +1,202 @@
+#!/usr/bin/env python3
+"""Two Odoo processes, one company: only one segmentation of it runs at a time.
+
+    python3 tools/lock_check.py [--customers 300] [--orders 3000] [--database NAME]
+
+In a scratch database: installs the addon, generates customers and confirmed orders, then
+starts two ``odoo shell`` processes on it, each with its own PYTHONHASHSEED (two workers of
+one server hash strings differently). The first runs the company's segmentation and keeps its
+transaction open; then the second starts a run of the same company and must be refused at
+once ("already running"), without waiting on the rows the first one holds. When the first
+has ended, the second runs. Prints what it checked (``LOCK ...`` lines); exits non-zero on any
+failure.
+"""
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import bench_segmentation  # noqa: E402  (its data generator)
+import cuv  # noqa: E402
+
+WAIT_SECONDS = 300
+
+# Customers and orders, and one draft run for each process, committed.
+SETUP = """
+env.cr.execute(%(generate)r, {"customers": %(customers)d, "orders": %(orders)d, "company": env.company.id,
+                             "currency": env.company.currency_id.id})
+runs = env["crm.segmentation.run"].create([{"n_segments": 3}, {"n_segments": 3}])
+env.cr.commit()
+print("LOCK runs", *runs.ids)
+"""
+
+# Both processes: a file for each step is the barrier between them.
+BARRIER = """
+import os, time
+from odoo.exceptions import UserError
+
+def step(name):
+    open(os.path.join(%(barrier)r, name), "w").close()
+
+def wait_for(name):
+    deadline = time.monotonic() + %(wait)d
+    while not os.path.exists(os.path.join(%(barrier)r, name)):
+        if time.monotonic() > deadline:
+            raise SystemExit("LOCK timeout waiting for %%s" %% name)
+        time.sleep(0.05)
+
+def held_locks():
+    env.cr.execute("SELECT classid, objid FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid()")
+    return sorted(env.cr.fetchall())
+
+print("LOCK hash", hash("crm.segmentation.run"))
+"""
+
+# The first process runs and holds its transaction (and the lock) until the second has tried.
+FIRST = """
+run = env["crm.segmentation.run"].browse(%(run)d)
+run._run()
+print("LOCK state", run.state)
+print("LOCK held", held_locks())
+step("running")
+wait_for("tried")
+env.cr.rollback()
+step("ended")
+"""
+
+# The second process tries meanwhile, then again once the first has ended.
+SECOND = """
+wait_for("running")
+run = env["crm.segmentation.run"].browse(%(run)d)
+# without the lock it would wait on the customers the first run updated: fail fast instead
+env.cr.execute("SET LOCAL lock_timeout = '10s'")
+started = time.monotonic()
+try:
+    with env.cr.savepoint():
+        run._run()
+    outcome = "ran"
+except UserError as error:
+    outcome = "refused: %%s" %% error
+except Exception as error:
+    outcome = "failed: %%s: %%s" %% (type(error).__name__, str(error).strip())
+print("LOCK tried_seconds %%.2f" %% (time.monotonic() - started))
+print("LOCK outcome", outcome)
+env.cr.rollback()
+step("tried")
+wait_for("ended")
+run = env["crm.segmentation.run"].browse(%(run)d)
+run._run()
+print("LOCK after", run.state)
+env.cr.rollback()
+"""
+
+
+class LockCheck:
+
+    def __init__(self, odoo_dir, pg, dbname, port):
+        self.odoo_dir, self.pg, self.dbname, self.port = odoo_dir, pg, dbname, port
+
+    def odoo(self, *args):
+        cmd = cuv.odoo_command(self.odoo_dir, self.pg, self.dbname, *args, "--stop-after-init", "--log-level=warn",
+                               "--http-port=%d" % self.port, "--max-cron-threads=0")
+        result = subprocess.run(cmd, capture_output=True, text=True)
+        if result.returncode or "Traceback" in result.stdout + result.stderr:
+            print(result.stdout[-4000:], result.stderr[-4000:], sep="\n")
+            raise SystemExit("Odoo failed: %s" % " ".join(args))
+
+    def shell(self, code, hash_seed):
+        """An ``odoo shell`` process running ``code``, started but not waited for."""
+        cmd = cuv.odoo_command(self.odoo_dir, self.pg, self.dbname, "--log-level=warn", "--no-http")
+        cmd.insert(3, "shell")
+        with tempfile.TemporaryFile("w+") as script:
+            script.write(textwrap.dedent(code))
+            script.seek(0)
+            return subprocess.Popen(cmd, stdin=script, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                    env=dict(os.environ, PYTHONHASHSEED=str(hash_seed)))
+
+
+def finish(name, process):
+    """The ``LOCK`` lines of a shell process as {name: value}; its output when it failed."""
+    try:
+        stdout, stderr = process.communicate(timeout=WAIT_SECONDS + 120)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        stdout, stderr = process.communicate()
+    lines = {}
+    for line in stdout.splitlines():
+        if line.startswith("LOCK "):
+            key, _, value = line[5:].partition(" ")
+            lines[key] = value
+            print("LOCK %s %s" % (name, line[5:]))
+    if process.returncode or "Traceback" in stdout + stderr:
+        print(stdout[-4000:], stderr[-4000:], sep="\n")
+        lines["crashed"] = "exit code %s" % process.returncode
+    return lines
+
+
+def check(first, second):
+    """What went wrong, if anything."""
+    problems = []
+    if "crashed" in first or "crashed" in second:
+        problems.append("a process crashed (first: %s, second: %s)" % (
+            first.get("crashed", "ok"), second.get("crashed", "ok")))
+    if first.get("hash") == second.get("hash"):
+        problems.append("both processes hash strings alike: PYTHONHASHSEED did not apply")
+    if first.get("state") != "done":
+        problems.append("the first process did not run (%s)" % first.get("state"))
+    outcome = second.get("outcome", "")
+    if not (outcome.startswith("refused:") and "already running" in outcome):
+        problems.append("the second process was not refused while the first ran: %s" % (outcome or "no outcome"))
+    elif float(second.get("tried_seconds", "inf")) > 5:
+        problems.append("the refusal took %s s: it waited for the first run" % second.get("tried_seconds"))
+    if second.get("after") != "done":
+        problems.append("the second process did not run once the first had ended (%s)" % second.get("after"))
+    return problems
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--customers", type=int, default=300)
+    parser.add_argument("--orders", type=int, default=3000)
+    parser.add_argument("--database", default="crm_unified_view_lock" + os.environ.get("CUV_DB_SUFFIX", ""),
+                        help="scratch database, dropped before and after")
+    parser.add_argument("--http-port", type=int, default=8174)
+    args = parser.parse_args()
+    odoo_dir = cuv.require_odoo()
+    pg = cuv.Postgres().ensure()
+    pg.drop_database(args.database)
+    lock = LockCheck(odoo_dir, pg, args.database, args.http_port)
+    try:
+        started = time.monotonic()
+        lock.odoo("-i", cuv.MODULE, "--without-demo=all")
+        setup = finish("setup", lock.shell(SETUP % {
+            "generate": textwrap.dedent(bench_segmentation.GENERATE), "customers": args.customers,
+            "orders": args.orders}, hash_seed=0))
+        if "crashed" in setup or "runs" not in setup:
+            raise SystemExit("The set-up failed.")
+        run_first, run_second = (int(run_id) for run_id in setup["runs"].split())
+        print("LOCK database ready in %.1f s" % (time.monotonic() - started))
+        with tempfile.TemporaryDirectory() as barrier:
+            values = {"barrier": barrier, "wait": WAIT_SECONDS}
+            first = lock.shell(BARRIER % values + FIRST % {"run": run_first}, hash_seed=1)
+            second = lock.shell(BARRIER % values + SECOND % {"run": run_second}, hash_seed=2)
+            first, second = finish("first", first), finish("second", second)
+    finally:
+        pg.drop_database(args.database)
+        pg.stop_if_started_here()
+    problems = check(first, second)
+    for problem in problems:
+        print("LOCK FAILED: %s" % problem)
+    if problems:
+        return 1
+    print("LOCK OK: two processes with different hash seeds, one company: the second was refused while the "
+          "first ran, and ran after it.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

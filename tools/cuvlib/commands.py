@@ -66,6 +66,9 @@ CHECKS = [
     # A company's database: install the previous release on customers and orders, upgrade, uninstall.
     ("lifecycle_check.py", "Installing, upgrading and uninstalling %s on a database with customers and orders." % MODULE,
      "The install-upgrade-uninstall check failed."),
+    # Two Odoo processes never run one company's segmentation at the same time.
+    ("lock_check.py", "Starting two Odoo processes that run one company's segmentation at once.",
+     "Two processes ran one company's segmentation at the same time."),
     # Odoo's own apps, with the addon installed, pass their own tests.
     ("coexistence_check.py", "Running tests of Odoo's own apps with %s installed." % MODULE,
      "Odoo's own apps do not behave as before with %s installed." % MODULE),

@@ -22,3 +22,4 @@ from . import test_knowledge
 from . import test_knowledge_website
 from . import test_multi_company
 from . import test_customer_import
+from . import test_privacy_audit

@@ -23,3 +23,5 @@ from . import test_knowledge_website
 from . import test_multi_company
 from . import test_customer_import
 from . import test_privacy_audit
+from . import test_knowledge_counters
+from . import test_customer_consent

@@ -31,7 +31,7 @@ class CrmPrivateAccessLog(models.Model):
     user_id = fields.Many2one("res.users", readonly=True, index=True, ondelete="set null")
     # Snapshots taken when the entry is written: they name the user and the customer after
     # these are deleted (entries are written in SQL by _log, the computes serve other inserts).
-    user_name = fields.Char("User Name", compute="_compute_user_snapshot", store=True, precompute=True,
+    user_name = fields.Char(compute="_compute_user_snapshot", store=True, precompute=True,
                             readonly=True, help="The user's name when the entry was written.")
     user_login = fields.Char(compute="_compute_user_snapshot", store=True, precompute=True, readonly=True)
     partner_id = fields.Many2one("res.partner", "Customer", readonly=True, index=True, ondelete="set null")
@@ -55,8 +55,10 @@ class CrmPrivateAccessLog(models.Model):
             entry.company_id = entry.partner_id.company_id
 
     def write(self, vals):
-        self.check_access("write")
-        raise UserError(self.env._("The access log of private information cannot be changed."))
+        if self:
+            self.check_access("write")
+            raise UserError(self.env._("The access log of private information cannot be changed."))
+        return super().write(vals)
 
     @api.ondelete(at_uninstall=False)
     def _unlink_never(self):

@@ -1,14 +1,19 @@
 """Public help pages: published, approved articles only, read with the visitor's own rights."""
 import hashlib
+import secrets
 from urllib.parse import urlencode
 
 from werkzeug.exceptions import NotFound
 
 from odoo import http
 from odoo.http import request
+from odoo.tools.misc import consteq, hmac
 
 PAGE_SIZE = 20
 MAX_QUERY_CHARS = 200
+# A random token, signed, that identifies an anonymous visitor across sessions for a year.
+VISITOR_COOKIE = "crm_knowledge_visitor"
+VISITOR_COOKIE_AGE = 365 * 24 * 3600
 
 
 class KnowledgeHelpPages(http.Controller):
@@ -57,7 +62,7 @@ class KnowledgeHelpPages(http.Controller):
         article = self._published_article(article_id)
         article._increment("view_count")
         return request.render("crm_unified_view.knowledge_help_article", {
-            "article": article, "voted": voted in ("1", "0"),
+            "article": article, "voted": voted in ("1", "0"), "vote_limit": voted == "limit",
             "related": article.search(article._public_domain() + [
                 ("category_id", "=", article.category_id.id), ("id", "!=", article.id)], limit=5)
             if article.category_id else article.browse(),
@@ -68,11 +73,29 @@ class KnowledgeHelpPages(http.Controller):
     def help_article_vote(self, article_id, helpful="1", **kwargs):
         article = self._published_article(article_id)
         user = request.env.user
+        token, new_token = None, False
         if user._is_public():
-            # one vote per browser session, kept as a hash: nothing that identifies the visitor
-            request.session["crm_knowledge_visitor"] = True  # keeps the session (and its id) for the next vote
-            visitor = hashlib.sha256(request.session.sid.encode()).hexdigest()
-            article._vote(helpful == "1", visitor=visitor)
+            # One vote per visitor (their cookie, kept as a hash) and a few per network address
+            # (kept as a keyed hash): nothing that identifies the visitor is stored.
+            token, new_token = self._visitor_token()
+            address = hmac(request.env(su=True), "crm_knowledge_vote_address", request.httprequest.remote_addr)
+            counted = article._vote(helpful == "1", visitor=hashlib.sha256(token.encode()).hexdigest(),
+                                    address=address)
         else:
-            article._vote(helpful == "1", user=user)
-        return request.redirect("/help/article/%d?voted=%s" % (article.id, "1" if helpful == "1" else "0"))
+            counted = article._vote(helpful == "1", user=user)
+        response = request.redirect("/help/article/%d?voted=%s" % (
+            article.id, "limit" if not counted else "1" if helpful == "1" else "0"))
+        if new_token:
+            response.set_cookie(VISITOR_COOKIE, "%s.%s" % (token, self._sign(token)), max_age=VISITOR_COOKIE_AGE,
+                                httponly=True, samesite="Lax", secure=request.httprequest.scheme == "https")
+        return response
+
+    def _sign(self, token):
+        return hmac(request.env(su=True), VISITOR_COOKIE, token)
+
+    def _visitor_token(self):
+        """The token of the visitor's cookie if this server signed it, else a new one: (token, is new)."""
+        token, _dot, signature = request.httprequest.cookies.get(VISITOR_COOKIE, "").partition(".")
+        if token and signature and consteq(signature, self._sign(token)):
+            return token, False
+        return secrets.token_hex(16), True

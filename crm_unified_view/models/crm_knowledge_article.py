@@ -15,6 +15,8 @@ STATES = [("draft", "Draft"), ("review", "Waiting for Approval"), ("approved", "
 EDITOR_GROUP = "crm_unified_view.group_knowledge_editor"
 # What only an editor may change, whatever the record rules let the author write.
 EDITOR_FIELDS = {"is_published", "owner_id", "company_id", "start_here_team_ids", "start_here_sequence"}
+# Kept by the system (views, uses, votes, the search index): written by nobody, editors included.
+SYSTEM_FIELDS = {"view_count", "use_count", "helpful_count", "unhelpful_count", "helpful_rate", "search_text"}
 VERSIONED_FIELDS = {"name", "body"}
 
 
@@ -103,6 +105,9 @@ class CrmKnowledgeArticle(models.Model):
         return self.env.su or self.env.user.has_group(EDITOR_GROUP)
 
     def _check_editor_values(self, vals, create=False):
+        if SYSTEM_FIELDS & set(vals) and not self.env.su:
+            raise AccessError(self.env._("Views, uses, votes and the search text of articles are counted by the "
+                                         "system: nobody changes them."))
         if self._is_editor():
             return
         protected = EDITOR_FIELDS & set(vals)
@@ -225,18 +230,11 @@ class CrmKnowledgeArticle(models.Model):
                                 SQL.identifier(counter), SQL.identifier(counter), tuple(self.ids)))
         self.invalidate_recordset([counter])
 
-    def _vote(self, helpful, user=None, visitor=None):
-        """One vote per employee or per website visitor and article; voting again changes the vote."""
+    def _vote(self, helpful, user=None, visitor=None, address=None):
+        """One vote per employee or per website visitor and article; voting again changes the vote.
+        Anonymous votes from one network ``address`` are limited: returns whether the vote counted."""
         self.ensure_one()
-        key = [("user_id", "=", user.id)] if user else [("visitor_key", "=", visitor)]
-        Vote = self.env["crm.knowledge.vote"].sudo()
-        vote = Vote.search([("article_id", "=", self.id)] + key, limit=1)
-        if vote:
-            vote.helpful = helpful
-        else:
-            Vote.create({"article_id": self.id, "helpful": helpful, "user_id": user.id if user else False,
-                         "visitor_key": False if user else visitor})
-        return True
+        return self.env["crm.knowledge.vote"].sudo()._cast(self, helpful, user=user, visitor=visitor, address=address)
 
     def action_vote_helpful(self):
         self.ensure_one()

@@ -5,7 +5,7 @@ from odoo.tools import SQL
 from odoo.tools.sql import column_exists, create_column
 
 from ..analytics import data_quality
-from .crm_customer_private_info import INCOME_LEVELS, PRIVATE_FIELDS
+from .crm_customer_private_info import INCOME_LEVELS, PRIVATE_FIELDS, logged_as
 from .crm_segment import AGE_TYPES, VALUE_TIERS
 
 SALES_GROUPS = "sales_team.group_sale_salesman"
@@ -412,22 +412,22 @@ class ResPartner(models.Model):
     @api.depends_context("uid")
     def _compute_private_info(self):
         """Values the *real* user may see: rules apply even when called in sudo mode."""
-        infos = self._visible_private_infos(self._origin.ids)
+        # Loading the values logs the read (or the export) in crm.private.access.log.
+        infos = self._visible_private_infos(self._origin.ids, list(PRIVATE_FIELDS))
         by_key = {(info.partner_id.id, info.category_code): info for info in infos}
-        seen = {}
         for partner in self:
             for fname, code in PRIVATE_FIELDS.items():
                 info = by_key.get((partner._origin.id, code))
                 partner[fname] = info[fname] if info else False
-                if info and info[fname]:
-                    seen.setdefault(partner._origin.id, set()).add(code)
-        self.env["crm.private.access.log"].sudo()._log("read", seen)
 
-    def _visible_private_infos(self, partner_ids):
+    def _visible_private_infos(self, partner_ids, value_fnames=()):
+        """The private records of ``partner_ids`` the real user may see, with the values
+        ``value_fnames`` loaded in the same query."""
         Info = self.env(su=False)["crm.customer.private.info"]
         if not partner_ids or not Info.has_access("read"):
             return Info
-        return Info.search([("partner_id", "in", partner_ids)])
+        return Info.search_fetch([("partner_id", "in", partner_ids)],
+                                 ["partner_id", "category_code", *value_fnames])
 
     def _private_search_domain(self, fname, operator, value):
         """Search as the real user: partners whose *visible* value matches, never a hint of others."""
@@ -465,7 +465,7 @@ class ResPartner(models.Model):
         Info = self.env(su=False)["crm.customer.private.info"]
         existing = {info.partner_id.id: info for info in self._visible_private_infos(self.ids)
                     if info.category_code == code}
-        to_create, written = [], {}
+        to_create = []
         for partner in self:
             values = {fname: partner[fname] for fname in fnames}
             if partner.id not in existing and not any(values.values()):
@@ -477,9 +477,7 @@ class ResPartner(models.Model):
                 to_create.append(dict(values, partner_id=partner.id,
                                       category_id=self.env["crm.private.category"].sudo().search(
                                           [("code", "=", code)], limit=1).id))
-            written[partner.id] = {code}
         Info.create(to_create)
-        self.env["crm.private.access.log"].sudo()._log("write", written)
 
     def _inverse_private_address(self):
         self._write_private("address")
@@ -561,6 +559,18 @@ class ResPartner(models.Model):
             self.env.cr.execute(SQL("UPDATE res_partner SET properties_company_id = COALESCE(company_id, %s)",
                                     self.env.company.id))
         return super()._auto_init()
+
+    # -------------------------------------------------------------------------
+    # CRUD
+    # -------------------------------------------------------------------------
+    def unlink(self):
+        self.env["crm.customer.private.info"]._log_partner_deletion(self.ids)
+        return super().unlink()
+
+    def export_data(self, fields_to_export):
+        # the private values loaded by an export are logged as exported, not read
+        with logged_as("export"):
+            return super().export_data(fields_to_export)
 
     # -------------------------------------------------------------------------
     # Actions

@@ -27,3 +27,6 @@ from . import test_privacy_grants
 from . import test_segmentation_security
 from . import test_knowledge_companies
 from . import test_segmentation_guards
+from . import test_privacy_audit
+from . import test_knowledge_counters
+from . import test_customer_consent

@@ -340,8 +340,10 @@ class TestPrivacySecurity(PrivacyCommon):
             "partner_id": self.customer.id, "purpose": "marketing", "channel": "web"})
         consent.action_withdraw()
         self.assertEqual(consent.state, "withdrawn")
-        with self.assertRaises(ValidationError):
+        with self.assertRaises(AccessError):
             consent.date_withdrawn = "2000-01-01"
+        with self.assertRaises(ValidationError):
+            consent.sudo().date_withdrawn = "2000-01-01"
 
 
 @tagged("post_install", "-at_install")

@@ -13,16 +13,16 @@ Called by ``tools/cuv.py test``.
 """
 import argparse
 import ast
+import json
 import os
 import subprocess
 import sys
 import tempfile
-import textwrap
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import bench_segmentation  # noqa: E402  (its data generator)
 import cuv  # noqa: E402
+from cuvlib.odoo_process import generate_sales, run_script, shell_command  # noqa: E402
 
 BASE_MODULES = "contacts,sale_management,account,crm,hr,survey,portal"
 MANIFEST = "%s/__manifest__.py" % cuv.MODULE
@@ -36,131 +36,6 @@ RELEASES = {
 
 # Figures printed before and after the upgrade, which must be equal.
 KEPT_FIGURES = ("results", "scored_customers", "scored_purchases", "segmented_customers", "complaints_counted")
-
-# Data a company has after using the previous release: kept through the upgrade, removed by the uninstall.
-GIVE_DATA = """
-partner = env["res.partner"].search([("name", "=", "Bench customer 1")])
-run = env["crm.segmentation.run"].create({"n_segments": 4})
-run.action_run()
-env["crm.complaint"].create({"subject": "Lifecycle complaint", "partner_id": partner.id})
-env["crm.complaint.category"].create({"name": "Lifecycle", "alias_name": "lifecycle-complaints"})
-env["crm.customer.private.info"].create({"partner_id": partner.id, "home_address": "Lifecycle Road 1",
-    "category_id": env.ref("crm_unified_view.private_category_address").id})
-env["res.config.settings"].create({"reply_limit_hours": 8}).execute()
-partner.activity_schedule("crm_unified_view.mail_activity_type_reply_overdue", summary="Lifecycle reply")
-env.cr.commit()
-print("LIFECYCLE results", env["crm.segmentation.result"].search_count([("run_id", "=", run.id)]))
-scored = env["res.partner"].search([("rfm_score", "!=", False)])
-print("LIFECYCLE scored_customers", len(scored))
-print("LIFECYCLE scored_purchases", sum(scored.mapped("rfm_frequency")))
-print("LIFECYCLE segmented_customers", env["res.partner"].search_count([("segment_id", "!=", False)]))
-print("LIFECYCLE complaints_counted", env["res.partner"].search([("name", "=", "Bench customer 1")]).complaint_count)
-"""
-
-CHECK_UPGRADE = """
-run = env["crm.segmentation.run"].search([], limit=1)
-assert run.state == "done", run.state
-print("LIFECYCLE results", env["crm.segmentation.result"].search_count([("run_id", "=", run.id)]))
-assert env["crm.complaint"].search_count([("subject", "=", "Lifecycle complaint")]) == 1
-assert env["crm.customer.private.info"].search([("home_address", "=", "Lifecycle Road 1")]).partner_id
-assert env["ir.config_parameter"].get_param("crm_unified_view.reply_limit_hours") == "8.0"
-env.cr.execute("SELECT column_name FROM information_schema.columns WHERE table_name = 'crm_segmentation_result'")
-columns = {row[0] for row in env.cr.fetchall()}
-assert not columns & {"company_id", "create_uid", "write_uid"}, columns
-scored = env["res.partner"].search([("rfm_score", "!=", False)])
-print("LIFECYCLE scored_customers", len(scored))
-print("LIFECYCLE scored_purchases", sum(scored.mapped("rfm_frequency")))
-print("LIFECYCLE segmented_customers", env["res.partner"].search_count([("segment_id", "!=", False)]))
-print("LIFECYCLE complaints_counted", env["res.partner"].search([("name", "=", "Bench customer 1")]).complaint_count)
-print("LIFECYCLE version", env["ir.module.module"].search([("name", "=", "crm_unified_view")]).latest_version)
-"""
-
-# What the addon owns, listed before the uninstall so that the check can look for each piece after it.
-UNINSTALL = """
-import json
-data = env["ir.model.data"].search([("module", "=", "crm_unified_view")])
-models = env["ir.model"].browse(data.filtered(lambda d: d.model == "ir.model").mapped("res_id")).filtered(
-    lambda model: env[model.model]._original_module == "crm_unified_view")  # not the ones it extends
-fields = env["ir.model.fields"].browse(data.filtered(lambda d: d.model == "ir.model.fields").mapped("res_id"))
-owned = {
-    "models": models.mapped("model"),
-    "tables": [env[model]._table for model in models.mapped("model")]
-              + env["ir.model.relation"].search([("module.name", "=", "crm_unified_view")]).mapped("name"),
-    "columns": [(env[f.model]._table, f.name) for f in fields if f.store and env[f.model]._fields[f.name].column_type],
-    "records": [(env[d.model]._table, d.res_id) for d in data if not d.model.startswith("ir.model")],
-    "aliases": env["crm.complaint.category"].with_context(active_test=False).search([]).alias_id.ids,
-}
-assert owned["aliases"] and ("res_partner", "customer_age_type") in [tuple(c) for c in owned["columns"]]
-print("LIFECYCLE owned", json.dumps(owned, separators=(",", ":")))
-start = time.monotonic()
-env["ir.module.module"].search([("name", "=", "crm_unified_view")]).button_immediate_uninstall()
-print("LIFECYCLE uninstall_seconds %.2f" % (time.monotonic() - start))
-"""
-
-# After the uninstall, in a fresh registry: nothing of the addon, and Odoo's own apps work.
-CHECK_UNINSTALL = """
-import collections
-leftovers = collections.defaultdict(list)
-def found(label, query, params=()):
-    env.cr.execute(query, params)
-    leftovers[label] += [row[0] for row in env.cr.fetchall()]
-models = tuple(owned["models"])
-env.cr.execute("SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'")
-tables = {row[0] for row in env.cr.fetchall()}
-leftovers["tables"] = sorted(tables & set(owned["tables"]))
-for table, column in owned["columns"]:
-    found("columns", "SELECT table_name || '.' || column_name FROM information_schema.columns "
-          "WHERE table_name = %s AND column_name = %s", [table, column])
-for table, res_id in owned["records"]:
-    if table in tables:
-        found("records", "SELECT %s || ' ' || id FROM " + table + " WHERE id = %s", [table, res_id])
-found("xml ids", "SELECT name FROM ir_model_data WHERE module = 'crm_unified_view'")
-found("models", "SELECT model FROM ir_model WHERE model IN %s", [models])
-found("fields", "SELECT model || '.' || name FROM ir_model_fields WHERE model IN %s OR relation IN %s", [models, models])
-found("config parameters", "SELECT key FROM ir_config_parameter WHERE key LIKE 'crm_unified_view.%%'")
-found("mail aliases", "SELECT alias_name FROM mail_alias WHERE id IN %s", [tuple(owned["aliases"])])
-found("messages", "SELECT model FROM mail_message WHERE model IN %s", [models])
-found("activities", "SELECT res_model FROM mail_activity WHERE res_model IN %s", [models])
-found("views", "SELECT name FROM ir_ui_view WHERE arch_db::text LIKE '%%crm_unified_view%%'")
-leftovers = {label: rows[:10] for label, rows in leftovers.items() if rows}
-assert not leftovers, leftovers
-# A reminder to reply to a customer is the user's work: it stays, as a to-do.
-assert env["mail.activity"].search([("summary", "=", "Lifecycle reply")]).activity_type_id == env.ref(
-    "mail.mail_activity_data_todo")
-# Odoo's own apps behave as before
-partner = env["res.partner"].search([("name", "=", "Bench customer 1")])
-views = env["res.partner"].get_views([(False, "form"), (False, "list")])
-partner.web_read({name: {} for name in views["models"]["res.partner"]["fields"]})
-product = env["product.product"].create({"name": "After uninstall", "list_price": 10})
-order = env["sale.order"].create({"partner_id": partner.id, "order_line": [(0, 0, {"product_id": product.id})]})
-order.action_confirm()
-assert order.state == "sale"
-env["crm.lead"].create({"name": "After uninstall", "partner_id": partner.id})
-env.cr.rollback()
-print("LIFECYCLE uninstall_clean 1")
-"""
-
-# Installed on a database full of customers: the figures come from set-based runs, not the ORM.
-CHECK_INSTALL = """
-runs = env["crm.segmentation.run"].search([])
-assert runs and set(runs.mapped("state")) == {"done"}, runs.mapped("state")
-env.cr.execute("SELECT count(DISTINCT partner_id) FROM sale_order WHERE state = 'sale'")
-buyers = env.cr.fetchone()[0]
-assert env["res.partner"].search_count([("rfm_score", "!=", False)]) == buyers
-print("LIFECYCLE initial segmentation at install (s) %.2f" % sum(runs.mapped("duration")))
-unscored = env["res.partner"].search_count([("data_quality_date", "=", False)])
-assert unscored > buyers, unscored  # scored later by their cron, not one by one during the install
-start = time.monotonic()
-while env["res.partner"]._cron_refresh_data_quality():
-    pass
-print("LIFECYCLE initial data-quality scores, cron batches (s) %.2f" % (time.monotonic() - start))
-assert not env["res.partner"].search_count([("data_quality_date", "=", False)])
-start = time.monotonic()
-env["crm.segmentation.run"]._run_for_company(env.company)
-print("LIFECYCLE nightly segmentation for comparison (s) %.2f" % (time.monotonic() - start))
-env.cr.rollback()
-"""
-
 
 def manifest_version(source):
     return ast.literal_eval(source)["version"]
@@ -196,6 +71,9 @@ class Lifecycle:
             cmd = [part.replace("--addons-path=", "--addons-path=%s," % addons) for part in cmd]
         return cmd
 
+    def shell_command(self, addons=None):
+        return shell_command(self.odoo_dir, self.pg, self.dbname, addons=addons)
+
     def odoo(self, *args, addons=None, label=None):
         cmd = self.command(*args, "--stop-after-init", "--log-level=warn", "--http-port=%d" % self.port,
                            "--max-cron-threads=0", addons=addons)
@@ -209,18 +87,16 @@ class Lifecycle:
             print(result.stdout[-4000:], result.stderr[-4000:], sep="\n")
             raise SystemExit("Odoo failed: %s" % " ".join(args))
 
-    def shell(self, code, addons=None):
-        cmd = self.command("--log-level=warn", "--no-http", addons=addons)
-        cmd.insert(3, "shell")
-        result = subprocess.run(cmd, input="import time\n" + textwrap.dedent(code), capture_output=True, text=True)
-        lines = [line.split(" ", 1)[1] for line in result.stdout.splitlines() if line.startswith("LIFECYCLE ")]
-        if result.returncode or "Traceback" in result.stderr + result.stdout:
-            print(result.stdout[-4000:], result.stderr[-4000:], sep="\n")
-            raise SystemExit("The check failed.")
-        for line in lines:
-            name, value = line.rsplit(" ", 1)
-            self.figures[name] = value
-        return lines
+    def shell(self, script, addons=None, **params):
+        """Run tools/shell/<script>; its ``LIFECYCLE <name> <value>`` lines become figures."""
+        code, stdout, stderr = run_script(self.shell_command(addons), script, params)
+        if code or "Traceback" in stderr + stdout:
+            print(stdout[-4000:], stderr[-4000:], sep="\n")
+            raise SystemExit("The check %s failed." % script)
+        for line in stdout.splitlines():
+            if line.startswith("LIFECYCLE "):
+                name, value = line.split(" ", 1)[1].rsplit(" ", 1)
+                self.figures[name] = value
 
 
 def main():
@@ -241,26 +117,26 @@ def main():
                                      capture_output=True).stdout
             subprocess.run(["tar", "-x", "-C", old_addons], input=archive, check=True)
             check.odoo("-i", BASE_MODULES, "--without-demo=all")
-            check.shell("env.cr.execute(%r, {'customers': %d, 'orders': %d, 'company': env.company.id, "
-                        "'currency': env.company.currency_id.id})\nenv.cr.commit()\n" % (
-                            textwrap.dedent(bench_segmentation.GENERATE), args.customers, args.orders))
+            generate_sales(check.shell_command(), args.customers, args.orders)
             check.odoo("-i", cuv.MODULE, addons=old_addons, label="install %s on %d customers, %d orders (s)" % (
                 old_version, args.customers, args.orders))
-            check.shell(GIVE_DATA, addons=old_addons)
+            check.shell("lifecycle_give_data.py", addons=old_addons)
+            check.shell("lifecycle_figures.py", addons=old_addons)
             before = {name: check.figures.pop(name) for name in KEPT_FIGURES}
         check.odoo("-u", cuv.MODULE, label="upgrade to %s (s)" % new_version)
-        check.shell(CHECK_UPGRADE)
+        check.shell("lifecycle_check_upgrade.py")
+        check.shell("lifecycle_figures.py")
         after = {name: check.figures.pop(name) for name in KEPT_FIGURES}
         if after != before or int(before["scored_customers"]) == 0:
             raise SystemExit("The upgrade lost segmentation figures: %s before, %s after." % (before, after))
         if check.figures.pop("version") != new_version:
             raise SystemExit("The upgrade did not reach %s." % new_version)
-        check.shell(UNINSTALL)
-        check.shell("import json\nowned = json.loads(%r)\n%s" % (check.figures.pop("owned"), CHECK_UNINSTALL))
+        check.shell("lifecycle_uninstall.py")
+        check.shell("lifecycle_check_uninstall.py", owned=json.loads(check.figures.pop("owned")))
         # Installing again after the uninstall: as on a database that never had the addon.
         check.odoo("-i", cuv.MODULE, label="install %s on %d customers, %d orders (s)" % (
             new_version, args.customers, args.orders))
-        check.shell(CHECK_INSTALL)
+        check.shell("lifecycle_check_install.py")
     finally:
         pg.drop_database(dbname)
         pg.stop_if_started_here()

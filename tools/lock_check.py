@@ -16,84 +16,13 @@ import os
 import subprocess
 import sys
 import tempfile
-import textwrap
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import bench_segmentation  # noqa: E402  (its data generator)
 import cuv  # noqa: E402
+from cuvlib.odoo_process import generate_sales, shell_command, start_script  # noqa: E402
 
 WAIT_SECONDS = 300
-
-# Customers and orders, and one draft run for each process, committed.
-SETUP = """
-env.cr.execute(%(generate)r, {"customers": %(customers)d, "orders": %(orders)d, "company": env.company.id,
-                             "currency": env.company.currency_id.id})
-runs = env["crm.segmentation.run"].create([{"n_segments": 3}, {"n_segments": 3}])
-env.cr.commit()
-print("LOCK runs", *runs.ids)
-"""
-
-# Both processes: a file for each step is the barrier between them.
-BARRIER = """
-import os, time
-from odoo.exceptions import UserError
-
-def step(name):
-    open(os.path.join(%(barrier)r, name), "w").close()
-
-def wait_for(name):
-    deadline = time.monotonic() + %(wait)d
-    while not os.path.exists(os.path.join(%(barrier)r, name)):
-        if time.monotonic() > deadline:
-            raise SystemExit("LOCK timeout waiting for %%s" %% name)
-        time.sleep(0.05)
-
-def held_locks():
-    env.cr.execute("SELECT classid, objid FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid()")
-    return sorted(env.cr.fetchall())
-
-print("LOCK hash", hash("crm.segmentation.run"))
-"""
-
-# The first process runs and holds its transaction (and the lock) until the second has tried.
-FIRST = """
-run = env["crm.segmentation.run"].browse(%(run)d)
-run._run()
-print("LOCK state", run.state)
-print("LOCK held", held_locks())
-step("running")
-wait_for("tried")
-env.cr.rollback()
-step("ended")
-"""
-
-# The second process tries meanwhile, then again once the first has ended.
-SECOND = """
-wait_for("running")
-run = env["crm.segmentation.run"].browse(%(run)d)
-# without the lock it would wait on the customers the first run updated: fail fast instead
-env.cr.execute("SET LOCAL lock_timeout = '10s'")
-started = time.monotonic()
-try:
-    with env.cr.savepoint():
-        run._run()
-    outcome = "ran"
-except UserError as error:
-    outcome = "refused: %%s" %% error
-except Exception as error:
-    outcome = "failed: %%s: %%s" %% (type(error).__name__, str(error).strip())
-print("LOCK tried_seconds %%.2f" %% (time.monotonic() - started))
-print("LOCK outcome", outcome)
-env.cr.rollback()
-step("tried")
-wait_for("ended")
-run = env["crm.segmentation.run"].browse(%(run)d)
-run._run()
-print("LOCK after", run.state)
-env.cr.rollback()
-"""
-
 
 class LockCheck:
 
@@ -108,15 +37,10 @@ class LockCheck:
             print(result.stdout[-4000:], result.stderr[-4000:], sep="\n")
             raise SystemExit("Odoo failed: %s" % " ".join(args))
 
-    def shell(self, code, hash_seed):
-        """An ``odoo shell`` process running ``code``, started but not waited for."""
-        cmd = cuv.odoo_command(self.odoo_dir, self.pg, self.dbname, "--log-level=warn", "--no-http")
-        cmd.insert(3, "shell")
-        with tempfile.TemporaryFile("w+") as script:
-            script.write(textwrap.dedent(code))
-            script.seek(0)
-            return subprocess.Popen(cmd, stdin=script, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                                    env=dict(os.environ, PYTHONHASHSEED=str(hash_seed)))
+    def shell(self, script, hash_seed, **params):
+        """An ``odoo shell`` process running tools/shell/<script>, started but not waited for."""
+        return start_script(shell_command(self.odoo_dir, self.pg, self.dbname), script, params,
+                            environ=dict(os.environ, PYTHONHASHSEED=str(hash_seed)))
 
 
 def finish(name, process):
@@ -173,17 +97,16 @@ def main():
     try:
         started = time.monotonic()
         lock.odoo("-i", cuv.MODULE, "--without-demo=all")
-        setup = finish("setup", lock.shell(SETUP % {
-            "generate": textwrap.dedent(bench_segmentation.GENERATE), "customers": args.customers,
-            "orders": args.orders}, hash_seed=0))
+        generate_sales(shell_command(odoo_dir, pg, args.database), args.customers, args.orders)
+        setup = finish("setup", lock.shell("lock_runs.py", hash_seed=0))
         if "crashed" in setup or "runs" not in setup:
             raise SystemExit("The set-up failed.")
         run_first, run_second = (int(run_id) for run_id in setup["runs"].split())
         print("LOCK database ready in %.1f s" % (time.monotonic() - started))
         with tempfile.TemporaryDirectory() as barrier:
-            values = {"barrier": barrier, "wait": WAIT_SECONDS}
-            first = lock.shell(BARRIER % values + FIRST % {"run": run_first}, hash_seed=1)
-            second = lock.shell(BARRIER % values + SECOND % {"run": run_second}, hash_seed=2)
+            first = lock.shell("lock_contender.py", 1, role="first", run=run_first, barrier=barrier, wait=WAIT_SECONDS)
+            second = lock.shell("lock_contender.py", 2, role="second", run=run_second, barrier=barrier,
+                                wait=WAIT_SECONDS)
             first, second = finish("first", first), finish("second", second)
     finally:
         pg.drop_database(args.database)

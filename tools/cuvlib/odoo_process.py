@@ -1,9 +1,12 @@
 """Odoo processes: which Odoo, its command line, and reading its log for results and errors."""
+import atexit
 import importlib.util
+import json
 import os
 import re
 import subprocess
 import sys
+import tempfile
 
 from . import LOCAL, MODULE, ROOT, environment
 
@@ -46,6 +49,51 @@ def odoo_command(odoo_dir, pg, dbname, *extra):
         "--data-dir=%s" % os.path.join(LOCAL, "data"), "-d", dbname,
         "--db-filter=^%s$" % dbname, *pg.odoo_args(), *extra,
     ]
+
+
+# Scripts that run inside ``odoo shell`` (which gives them ``env``); PARAMS_VARIABLE names a
+# JSON file of their parameters (an environment variable would cap their size).
+SHELL_SCRIPTS = os.path.join(ROOT, "tools", "shell")
+PARAMS_VARIABLE = "CUV_SHELL_PARAMS"
+
+
+def shell_command(odoo_dir, pg, dbname, addons=None):
+    """``odoo shell`` on ``dbname``; ``addons``, an older copy of the addon, wins over the working tree."""
+    cmd = odoo_command(odoo_dir, pg, dbname, "--log-level=warn", "--no-http")
+    cmd.insert(3, "shell")  # python -m odoo shell <options>
+    if addons:
+        cmd = [part.replace("--addons-path=", "--addons-path=%s," % addons) for part in cmd]
+    return cmd
+
+
+def start_script(cmd, script, params=None, environ=None):
+    """Start tools/shell/``script`` in the shell ``cmd``: a process whose output is piped."""
+    with tempfile.NamedTemporaryFile("w", suffix=".json", prefix="cuv-params-", delete=False) as stream:
+        json.dump(params or {}, stream)
+    atexit.register(os.remove, stream.name)
+    env = dict(environ or os.environ, **{PARAMS_VARIABLE: stream.name})
+    with open(os.path.join(SHELL_SCRIPTS, script), encoding="utf-8") as stdin:
+        return subprocess.Popen(cmd, stdin=stdin, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+
+
+def run_script(cmd, script, params=None, environ=None, timeout=None):
+    """Run tools/shell/``script`` to its end: (return code, stdout, stderr)."""
+    process = start_script(cmd, script, params, environ)
+    try:
+        stdout, stderr = process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        stdout, stderr = process.communicate()
+    return process.returncode, stdout, stderr
+
+
+def generate_sales(cmd, customers, orders):
+    """Bench customers and their confirmed orders in the database of the shell ``cmd``."""
+    code, stdout, stderr = run_script(cmd, "generate_sales.py", {
+        "customers": customers, "orders": orders, "sql": os.path.join(ROOT, "tools", "sql", "generate_sales.sql")})
+    if code or "Traceback" in stdout + stderr:
+        print(stdout[-4000:], stderr[-4000:], sep="\n")
+        raise SystemExit("Generating %d customers and %d orders failed." % (customers, orders))
 
 
 class OdooRun:

@@ -57,7 +57,7 @@ class TestRebuild(unittest.TestCase):
         self.archive = make_archive(os.path.join(self.tmp.name, "odoo.tar.gz"), {
             "odoo-18.0/odoo/release.py": RELEASE_18, "odoo-18.0/requirements.txt": REQUIREMENTS})
         stamp = os.path.join(self.tmp.name, "cuv-build.json")
-        for name, value in (("STAMP", stamp), ("VENV", self.tmp.name)):
+        for name, value in (("STAMP", stamp), ("VENV", self.tmp.name), ("say", lambda message: None)):
             patcher = mock.patch.object(environment, name, value)
             patcher.start()
             self.addCleanup(patcher.stop)

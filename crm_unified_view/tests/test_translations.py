@@ -32,6 +32,9 @@ class TestTranslations(TransactionCase):
         for lang in LANGUAGES:
             catalog = polib.pofile(str(I18N / ("%s.po" % lang)))
             translated = {entry.msgid: entry.msgstr for entry in catalog if entry.msgstr and not entry.fuzzy}
+            # Odoo's reader needs the module of every entry: one without it stops the whole file.
+            orphans = [entry.msgid for entry in catalog if not entry.comment.startswith("module: crm_unified_view")]
+            self.assertFalse(orphans, "%s: entries without '#. module: crm_unified_view'" % lang)
             missing = [entry.msgid for entry in self.template if entry.msgid not in translated]
             self.assertFalse(missing, "%s: untranslated terms" % lang)
             broken = [entry.msgid for entry in self.template

@@ -22,6 +22,16 @@ class TestDataQualityFormulas(BaseCase):
         self.assertFalse(data_quality.is_valid_vat("91110000600037341X", "CN"))
         self.assertTrue(data_quality.is_valid_vat("DE136695976", "DE"))
 
+    def test_one_normalisation_of_tax_ids_and_emails(self):
+        # what people type between the characters of a tax ID does not make another one
+        for typed in ("91110000600037341L", "9111 0000 6000 37341l", "9111-0000.6000/37341L", " 91110000600037341L\n"):
+            self.assertEqual(data_quality.vat_key(typed), "91110000600037341L", typed)
+        self.assertEqual(data_quality.vat_key("/"), "")
+        self.assertTrue(data_quality.is_valid_vat("9111-0000.6000/37341L", "CN"))
+        # Odoo's rule for one plain address
+        self.assertFalse(data_quality.is_valid_email("王芳 <wangfang@xihutea.example.com>"))
+        self.assertTrue(data_quality.is_valid_email(" Wang.Fang+tea@XiHuTea.example.com "))
+
     def test_accuracy_formula(self):
         self.assertEqual(data_quality.accuracy_score([(1, True), (1, True)], False, 0), 100.0)
         self.assertEqual(data_quality.accuracy_score([(3, True), (1, False)], False, 0), 85.0)
@@ -60,6 +70,14 @@ class TestDataQualityScores(CustomerViewCommon):
         self.assertFalse(self.contact.is_possible_duplicate, "contacts of one company are not duplicates")
         partner.date_last_verified = self.today - timedelta(days=4 * 365)
         self.assertEqual(partner.data_accuracy, 60.0)
+
+    def test_the_same_tax_id_typed_differently_is_a_duplicate(self):
+        first, second = self.env["res.partner"].create([
+            {"name": "北京甲公司", "is_company": True, "vat": "91110000600037341L"},
+            {"name": "北京甲公司（重复）", "is_company": True, "vat": "9111-0000.6000 37341l"}])
+        (first | second)._recompute_data_quality()
+        self.assertTrue(first.is_possible_duplicate)
+        self.assertTrue(second.is_possible_duplicate)
 
     def test_completeness_grows_with_behaviour(self):
         before = self.customer.data_completeness

@@ -3,8 +3,10 @@ from datetime import timedelta
 
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import BaseCase, new_test_user, tagged
+from odoo.tools import SQL
 
 from ..analytics import data_quality
+from ..models.sql_expressions import phone_key, vat_key
 from .common import CustomerViewCommon
 
 
@@ -78,6 +80,14 @@ class TestDataQualityScores(CustomerViewCommon):
         (first | second)._recompute_data_quality()
         self.assertTrue(first.is_possible_duplicate)
         self.assertTrue(second.is_possible_duplicate)
+
+    def test_sql_keys_are_the_python_keys(self):
+        for value in ("91110000600037341L", "9111-0000.6000 37341l", "de 136/695.976", "/", "", "a\tb"):
+            self.env.cr.execute(SQL("SELECT %s", vat_key(SQL("%s", value))))
+            self.assertEqual(self.env.cr.fetchone()[0], data_quality.vat_key(value), value)
+        for value in ("+86 139 1234 5678", "(0571) 8888-6666", "12345", ""):
+            self.env.cr.execute(SQL("SELECT %s", phone_key(SQL("%s", value))))
+            self.assertEqual(self.env.cr.fetchone()[0], data_quality.normalized_phone(value), value)
 
     def test_completeness_grows_with_behaviour(self):
         before = self.customer.data_completeness

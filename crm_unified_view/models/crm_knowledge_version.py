@@ -13,6 +13,8 @@ class CrmKnowledgeVersion(models.Model):
     name = fields.Char("Title", required=True)
     # As in Odoo's html.field.history.mixin: the patch (web_editor's diff utilities) from the body
     # that replaced this version back to the body it had; the text is rebuilt from the article's.
+    # Records rather than the mixin's JSON on the article, which every reader of a published article
+    # could read and its author rewrite, and which versions no title: records get rules and a company.
     patch = fields.Text(readonly=True)
     body = fields.Html(compute="_compute_body", sanitize=True, sanitize_overridable=False)
     author_id = fields.Many2one("res.users", "Replaced By", required=True)

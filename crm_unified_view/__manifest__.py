@@ -6,7 +6,7 @@
     "license": "LGPL-3",
     "author": "crm_unified_view developers",
     "website": "https://github.com/crm-unified-view/crm_unified_view",
-    "depends": ["contacts", "sale", "account", "hr", "crm", "survey", "portal"],
+    "depends": ["contacts", "sale", "account", "hr", "crm", "survey", "portal", "web_editor"],
     "external_dependencies": {"python": ["pandas", "numpy", "scipy", "scikit-learn", "phonenumbers", "jieba", "opencc-python-reimplemented", "chinesecalendar"]},
     "data": [
         "security/crm_unified_view_security.xml",
@@ -46,6 +46,9 @@
         "demo/crm_complaint_demo.xml",
     ],
     "assets": {
+        "web.assets_backend": [
+            "crm_unified_view/static/src/scss/*.scss",
+        ],
         "web.assets_tests": [
             "crm_unified_view/static/tests/tours/*.js",
         ],

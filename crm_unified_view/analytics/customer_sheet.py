@@ -8,6 +8,8 @@ import io
 import zipfile
 from dataclasses import dataclass
 
+from odoo.tools import email_normalize
+
 from . import data_quality
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
@@ -144,7 +146,7 @@ def check_row(record, choices, region=None):
         if column.kind == "email":
             if not data_quality.is_valid_email(text):
                 problems.append((column.key, "email"))
-            values[column.key] = text.lower()
+            values[column.key] = email_normalize(text) or text
         elif column.kind == "phone":
             if not data_quality.is_valid_phone(text, region):
                 problems.append((column.key, "phone"))
@@ -179,12 +181,14 @@ def check_row(record, choices, region=None):
 
 
 def duplicate_keys(values):
-    """What identifies a customer: normalised email, tax ID and phone numbers."""
+    """What identifies a customer: normalised email (as Odoo's ``email_normalized``), tax ID and
+    phone numbers."""
     keys = set()
-    if values.get("email"):
-        keys.add(("email", values["email"].lower()))
-    if values.get("vat"):
-        keys.add(("vat", values["vat"].replace(" ", "").upper()))
+    email, vat = email_normalize(values.get("email") or ""), data_quality.vat_key(values.get("vat"))
+    if email:
+        keys.add(("email", email))
+    if vat:
+        keys.add(("vat", vat))
     for name in ("phone", "mobile"):
         phone = data_quality.normalized_phone(values.get(name))
         if phone:

@@ -11,6 +11,8 @@ import phonenumbers
 from stdnum import get_cc_module
 from stdnum.exceptions import ValidationError as StdnumValidationError
 
+from odoo.tools.mail import single_email_re
+
 FORMAT_WEIGHT = 0.6
 UNIQUENESS_WEIGHT = 0.2
 FRESHNESS_WEIGHT = 0.2
@@ -18,12 +20,23 @@ FRESHNESS_WEIGHT = 0.2
 FRESH_DAYS = 365
 STALE_DAYS = 3 * 365
 
-EMAIL_RE = re.compile(r"^[^@\s<>(),;:\"\[\]]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*\.[A-Za-z]{2,}$")
 DEFAULT_REGION = "CN"
+# What people type between the characters of a tax ID (spaces, dashes, dots, slashes): ignored
+# wherever tax IDs are compared, here and in SQL; ASCII classes, as PostgreSQL's in a C locale.
+VAT_SEPARATORS = r"[-\s./]"
+# A phone number is known by its last 11 digits (a mainland mobile), when it has at least 7.
+PHONE_KEY_DIGITS = 11
+PHONE_MIN_DIGITS = 7
 
 
 def is_valid_email(value):
-    return bool(value) and len(value) <= 254 and bool(EMAIL_RE.match(value.strip()))
+    """One plain address (no name, no list), by Odoo's own rule."""
+    return bool(value) and bool(single_email_re.match(value.strip()))
+
+
+def vat_key(value):
+    """A tax ID as compared: without separators, in upper case ("" when there is none, or "/")."""
+    return re.sub(VAT_SEPARATORS, "", value or "", flags=re.ASCII).upper()
 
 
 def is_valid_phone(value, country_code=None):
@@ -38,7 +51,7 @@ def is_valid_phone(value, country_code=None):
 
 def is_valid_vat(value, country_code=None):
     """China's unified social credit code, or the VAT number of the partner's country."""
-    compact = re.sub(r"[\s.\-/]", "", value or "").upper()
+    compact = vat_key(value)
     if not compact:
         return False
     # stdnum maps China's "vat" to the unified social credit code (统一社会信用代码).
@@ -80,7 +93,7 @@ def accuracy_score(checks, is_duplicate, days_since_verified):
     """Accuracy of descriptive information, 0-100.
 
     :param checks: iterable of (weight, passed) for each *filled* descriptive item
-    :param is_duplicate: another customer shares this one's email, phone or tax ID
+    :param is_duplicate: another customer shares this one's email or tax ID
     :param days_since_verified: days since a person confirmed the data, or None
     """
     checks = list(checks)
@@ -107,6 +120,6 @@ def completeness_score(items):
 
 
 def normalized_phone(value):
-    """Digits that identify a phone number across formats (last 11 digits)."""
+    """Digits that identify a phone number across formats (see ``PHONE_KEY_DIGITS``)."""
     digits = re.sub(r"\D", "", value or "")
-    return digits[-11:] if len(digits) >= 7 else ""
+    return digits[-PHONE_KEY_DIGITS:] if len(digits) >= PHONE_MIN_DIGITS else ""

@@ -1,4 +1,4 @@
-"""Knowledge articles: searchable text, search terms, suggestions for a customer's text, diffs.
+"""Knowledge articles: searchable text, search terms, suggestions for a customer's text.
 
 Text is compared in the normalised form of :mod:`.keywords` (NFKC, case folded, traditional
 Chinese converted to simplified), so a search or a complaint in traditional characters finds
@@ -8,10 +8,6 @@ Suggestion score of an article for a customer's text (``rank_articles``): the ke
 of :func:`.keywords.score_rule` over the article's match terms, which are its keywords and
 tags, or the words of its title (two characters or more) when it has neither.
 """
-import difflib
-
-from markupsafe import Markup, escape
-
 from . import keywords as kw
 
 MAX_QUERY_TERMS = 8
@@ -54,16 +50,3 @@ def rank_articles(articles, text, subject="", limit=MAX_SUGGESTIONS):
     scored.sort(key=lambda item: (-item[1], item[0]))
     return scored[:limit]
 
-
-def text_diff(old, new):
-    """Line by line difference of two plain texts as safe HTML (removed lines struck, added underlined)."""
-    lines = []
-    for line in difflib.ndiff((old or "").splitlines(), (new or "").splitlines()):
-        tag, content = line[:2], escape(line[2:])
-        if tag == "- ":
-            lines.append(Markup('<del class="text-danger">%s</del>') % content)
-        elif tag == "+ ":
-            lines.append(Markup('<ins class="text-success">%s</ins>') % content)
-        elif tag == "  ":
-            lines.append(Markup("<span>%s</span>") % content)
-    return Markup("<br/>").join(lines)

@@ -10,11 +10,16 @@ import pandas as pd
 
 from . import clv, cross_sell, pareto, rfm, segments
 
-LIFECYCLE_PROSPECT = "prospect"
-LIFECYCLE_FIRST_CONTACT = "first_contact"
-LIFECYCLE_CONVERSION = "conversion"
-LIFECYCLE_RETENTION = "retention"
-LIFECYCLE_REDEVELOPMENT = "redevelopment"
+# Lifecycle stages, (code, English label): the choices of the partner's and the results' field too.
+LIFECYCLE_STAGES = [
+    ("prospect", "Prospect"),
+    ("first_contact", "First Contact"),
+    ("conversion", "Conversion"),
+    ("retention", "Retention"),
+    ("redevelopment", "Re-development"),
+]
+(LIFECYCLE_PROSPECT, LIFECYCLE_FIRST_CONTACT, LIFECYCLE_CONVERSION, LIFECYCLE_RETENTION,
+ LIFECYCLE_REDEVELOPMENT) = (code for code, _label in LIFECYCLE_STAGES)
 
 
 @dataclass

@@ -21,6 +21,14 @@ MAX_LEVELS = 10
 # Squared distances below this count as "on the centre".
 TINY = 1e-12
 
+# The vocabulary of segments and customer types, (code, English label): the models' choices too.
+LEVELS = [("low", "Low"), ("mid", "Medium"), ("high", "High")]
+LEVEL_LOW, LEVEL_MID, LEVEL_HIGH = (code for code, _label in LEVELS)
+VALUE_TIERS = [("high", "High Value"), ("medium", "Medium Value"), ("low", "Low Value")]
+TIER_HIGH, TIER_MEDIUM, TIER_LOW = (code for code, _label in VALUE_TIERS)
+AGE_TYPES = [("new", "New"), ("old", "Old")]
+AGE_NEW, AGE_OLD = (code for code, _label in AGE_TYPES)
+
 def _lt(text):
     """Marks a segment name for the translation template (its extractor looks for ``_lt``);
     the text stays English here and the ORM saves its translations with each run."""
@@ -79,7 +87,7 @@ class Segmentation:
 
 
 def _level(share):
-    return "high" if share >= 2 / 3 else "low" if share < 1 / 3 else "mid"
+    return LEVEL_HIGH if share >= 2 / 3 else LEVEL_LOW if share < 1 / 3 else LEVEL_MID
 
 
 def _check_n_segments(n_segments):
@@ -276,7 +284,7 @@ def value_tier(values, high_threshold, low_threshold):
         raise ValueError("Value tiers need finite thresholds with low (%r) <= high (%r)."
                          % (low_threshold, high_threshold))
     numbers = values.to_numpy(dtype=np.float64)
-    tiers = np.where(numbers >= high_threshold, "high", np.where(numbers < low_threshold, "low", "medium"))
+    tiers = np.where(numbers >= high_threshold, TIER_HIGH, np.where(numbers < low_threshold, TIER_LOW, TIER_MEDIUM))
     return pd.Series(np.where(np.isnan(numbers), None, tiers), index=values.index, name="value_tier")
 
 
@@ -289,5 +297,5 @@ def new_or_old(first_dates, as_of, new_days=365):
         raise ValueError("A customer stays new for a positive whole number of days, not %r." % new_days)
     dates = pd.to_datetime(first_dates)
     age = (pd.Timestamp(as_of).normalize() - dates).dt.days.to_numpy(dtype=np.float64)
-    types = np.where(age < new_days, "new", "old")
+    types = np.where(age < new_days, AGE_NEW, AGE_OLD)
     return pd.Series(np.where(np.isnan(age), None, types), index=first_dates.index, name="customer_age")

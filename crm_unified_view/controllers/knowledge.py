@@ -1,13 +1,14 @@
 """Public help pages: published, approved articles only, read with the visitor's own rights."""
 import hashlib
 import secrets
-from urllib.parse import urlencode
 
 from werkzeug.exceptions import NotFound
 
 from odoo import http
 from odoo.http import request
 from odoo.tools.misc import consteq, hmac
+
+from odoo.addons.portal.controllers.portal import pager as portal_pager
 
 PAGE_SIZE = 20
 MAX_QUERY_CHARS = 200
@@ -37,15 +38,13 @@ class KnowledgeHelpPages(http.Controller):
         if search:
             domain += Article._search_terms_domain(search)
         total = Article.search_count(domain)
-        page = max(int(page or 1), 1)
-        articles = Article.search(domain, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE,
+        pager = portal_pager(url="/help", total=total, page=page, step=PAGE_SIZE, url_args={
+            key: value for key, value in (("search", search), ("category", current.id)) if value})
+        articles = Article.search(domain, limit=PAGE_SIZE, offset=pager["offset"],
                                   order="helpful_count desc, view_count desc, name")
         published = Article.search(Article._public_domain())
-        query = urlencode({key: value for key, value in (("search", search), ("category", current.id)) if value})
         return request.render("crm_unified_view.knowledge_help_index", {
-            "articles": articles, "search": search, "category": current, "total": total, "page": page,
-            "pages": [(number, "/help/page/%d%s" % (number, "?" + query if query else ""))
-                      for number in range(1, (total + PAGE_SIZE - 1) // PAGE_SIZE + 1)],
+            "articles": articles, "search": search, "category": current, "total": total, "pager": pager,
             "categories": published.category_id.sorted("complete_name"),
         })
 

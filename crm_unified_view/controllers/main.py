@@ -6,6 +6,8 @@ from odoo import http
 from odoo.http import request
 from odoo.tools import email_normalize, plaintext2html
 
+from ..analytics import data_quality
+
 RATE_LIMIT = 5  # complaints per network address and hour
 RATE_LIMIT_EMAIL = 5  # complaints per email address and day (each one mails a confirmation link)
 MAX_LENGTHS = {"name": 128, "email": 254, "phone": 32, "subject": 250, "description": 10000}
@@ -50,7 +52,7 @@ class ComplaintWebForm(http.Controller):
         errors = []
         if not values["name"]:
             errors.append(request.env._("Please enter your name."))
-        if not email_normalize(values["email"]):
+        if not data_quality.is_valid_email(values["email"]):
             errors.append(request.env._("Please enter a valid email address."))
         if not values["subject"]:
             errors.append(request.env._("Please say in a few words what the complaint is about."))

@@ -3,6 +3,8 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, html2plaintext
 
+from odoo.addons.web_editor.models.diff_utils import generate_patch
+
 from ..analytics import knowledge
 
 ARTICLE_TYPES = [
@@ -124,20 +126,22 @@ class CrmKnowledgeArticle(models.Model):
 
     def write(self, vals):
         self._check_editor_values(vals)
-        if VERSIONED_FIELDS & set(vals):
-            self._save_versions(vals)
-        return super().write(vals)
+        if not VERSIONED_FIELDS & set(vals):
+            return super().write(vals)
+        replaced = {article.id: (article.name, article.body or "") for article in self}
+        result = super().write(vals)
+        self._save_versions(replaced)
+        return result
 
-    def _save_versions(self, vals):
-        """Keep what a save replaces, so that it can be compared and restored."""
-        changed = self.filtered(lambda article: any(
-            vals[name] != article[name] for name in VERSIONED_FIELDS & set(vals)))
-        self.check_access("write")
-        # Versions are never written by hand: created here, once access to the article is checked.
+    def _save_versions(self, replaced):
+        """Keep what a save replaced (``{article id: (title, body)}``), so that it can be compared
+        and restored: the title, and Odoo's patch from the new body back to the old one, made
+        after the write as ``html.field.history.mixin`` does, so on sanitized bodies."""
+        # Versions are never written by hand: created here, once the write passed the access checks.
         self.env["crm.knowledge.version"].sudo().create([{
-            "article_id": article.id, "name": article.name, "body": article.body,
-            "author_id": self.env.user.id,
-        } for article in changed])
+            "article_id": article.id, "name": replaced[article.id][0], "author_id": self.env.user.id,
+            "patch": generate_patch(article.body or "", replaced[article.id][1]),
+        } for article in self if (article.name, article.body or "") != replaced[article.id]])
 
     # ------------------------------------------------------------------
     # Approval flow

@@ -1,9 +1,7 @@
 """A customer segment discovered by one segmentation run."""
 from odoo import fields, models
 
-LEVELS = [("low", "Low"), ("mid", "Medium"), ("high", "High")]
-VALUE_TIERS = [("high", "High Value"), ("medium", "Medium Value"), ("low", "Low Value")]
-AGE_TYPES = [("new", "New"), ("old", "Old")]
+from ..analytics.segments import LEVELS
 
 
 class CrmSegment(models.Model):

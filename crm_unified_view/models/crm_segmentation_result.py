@@ -1,8 +1,8 @@
 """One customer in one segmentation run: the history of segments, scores and value."""
 from odoo import fields, models
 
-from .crm_segment import AGE_TYPES, VALUE_TIERS
-from .res_partner import LIFECYCLE_STAGES
+from ..analytics.pipeline import LIFECYCLE_STAGES
+from ..analytics.segments import AGE_TYPES, VALUE_TIERS
 
 
 class CrmSegmentationResult(models.Model):

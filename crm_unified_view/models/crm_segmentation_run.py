@@ -14,18 +14,20 @@ from odoo.tools.translate import code_translations
 
 from ..analytics import pipeline, rfm
 from ..analytics import segments as segments_analytics
+from .sql_expressions import company_amount, counted_invoice, counted_order
 
 _logger = logging.getLogger(__name__)
 
 # Partner fields a run writes (company-dependent jsonb), from the results it saved (r) and the partner (p).
 PARTNER_COLUMNS = {
-    "segmentation_run_id": "r.run_id", "segment_id": "r.segment_id", "segment_membership": "r.membership",
-    "rfm_recency_days": "r.recency_days", "rfm_frequency": "r.frequency", "rfm_monetary": "r.monetary",
-    "rfm_r_score": "r.r_score", "rfm_f_score": "r.f_score", "rfm_m_score": "r.m_score", "rfm_score": "r.rfm_score",
-    "value_tier": "r.value_tier", "customer_age_type": "r.age_type", "customer_npv": "r.customer_npv",
-    "needs_account_manager": "r.value_tier = 'high' AND p.user_id IS NULL",
-    "automated_service": "r.value_tier = 'low'",
-    "lifecycle_stage": "r.lifecycle_stage",
+    "segmentation_run_id": SQL("r.run_id"), "segment_id": SQL("r.segment_id"),
+    "segment_membership": SQL("r.membership"), "rfm_recency_days": SQL("r.recency_days"),
+    "rfm_frequency": SQL("r.frequency"), "rfm_monetary": SQL("r.monetary"), "rfm_r_score": SQL("r.r_score"),
+    "rfm_f_score": SQL("r.f_score"), "rfm_m_score": SQL("r.m_score"), "rfm_score": SQL("r.rfm_score"),
+    "value_tier": SQL("r.value_tier"), "customer_age_type": SQL("r.age_type"), "customer_npv": SQL("r.customer_npv"),
+    "needs_account_manager": SQL("r.value_tier = %s AND p.user_id IS NULL", segments_analytics.TIER_HIGH),
+    "automated_service": SQL("r.value_tier = %s", segments_analytics.TIER_LOW),
+    "lifecycle_stage": SQL("r.lifecycle_stage"),
 }
 # The first half of the advisory lock of a company's run: the same number in every process
 # (``hash()`` of a string is not: Python seeds it per process).
@@ -171,14 +173,15 @@ class CrmSegmentationRun(models.Model):
         transactions = self._transactions()
         purchases = self._frame(SQL("""
             SELECT p.commercial_partner_id AS partner_id, sol.product_id,
-                   SUM(sol.price_subtotal / COALESCE(NULLIF(so.currency_rate, 0), 1)) AS amount
+                   SUM(%(amount)s) AS amount
               FROM sale_order_line sol
               JOIN sale_order so ON so.id = sol.order_id
               JOIN res_partner p ON p.id = so.partner_id
-             WHERE so.state = 'sale' AND so.company_id = %(company)s AND so.date_order::date <= %(as_of)s
+             WHERE %(counted)s AND so.date_order::date <= %(as_of)s
                AND sol.product_id IS NOT NULL AND sol.display_type IS NULL AND %(active)s
           GROUP BY p.commercial_partner_id, sol.product_id
-        """, active=_active("p", "commercial_partner_id"), **params),
+        """, amount=company_amount(SQL("sol.price_subtotal")), counted=counted_order(self.company_id.id),
+            active=_active("p", "commercial_partner_id"), **params),
             {"partner_id": np.int64, "product_id": np.int64, "amount": np.float64})
         self.env.cr.execute(SQL("""
             SELECT id FROM res_partner
@@ -206,32 +209,33 @@ class CrmSegmentationRun(models.Model):
         """The run's transactions (partner_id, date, amount) from one query: its source and
         company, up to ``as_of`` (the run's day by default); of ``customer_ids`` (commercial
         partners) only, when given."""
+        company_id = self.company_id.id
         if self.transaction_source == "orders":
             query = """
                 SELECT p.commercial_partner_id AS partner_id, so.date_order::date - DATE '1970-01-01' AS date,
-                       so.amount_untaxed / COALESCE(NULLIF(so.currency_rate, 0), 1) AS amount
+                       %(amount)s AS amount
                   FROM sale_order so
                   JOIN res_partner p ON p.id = so.partner_id
-                 WHERE so.state = 'sale' AND so.company_id = %(company)s AND so.date_order::date <= %(as_of)s
-                   AND %(active)s AND %(only)s
+                 WHERE %(counted)s AND so.date_order::date <= %(as_of)s AND %(active)s AND %(only)s
             """
             alias, model = "p", "sale.order"
+            amount, counted = company_amount(SQL("so.amount_untaxed")), counted_order(company_id)
         else:
             query = """
                 SELECT m.commercial_partner_id AS partner_id, m.invoice_date - DATE '1970-01-01' AS date,
-                       m.amount_untaxed_signed AS amount
+                       %(amount)s AS amount
                   FROM account_move m
-                 WHERE m.state = 'posted' AND m.move_type IN ('out_invoice', 'out_refund')
-                   AND m.company_id = %(company)s AND m.invoice_date <= %(as_of)s AND %(active)s AND %(only)s
+                 WHERE %(counted)s AND m.invoice_date <= %(as_of)s AND %(active)s AND %(only)s
             """
             alias, model = "m", "account.move"
+            amount, counted = SQL("m.amount_untaxed_signed"), counted_invoice(company_id)
         # what it reads may have been written just before (an order being confirmed)
         self.env[model].flush_model()
         self.env["res.partner"].flush_model(["commercial_partner_id", "active"])
         only = SQL("TRUE") if customer_ids is None else SQL(
             "%s = ANY(%s)", SQL.identifier(alias, "commercial_partner_id"), list(customer_ids))
         return self._frame(
-            SQL(query, company=self.company_id.id, as_of=as_of or self.date_as_of, only=only,
+            SQL(query, amount=amount, counted=counted, as_of=as_of or self.date_as_of, only=only,
                 active=_active(alias, "commercial_partner_id")),
             {"partner_id": np.int64, "amount": np.float64}, days=["date"])
 
@@ -243,7 +247,7 @@ class CrmSegmentationRun(models.Model):
         """
         copy = SQL("COPY (%s) TO STDOUT WITH CSV HEADER", query)
         buffer = io.BytesIO()
-        self.env.cr._obj.copy_expert(self.env.cr._obj.mogrify(copy.code, copy.params).decode(), buffer)
+        self.env.cr.copy_expert(self.env.cr.mogrify(copy).decode(), buffer)
         buffer.seek(0)
         frame = pd.read_csv(buffer, dtype=dict(dtypes, **dict.fromkeys(days, np.int64)))
         for name in days:
@@ -257,7 +261,7 @@ class CrmSegmentationRun(models.Model):
             buffer = io.StringIO()
             frame.iloc[start:start + chunk].to_csv(buffer, index=False, header=False, na_rep="\\N")
             buffer.seek(0)
-            self.env.cr._obj.copy_expert(statement, buffer)
+            self.env.cr.copy_expert(statement, buffer)
 
     def _write_back(self, result):
         customers = result.customers
@@ -335,7 +339,7 @@ class CrmSegmentationRun(models.Model):
             "UPDATE res_partner p SET %s FROM %s r WHERE p.id = r.partner_id",
             SQL(", ").join(
                 SQL("%s = COALESCE(%s, '{}'::jsonb) || jsonb_build_object(%s, %s)",
-                    SQL.identifier(column), SQL.identifier("p", column), key, SQL(PARTNER_COLUMNS[column]))
+                    SQL.identifier(column), SQL.identifier("p", column), key, PARTNER_COLUMNS[column])
                 for column in columns),
             source or SQL("(SELECT * FROM crm_segmentation_result WHERE run_id = %s)", self.id)))
         self.env["res.partner"].invalidate_model(list(columns))

@@ -5,8 +5,10 @@ from odoo.tools import SQL
 from odoo.tools.sql import column_exists, create_column
 
 from ..analytics import data_quality
+from ..analytics.pipeline import LIFECYCLE_STAGES
+from ..analytics.segments import AGE_TYPES, VALUE_TIERS
 from .crm_customer_private_info import INCOME_LEVELS, PRIVATE_FIELDS, logged_as
-from .crm_segment import AGE_TYPES, VALUE_TIERS
+from .sql_expressions import company_amount, counted_invoice, counted_order, vat_key
 
 SALES_GROUPS = "sales_team.group_sale_salesman"
 INVOICE_GROUPS = "account.group_account_invoice,account.group_account_readonly"
@@ -28,14 +30,6 @@ PRIVATE_FIELD_OPTIONS = {
 # Written in bulk by each run, per company; no index: every one would slow the nightly
 # UPDATE of all customers, and a whole-jsonb index does not serve a per-company search.
 SEGMENTATION_FIGURE = {"readonly": True, "groups": SALES_GROUPS, "company_dependent": True, "index": False}
-
-LIFECYCLE_STAGES = [
-    ("prospect", "Prospect"),
-    ("first_contact", "First Contact"),
-    ("conversion", "Conversion"),
-    ("retention", "Retention"),
-    ("redevelopment", "Re-development"),
-]
 
 
 class ResPartner(models.Model):
@@ -215,14 +209,13 @@ class ResPartner(models.Model):
             # Flush the orders: figures must include what this transaction just confirmed.
             self.env["sale.order"].flush_model(["state", "partner_id", "amount_untaxed", "currency_rate", "date_order"])
             rows = self._query_by_commercial_partner(SQL(
-                """SELECT p.commercial_partner_id, COUNT(so.id),
-                          SUM(so.amount_untaxed / COALESCE(NULLIF(so.currency_rate, 0), 1)),
+                """SELECT p.commercial_partner_id, COUNT(so.id), SUM(%s),
                           MIN(so.date_order)::date, MAX(so.date_order)::date
                      FROM sale_order so
                      JOIN res_partner p ON p.id = so.partner_id
-                    WHERE so.state = 'sale' AND so.company_id = %s AND p.commercial_partner_id IN %s
+                    WHERE %s AND p.commercial_partner_id IN %s
                  GROUP BY p.commercial_partner_id""",
-                self.env.company.id, ids))
+                company_amount(SQL("so.amount_untaxed")), counted_order(self.env.company.id), ids))
         dormant_after, lost_after = self._customer_status_limits()
         today = fields.Date.context_today(self)
         for partner in self:
@@ -258,17 +251,14 @@ class ResPartner(models.Model):
         self.env.cr.execute(SQL(
             """SELECT p.commercial_partner_id, MAX(so.date_order)::date
                  FROM sale_order so JOIN res_partner p ON p.id = so.partner_id
-                WHERE so.state = 'sale' AND so.company_id = %s
-             GROUP BY p.commercial_partner_id""", self.env.company.id))
-        matching = [cid for cid, last in self.env.cr.fetchall()
+                WHERE %s
+             GROUP BY p.commercial_partner_id""", counted_order(self.env.company.id)))
+        last_orders = self.env.cr.fetchall()
+        matching = [cid for cid, last in last_orders
                     if self._status_from_days((today - last).days, dormant_after, lost_after) in wanted]
         positive = operator in ("=", "in")
         if False in wanted:  # "no status" means "never bought": everyone else has one
-            self.env.cr.execute(SQL(
-                """SELECT DISTINCT p.commercial_partner_id FROM sale_order so
-                     JOIN res_partner p ON p.id = so.partner_id
-                    WHERE so.state = 'sale' AND so.company_id = %s""", self.env.company.id))
-            buyers = [cid for cid, in self.env.cr.fetchall()]
+            buyers = [cid for cid, _last in last_orders]
             return [("commercial_partner_id", "not in" if positive else "in", buyers)]
         return [("commercial_partner_id", "in" if positive else "not in", matching)]
 
@@ -291,18 +281,17 @@ class ResPartner(models.Model):
                            SELECT p.commercial_partner_id AS partner_id, %(column)s AS item_id,
                                   ROW_NUMBER() OVER (
                                       PARTITION BY p.commercial_partner_id
-                                      ORDER BY SUM(sol.price_subtotal / COALESCE(NULLIF(so.currency_rate, 0), 1)) DESC,
-                                               %(column)s) AS rank
+                                      ORDER BY SUM(%(amount)s) DESC, %(column)s) AS rank
                              FROM sale_order_line sol
                              JOIN sale_order so ON so.id = sol.order_id
                              JOIN res_partner p ON p.id = so.partner_id
                              %(join)s
-                            WHERE so.state = 'sale' AND so.company_id = %(company)s
-                              AND p.commercial_partner_id IN %(ids)s
+                            WHERE %(counted)s AND p.commercial_partner_id IN %(ids)s
                               AND sol.product_id IS NOT NULL AND sol.display_type IS NULL
                          GROUP BY p.commercial_partner_id, %(column)s
                        ) ranked WHERE rank <= %(limit)s GROUP BY partner_id""",
-                    column=column, join=join, company=self.env.company.id, ids=ids, limit=TOP_PRODUCT_COUNT))
+                    column=column, join=join, amount=company_amount(SQL("sol.price_subtotal")),
+                    counted=counted_order(self.env.company.id), ids=ids, limit=TOP_PRODUCT_COUNT))
                 target.update(self.env.cr.fetchall())
         for partner in self:
             commercial_id = partner.commercial_partner_id.id
@@ -340,10 +329,9 @@ class ResPartner(models.Model):
                       AND l.company_id = %s AND l.partner_id IN %s
                  GROUP BY l.partner_id""", company_id, ids))
             invoiced = self._query_by_commercial_partner(SQL(
-                """SELECT commercial_partner_id, SUM(amount_untaxed_signed) FROM account_move
-                    WHERE state = 'posted' AND move_type IN ('out_invoice', 'out_refund')
-                      AND company_id = %s AND commercial_partner_id IN %s
-                 GROUP BY commercial_partner_id""", company_id, ids))
+                """SELECT m.commercial_partner_id, SUM(m.amount_untaxed_signed) FROM account_move m
+                    WHERE %s AND m.commercial_partner_id IN %s
+                 GROUP BY m.commercial_partner_id""", counted_invoice(company_id), ids))
         for partner in self:
             commercial = partner.commercial_partner_id
             partner.overdue_amount = receivables.get(commercial.id, (0.0,))[0]
@@ -378,14 +366,16 @@ class ResPartner(models.Model):
         candidates = self.filtered("needs_account_manager")
         if not candidates:
             return
-        self.env["sale.order"].flush_model(["state", "partner_id", "user_id"])
+        self.env["sale.order"].flush_model(["state", "company_id", "partner_id", "user_id", "amount_untaxed",
+                                            "currency_rate"])
         self.env.cr.execute(SQL(
             """SELECT DISTINCT ON (p.commercial_partner_id) p.commercial_partner_id, so.user_id
                  FROM sale_order so JOIN res_partner p ON p.id = so.partner_id
-                WHERE so.state = 'sale' AND so.user_id IS NOT NULL AND p.commercial_partner_id IN %s
+                WHERE %s AND so.user_id IS NOT NULL AND p.commercial_partner_id IN %s
              GROUP BY p.commercial_partner_id, so.user_id
-             ORDER BY p.commercial_partner_id, SUM(so.amount_untaxed) DESC, so.user_id""",
-            tuple(candidates.commercial_partner_id.ids)))
+             ORDER BY p.commercial_partner_id, SUM(%s) DESC, so.user_id""",
+            counted_order(self.env.company.id), tuple(candidates.commercial_partner_id.ids),
+            company_amount(SQL("so.amount_untaxed"))))
         sellers = dict(self.env.cr.fetchall())
         for partner in candidates:
             partner.suggested_user_id = sellers.get(partner.commercial_partner_id.id, False)
@@ -519,8 +509,8 @@ class ResPartner(models.Model):
         keys = set()
         if self.email_normalized:
             keys.add(("email", self.email_normalized))
-        vat = (self.vat or "").replace(" ", "").upper()
-        if vat and vat != "/":
+        vat = data_quality.vat_key(self.vat)
+        if vat:
             keys.add(("vat", vat))
         return keys
 
@@ -536,11 +526,10 @@ class ResPartner(models.Model):
                    SELECT 'email' AS kind, email_normalized AS key, commercial_partner_id
                      FROM res_partner WHERE active AND email_normalized = ANY(%s)
                    UNION ALL
-                   SELECT 'vat', UPPER(REPLACE(vat, ' ', '')), commercial_partner_id
-                     FROM res_partner WHERE active AND vat IS NOT NULL
-                      AND UPPER(REPLACE(vat, ' ', '')) = ANY(%s)
+                   SELECT 'vat', %s, commercial_partner_id
+                     FROM res_partner WHERE active AND vat IS NOT NULL AND %s = ANY(%s)
                ) keys GROUP BY kind, key HAVING COUNT(DISTINCT commercial_partner_id) > 1""",
-            emails, vats))
+            emails, vat_key(SQL("vat")), vat_key(SQL("vat")), vats))
         return set(self.env.cr.fetchall())
 
     # -------------------------------------------------------------------------

@@ -4,6 +4,7 @@ from datetime import timedelta
 from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 
+from ..analytics import pipeline, segments
 from .common import CustomerViewCommon
 
 
@@ -103,3 +104,26 @@ class TestCustomer360(CustomerViewCommon):
         self.assertEqual(set(items.mapped("info_type")), {"descriptive", "behavioural", "associative"})
         for item in items:
             self.assertIn(item.field_name, self.env["res.partner"]._fields, item.name)
+
+    def test_suggested_account_manager_sold_the_most_in_company_currency(self):
+        # 300 in the second currency is 150 in company currency: less than 200
+        self._confirmed_order(self.customer, [(self.product_cup, 30, 10.0)],
+                              pricelist=self.other_pricelist).user_id = self.user_sales
+        self._confirmed_order(self.contact, [(self.product_cup, 20, 10.0)]).user_id = self.user_manager
+        # orders of another company count for that company only
+        company_b = self.env["res.company"].create({"name": "乙公司", "currency_id": self.currency.id})
+        order_b = self._confirmed_order(self.customer, [(self.product_tea, 10, 100.0)])
+        self.env.cr.execute("UPDATE sale_order SET company_id = %s, user_id = %s WHERE id = %s",
+                            [company_b.id, self.user_sales.id, order_b.id])
+        self.env.invalidate_all()
+        self.customer.needs_account_manager = True
+        self.assertEqual(self.customer.suggested_user_id, self.user_manager)
+
+    def test_partner_figures_speak_the_analytics_vocabulary(self):
+        """The codes the analytics write are the partner's and the results' choices, from one definition."""
+        for model in ("res.partner", "crm.segmentation.result"):
+            fields = self.env[model]._fields
+            self.assertEqual(fields["lifecycle_stage"].selection, pipeline.LIFECYCLE_STAGES)
+            self.assertEqual(fields["value_tier"].selection, segments.VALUE_TIERS)
+        self.assertEqual(self.env["res.partner"]._fields["customer_age_type"].selection, segments.AGE_TYPES)
+        self.assertEqual(self.env["crm.segment"]._fields["value_level"].selection, segments.LEVELS)

@@ -102,6 +102,15 @@ class TestCustomerImport(TransactionCase):
         self.assertIn("Nothing was imported", str(raised.exception))
         self.assertEqual(self.env["res.partner"].search_count([]), before)
 
+    def test_existing_tax_id_and_email_are_found_however_typed(self):
+        self.env["res.partner"].create({"name": "北京甲公司", "is_company": True, "vat": "91110000600037341L",
+                                        "email": "Info@JiaCompany.example.com"})
+        wizard = self._wizard(self.user, [{"name": "甲公司", "vat": "9111-0000.6000 37341l"},
+                                          {"name": "甲公司采购部", "email": "INFO@jiacompany.example.com"}])
+        wizard.action_check()
+        self.assertIn("Row 3, Tax ID: this customer already exists: 北京甲公司", wizard.problems)
+        self.assertIn("Row 4, Email: this customer already exists: 北京甲公司", wizard.problems)
+
     def test_private_columns_need_a_grant(self):
         rows = [{"name": "王先生", "income_level": "High"}, {"name": "赵女士", "income_level": "Middle"}]
         before = self.env["res.partner"].search_count([])

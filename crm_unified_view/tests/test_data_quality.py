@@ -3,8 +3,10 @@ from datetime import timedelta
 
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import BaseCase, new_test_user, tagged
+from odoo.tools import SQL
 
 from ..analytics import data_quality
+from ..models.sql_expressions import phone_key, vat_key
 from .common import CustomerViewCommon
 
 
@@ -21,6 +23,16 @@ class TestDataQualityFormulas(BaseCase):
         self.assertTrue(data_quality.is_valid_vat("91110000600037341L", "CN"))
         self.assertFalse(data_quality.is_valid_vat("91110000600037341X", "CN"))
         self.assertTrue(data_quality.is_valid_vat("DE136695976", "DE"))
+
+    def test_one_normalisation_of_tax_ids_and_emails(self):
+        # what people type between the characters of a tax ID does not make another one
+        for typed in ("91110000600037341L", "9111 0000 6000 37341l", "9111-0000.6000/37341L", " 91110000600037341L\n"):
+            self.assertEqual(data_quality.vat_key(typed), "91110000600037341L", typed)
+        self.assertEqual(data_quality.vat_key("/"), "")
+        self.assertTrue(data_quality.is_valid_vat("9111-0000.6000/37341L", "CN"))
+        # Odoo's rule for one plain address
+        self.assertFalse(data_quality.is_valid_email("王芳 <wangfang@xihutea.example.com>"))
+        self.assertTrue(data_quality.is_valid_email(" Wang.Fang+tea@XiHuTea.example.com "))
 
     def test_accuracy_formula(self):
         self.assertEqual(data_quality.accuracy_score([(1, True), (1, True)], False, 0), 100.0)
@@ -60,6 +72,22 @@ class TestDataQualityScores(CustomerViewCommon):
         self.assertFalse(self.contact.is_possible_duplicate, "contacts of one company are not duplicates")
         partner.date_last_verified = self.today - timedelta(days=4 * 365)
         self.assertEqual(partner.data_accuracy, 60.0)
+
+    def test_the_same_tax_id_typed_differently_is_a_duplicate(self):
+        first, second = self.env["res.partner"].create([
+            {"name": "北京甲公司", "is_company": True, "vat": "91110000600037341L"},
+            {"name": "北京甲公司（重复）", "is_company": True, "vat": "9111-0000.6000 37341l"}])
+        (first | second)._recompute_data_quality()
+        self.assertTrue(first.is_possible_duplicate)
+        self.assertTrue(second.is_possible_duplicate)
+
+    def test_sql_keys_are_the_python_keys(self):
+        for value in ("91110000600037341L", "9111-0000.6000 37341l", "de 136/695.976", "/", "", "a\tb"):
+            self.env.cr.execute(SQL("SELECT %s", vat_key(SQL("%s", value))))
+            self.assertEqual(self.env.cr.fetchone()[0], data_quality.vat_key(value), value)
+        for value in ("+86 139 1234 5678", "(0571) 8888-6666", "12345", ""):
+            self.env.cr.execute(SQL("SELECT %s", phone_key(SQL("%s", value))))
+            self.assertEqual(self.env.cr.fetchone()[0], data_quality.normalized_phone(value), value)
 
     def test_completeness_grows_with_behaviour(self):
         before = self.customer.data_completeness

@@ -2,6 +2,8 @@
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, new_test_user, tagged
 
+from odoo.addons.web_editor.models.diff_utils import generate_patch
+
 from ..analytics import knowledge
 from .service_common import ServiceCommon
 
@@ -32,14 +34,36 @@ class TestKnowledgeBase(ServiceCommon):
         first = versions.sorted("id")[0]
         self.assertIn("七天", first.body)
         self.assertEqual(first.author_id, self.user_editor)
-        self.assertIn("<del", first.diff)
-        self.assertIn("七天", first.diff)
-        self.assertIn("<ins", first.diff)
+        # Odoo's HTML comparison: what this version had and the article lost, and what it gained
+        self.assertRegex(first.diff, r"<removed>[^<]*七天")
+        self.assertRegex(first.diff, r"<added>[^<]*十天")
         first.action_restore()
         self.assertIn("七天", article.body)
         self.assertEqual(article.name, "退货政策")
         self.assertEqual(len(article.version_ids), 3, "restoring keeps the replaced text as a version too")
         self.assertIn("十天", article.version_ids.sorted("id")[-1].body)
+
+    def test_versions_are_odoo_patches_back_to_the_replaced_text(self):
+        article = self.returns.with_user(self.user_editor)
+        texts = ["<p>收货后十天内可无理由退货。</p>", "<p>收货后十天内可无理由退货。</p><p>运费自理。</p>",
+                 "<p>收货后<strong>十五天</strong>内可无理由退货。</p><p>运费自理。</p>"]
+        replaced = []
+        for text in texts:
+            replaced.append(str(article.body))
+            article.write({"body": text})
+        versions = article.version_ids.sorted("id")
+        self.assertEqual([str(version.body) for version in versions], replaced)
+        # each version keeps only Odoo's patch from the text that replaced it back to its own
+        after = replaced[1:] + [str(article.body)]
+        self.assertEqual([version.patch for version in versions],
+                         [generate_patch(new, old) for new, old in zip(after, replaced)])
+        # a change of formatting only is a change too
+        self.assertRegex(versions[-1].diff, r"<added>十五天</added>")
+        # an editor deleting a version leaves the others intact
+        versions[1].unlink()
+        self.assertEqual([str(version.body) for version in versions.exists()], [replaced[0], replaced[2]])
+        versions[0].action_restore()
+        self.assertEqual(str(article.body), replaced[0])
 
     def test_versions_cannot_be_forged(self):
         with self.assertRaises(AccessError):
@@ -50,6 +74,8 @@ class TestKnowledgeBase(ServiceCommon):
         self.assertEqual(len(version), 1)
         with self.assertRaises(AccessError):
             version.with_user(self.user_editor).write({"body": "<p>rewritten history</p>"})
+        with self.assertRaises(AccessError):
+            version.with_user(self.user_editor).write({"patch": "R@1:<p>rewritten history"})
 
     def test_body_is_sanitized(self):
         self.returns.with_user(self.user_editor).body = '<p>ok</p><script>alert(1)</script><img src=x onerror="alert(2)">'

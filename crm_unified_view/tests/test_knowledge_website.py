@@ -55,6 +55,34 @@ class TestKnowledgeHelpPages(HttpCase):
         self.authenticate("admin", "admin")
         self.assertEqual(self.url_open(self.internal.website_url).status_code, 404)
 
+    def test_page_two_shows_the_next_articles_with_the_portal_pager(self):
+        category = self.published.category_id
+        # 23 more published articles of the category: with the one of setUp, pages of 20 and 4
+        articles = self.env["crm.knowledge.article"].create([{
+            "name": "分页文章 %02d" % number, "body": "<p>退货须知</p>", "category_id": category.id,
+            "state": "approved", "is_published": True} for number in range(23)])
+        everything = self.published | articles
+        query = "search=%s&category=%d" % ("退货", category.id)
+
+        def listed(text):
+            return {article for article in everything if 'href="%s"' % article.website_url in text}
+
+        first = self.url_open("/help?%s" % query)
+        second = self.url_open("/help/page/2?%s" % query)
+        self.assertEqual(second.status_code, 200)
+        self.assertEqual(len(listed(first.text)), 20)
+        self.assertEqual(len(listed(second.text)), 4)
+        self.assertFalse(listed(first.text) & listed(second.text))
+        self.assertEqual(listed(first.text) | listed(second.text), set(everything))
+        # the portal pager: page 1 is /help itself, both pages keep the search and the category
+        quoted = "search=%s&amp;category=%d" % ("%E9%80%80%E8%B4%A7", category.id)
+        self.assertIn('href="/help/page/2?%s"' % quoted, first.text)
+        self.assertIn('href="/help?%s"' % quoted, second.text)
+        self.assertNotIn("/help/page/1", first.text + second.text)
+        self.assertIn('title="Next"', first.text)
+        # past the last page: the last page, not an empty one
+        self.assertEqual(listed(self.url_open("/help/page/9?%s" % query).text), listed(second.text))
+
     def test_views_and_votes_counted(self):
         self.url_open(self.published.website_url)
         self.url_open(self.published.website_url)

@@ -7,6 +7,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL, escape_psql
 
 from ..analytics import customer_sheet as sheet
+from ..models.sql_expressions import phone_key, vat_key
 
 PROBLEM_COUNT_SHOWN = 20
 
@@ -166,15 +167,13 @@ class CrmCustomerImport(models.TransientModel):
         # the user's access rights and record rules, resolved by the ORM; the matching stays in SQL
         readable = Partner._search([("company_id", "in", [False, self.env.company.id])])
         self.env.cr.execute(SQL("""
-            SELECT id, email_normalized, upper(replace(vat, ' ', '')),
-                   right(regexp_replace(coalesce(phone, ''), '\\D', '', 'g'), 11),
-                   right(regexp_replace(coalesce(mobile, ''), '\\D', '', 'g'), 11)
+            SELECT id, email_normalized, %(partner_vat)s, %(partner_phone)s, %(partner_mobile)s
               FROM res_partner
              WHERE id IN %(readable)s
-               AND (email_normalized = ANY(%(email)s) OR upper(replace(vat, ' ', '')) = ANY(%(vat)s)
-                    OR right(regexp_replace(coalesce(phone, ''), '\\D', '', 'g'), 11) = ANY(%(phone)s)
-                    OR right(regexp_replace(coalesce(mobile, ''), '\\D', '', 'g'), 11) = ANY(%(phone)s))
-        """, readable=readable.subselect(), **by_kind))
+               AND (email_normalized = ANY(%(email)s) OR %(partner_vat)s = ANY(%(vat)s)
+                    OR %(partner_phone)s = ANY(%(phone)s) OR %(partner_mobile)s = ANY(%(phone)s))
+        """, partner_vat=vat_key(SQL("vat")), partner_phone=phone_key(SQL("phone")),
+            partner_mobile=phone_key(SQL("mobile")), readable=readable.subselect(), **by_kind))
         found = {}
         for partner_id, email, vat, phone, mobile in self.env.cr.fetchall():
             for key in (("email", email), ("vat", vat), ("phone", phone), ("phone", mobile)):

@@ -32,6 +32,19 @@ ODOO_TESTS = [
     "/website:TestControllers",
 ]
 OWN_TESTS = ["/%s:TestKnowledgeHelpPages" % cuv.MODULE]
+# Tests that need a translation an Odoo source may leave out (a source trimmed to the
+# languages a company uses): (test, language file it reads, relative to the odoo package).
+NEEDS_TRANSLATION = [
+    ("/base:TestPartner.test_display_name_translation", "addons/base/i18n/fr.po"),
+]
+
+
+def test_tags(odoo_dir):
+    """The tests to run; the ones whose translation this Odoo lacks are left out, and said so."""
+    excluded = [test for test, po in NEEDS_TRANSLATION if not os.path.exists(os.path.join(odoo_dir, po))]
+    for test in excluded:
+        print("COEXISTENCE %-60s %s" % ("left out: this Odoo has no translation for", test))
+    return ",".join(ODOO_TESTS + OWN_TESTS + ["-" + test for test in excluded])
 
 
 def main():
@@ -49,7 +62,7 @@ def main():
     try:
         run = cuv.OdooRun(cuv.odoo_command(
             odoo_dir, pg, dbname, "-i", MODULES, "--without-demo=all", "--test-enable",
-            "--test-tags=%s" % ",".join(ODOO_TESTS + OWN_TESTS), "--stop-after-init",
+            "--test-tags=%s" % test_tags(odoo_dir), "--stop-after-init",
             "--http-port=%d" % args.http_port, "--max-cron-threads=0", "--log-level=info",
         ), log_path, args.quiet)
     finally:

@@ -26,7 +26,7 @@ class CrmReplyRule(models.Model):
         help="Score: each keyword found counts its number of words, twice when found in the subject.")
     template_id = fields.Many2one(
         "mail.template", "Reply Template", required=True, ondelete="cascade",
-        domain=[("model", "in", ("crm.complaint", "crm.lead", "res.partner"))])
+        domain=lambda self: [("model", "in", self.env["crm.reply.clock.mixin"]._reply_clock_models())])
     model = fields.Char(related="template_id.model", store=True, string="Applies To")
     auto_send = fields.Boolean(
         "Send Automatically", help="Send the template at once instead of proposing it to the agent.")

@@ -39,7 +39,8 @@ LIFECYCLE_STAGES = [
 
 
 class ResPartner(models.Model):
-    _inherit = "res.partner"
+    _name = "res.partner"
+    _inherit = ["res.partner", "crm.reply.clock.mixin"]
 
     # --- basic / contact (descriptive) ---------------------------------------
     date_last_verified = fields.Date(

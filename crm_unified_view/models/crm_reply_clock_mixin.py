@@ -14,7 +14,7 @@ class CrmReplyClockMixin(models.AbstractModel):
     """Inheriting models have ``user_id`` (who answers) and ``company_id``, or override the hooks."""
     _name = "crm.reply.clock.mixin"
     _inherit = "mail.thread"
-    _description = "Customer Reply Clock"
+    _description = "Reply Clocks and Reply Rules"
 
     def _message_post_after_hook(self, message, msg_vals):
         result = super()._message_post_after_hook(message, msg_vals)

@@ -64,16 +64,15 @@ class ResourceCalendar(models.Model):
 
     def _cn_holiday_names(self):
         """chinesecalendar's (English) holiday names, translated."""
-        _ = self.env._
         return {
-            "New Year's Day": _("New Year's Day"),
-            "Spring Festival": _("Spring Festival"),
-            "Tomb-sweeping Day": _("Tomb-sweeping Day"),
-            "Labour Day": _("Labour Day"),
-            "Dragon Boat Festival": _("Dragon Boat Festival"),
-            "National Day": _("National Day"),
-            "Mid-autumn Festival": _("Mid-autumn Festival"),
-            "Anti-Fascist 70th Day": _("Anti-Fascist 70th Day"),
+            "New Year's Day": self.env._("New Year's Day"),
+            "Spring Festival": self.env._("Spring Festival"),
+            "Tomb-sweeping Day": self.env._("Tomb-sweeping Day"),
+            "Labour Day": self.env._("Labour Day"),
+            "Dragon Boat Festival": self.env._("Dragon Boat Festival"),
+            "National Day": self.env._("National Day"),
+            "Mid-autumn Festival": self.env._("Mid-autumn Festival"),
+            "Anti-Fascist 70th Day": self.env._("Anti-Fascist 70th Day"),
         }
 
     def _cn_day_bounds(self, first, last):
@@ -94,7 +93,7 @@ class ResourceCalendar(models.Model):
 
         def name(day):
             english = chinese_calendar.get_holiday_detail(day)[1]
-            return str(names.get(english, english))
+            return names.get(english, english)
 
         self.env["resource.calendar.leaves"].create(
             self._cn_leave_values(chinese_calendar.get_holidays(first, last, include_weekends=False), name))

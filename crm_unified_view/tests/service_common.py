@@ -8,7 +8,7 @@ from odoo.tests import TransactionCase, new_test_user
 
 
 def nine_to_six(env, name="客服时间", **values):
-    """Monday to Friday, 9:00-18:00 in Shanghai, no break: the hours the deadlines were counted in before."""
+    """Monday to Friday, 9:00-18:00 in Shanghai, no break: the former default working day of the reply deadlines."""
     return env["resource.calendar"].create({
         "name": name, "tz": "Asia/Shanghai", **values,
         "attendance_ids": [Command.clear()] + [

@@ -7,8 +7,8 @@ from pathlib import Path
 from freezegun import freeze_time
 
 from odoo import Command
-from odoo.exceptions import UserError
-from odoo.tests import TransactionCase, tagged
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import TransactionCase, new_test_user, tagged
 
 from .service_common import ServiceCommon, nine_to_six
 
@@ -71,6 +71,13 @@ class TestChineseHolidays(TransactionCase):
         self.calendar._load_chinese_holidays(2025)
         self.assertNotIn(date(2025, 10, 11), self._make_up_days().mapped("date_from"))
         self.assertIn(date(2025, 9, 28), self._make_up_days().mapped("date_from"))
+
+    def test_only_administrators_load_holidays(self):
+        employee = new_test_user(self.env, "cuv_calendar_employee", groups="base.group_user")
+        with self.assertRaises(AccessError):
+            self.calendar.with_user(employee).action_load_chinese_holidays()
+        with self.assertRaises(AccessError):
+            self.calendar.with_user(employee)._load_chinese_holidays(2025)
 
     def test_unknown_year_is_refused(self):
         with self.assertRaises(UserError):

@@ -57,7 +57,9 @@ class CrmReplyRule(models.Model):
         body = str(body)[:MAX_HTML_CHARS]
         try:
             text = html2plaintext(body) if "<" in body else body
-        except Exception:  # noqa: BLE001 - malformed markup: scan the raw text rather than fail the mail
+        except (AttributeError, ValueError):
+            # markup lxml finds no element in ("<!DOCTYPE html>..."): html2plaintext fails on the missing
+            # root (AttributeError); a str with an encoding declaration is refused (ValueError). Scan it raw.
             text = body
         return text[:limit]
 

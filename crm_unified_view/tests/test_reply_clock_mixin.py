@@ -4,7 +4,7 @@ from email.mime.multipart import MIMEMultipart
 from email.mime.text import MIMEText
 from unittest.mock import patch
 
-from odoo.tests import tagged
+from odoo.tests import TransactionCase, tagged
 
 from .service_common import ServiceCommon
 
@@ -81,3 +81,19 @@ class TestReplyClockOptIn(ServiceCommon):
         with patch("odoo.addons.mail.models.mail_thread.html_sanitize", side_effect=TypeError("a bug")), \
                 self.assertRaises(TypeError):
             self._process(raw)
+
+
+@tagged("post_install", "-at_install")
+class TestReplyRuleText(TransactionCase):
+    """The text a keyword rule reads from an email body."""
+
+    def test_markup_lxml_cannot_read_is_scanned_raw(self):
+        Rule = self.env["crm.reply.rule"]
+        for body in ("<!DOCTYPE html>退款", "<?xml version='1.0' encoding='utf-8'?><p>退款</p>", "<\ud800退款"):
+            with self.subTest(body=body):
+                self.assertIn("退款", Rule._email_text(body))
+
+    def test_bugs_are_not_swallowed(self):
+        with patch("odoo.addons.crm_unified_view.models.crm_reply_rule.html2plaintext",
+                   side_effect=TypeError("a bug")), self.assertRaises(TypeError):
+            self.env["crm.reply.rule"]._email_text("<p>退款</p>")

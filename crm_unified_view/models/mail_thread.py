@@ -1,6 +1,6 @@
 """The mail gateway, for the documents that keep reply clocks (crm.reply.clock.mixin): what the
 headers say about automatic answers, and the text of an email in a charset Python cannot decode.
-An email routed to any other document is processed exactly as Odoo does."""
+Emails routed to any other document get Odoo's own processing."""
 import logging
 
 from odoo import api, models

@@ -6,7 +6,7 @@
     "license": "LGPL-3",
     "author": "crm_unified_view developers",
     "website": "https://github.com/crm-unified-view/crm_unified_view",
-    "depends": ["contacts", "sale", "account", "hr", "crm", "survey", "portal", "web_editor"],
+    "depends": ["contacts", "sale", "account", "hr", "resource", "crm", "survey", "portal", "web_editor"],
     "external_dependencies": {"python": ["pandas", "numpy", "scipy", "scikit-learn", "phonenumbers", "jieba", "opencc-python-reimplemented", "chinesecalendar"]},
     "data": [
         "security/crm_unified_view_security.xml",
@@ -36,6 +36,7 @@
         "views/res_partner_service_views.xml",
         "views/survey_question_views.xml",
         "views/res_config_settings_service_views.xml",
+        "views/resource_calendar_views.xml",
         "views/crm_knowledge_article_views.xml",
         "views/crm_knowledge_templates.xml",
         "views/crm_unified_view_menus.xml",

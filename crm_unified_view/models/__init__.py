@@ -1,3 +1,4 @@
+from . import crm_reply_clock_mixin
 from . import crm_customer_info_item
 from . import crm_private_category
 from . import crm_customer_private_info
@@ -31,3 +32,5 @@ from . import crm_reply_clock
 from . import mail_thread
 from . import survey_question
 from . import survey_user_input
+from . import crm_lead
+from . import resource_calendar

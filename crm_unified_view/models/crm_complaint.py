@@ -19,7 +19,7 @@ PRIORITIES = [("0", "Normal"), ("1", "Important"), ("2", "Urgent"), ("3", "Criti
 class CrmComplaint(models.Model):
     _name = "crm.complaint"
     _description = "Customer Complaint"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["crm.reply.clock.mixin", "mail.activity.mixin"]
     _order = "priority desc, date_received desc, id desc"
     _primary_email = "email_from"
     _rec_names_search = ["name", "subject", "partner_id"]
@@ -216,6 +216,12 @@ class CrmComplaint(models.Model):
         values.setdefault("email_from", email_from)
         values.setdefault("description", body and plaintext2html(body))
         return super().message_new(msg_dict, values)
+
+    def _reply_clock_responsible(self):
+        return self.user_id or self.category_id.user_id or self.team_id.user_id
+
+    def _reply_clock_show_rule(self, rule):
+        self.write({"reply_rule_id": rule.id, "suggested_template_id": rule.template_id.id})
 
     def _message_get_suggested_recipients(self):
         recipients = super()._message_get_suggested_recipients()

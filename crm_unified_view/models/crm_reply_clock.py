@@ -1,12 +1,12 @@
 """The reply alarm: a clock per customer email waiting for a first reply from staff."""
+import logging
 from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.tools import SQL, create_index, email_normalize
 
-from ..analytics import business_hours
+_logger = logging.getLogger(__name__)
 
-CLOCK_MODELS = ("crm.complaint", "res.partner", "crm.lead")
 OPEN_STATES = ("open", "alarmed", "escalated")
 DEFAULT_LIMIT_HOURS = 12.0
 DEFAULT_ESCALATION_HOURS = 24.0
@@ -65,20 +65,31 @@ class CrmReplyClock(models.Model):
             "limit": limit,
             "escalation": max(escalation, limit),
             "working_hours": bool(get("crm_unified_view.reply_working_hours")),
-            "day_start": float(get("crm_unified_view.reply_day_start") or 9.0),
-            "day_end": float(get("crm_unified_view.reply_day_end") or 18.0),
             "auto_sender_limit": int(get("crm_unified_view.reply_auto_sender_limit") or DEFAULT_AUTO_REPLIES_PER_SENDER),
         }
 
     @api.model
-    def _deadlines(self, received, user):
+    def _deadlines(self, received, company):
+        """Reply and escalation deadlines of an email received at ``received`` (naive UTC) by ``company``:
+        plain hours, or working hours of its customer-service calendar (else its working hours)."""
         settings = self._settings()
-        options = {}
-        if settings["working_hours"]:
-            options = {"tz": (user.tz if user else None) or self.env.company.partner_id.tz or business_hours.DEFAULT_TZ,
-                       "day_start": settings["day_start"], "day_end": settings["day_end"]}
-        return (business_hours.deadline(received, settings["limit"], settings["working_hours"], **options),
-                business_hours.deadline(received, settings["escalation"], settings["working_hours"], **options))
+        calendar = (company.reply_calendar_id or company.resource_calendar_id).sudo() \
+            if settings["working_hours"] else None
+        return (self._plan_hours(calendar, received, settings["limit"], company),
+                self._plan_hours(calendar, received, settings["escalation"], company))
+
+    @api.model
+    def _plan_hours(self, calendar, start, hours, company):
+        if not calendar:
+            return start + timedelta(hours=hours)
+        if not calendar.attendance_ids:
+            _logger.warning("The calendar %s has no working time: reply deadlines count plain hours.", calendar.name)
+            return start + timedelta(hours=hours)
+        # leaves of this calendar, and the company's public holidays (Time Off: no calendar) but not
+        # those of other companies, which resource.calendar counts when no resource is given
+        domain = [("time_type", "=", "leave"), "|", ("calendar_id", "=", calendar.id), ("company_id", "=", company.id)]
+        # False when no working time is left within the next 1,400 days
+        return calendar.plan_hours(hours, start, compute_leaves=True, domain=domain) or start + timedelta(hours=hours)
 
     # ------------------------------------------------------------------
     # Start and stop
@@ -89,14 +100,13 @@ class CrmReplyClock(models.Model):
             ("res_model", "=", record._name), ("res_id", "=", record.id), ("state", "in", OPEN_STATES)])
 
     @api.model
-    def _start(self, record, message, partner, user):
+    def _start(self, record, message, partner, user, company):
         """Start the clock for a customer email on ``record``, unless one is already running."""
         clock = self._waiting(record)
         if clock:
             return clock
         received = message.date or fields.Datetime.now()
-        deadline, escalation = self._deadlines(received, user)
-        company = record.company_id if "company_id" in record._fields and record.company_id else self.env.company
+        deadline, escalation = self._deadlines(received, company)
         return self.sudo().create({
             "res_model": record._name, "res_id": record.id, "record_name": record.display_name,
             "partner_id": partner.id, "user_id": user.id, "message_id": message.id,

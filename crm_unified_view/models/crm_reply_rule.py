@@ -26,7 +26,7 @@ class CrmReplyRule(models.Model):
         help="Score: each keyword found counts its number of words, twice when found in the subject.")
     template_id = fields.Many2one(
         "mail.template", "Reply Template", required=True, ondelete="cascade",
-        domain=[("model", "in", ("crm.complaint", "crm.lead", "res.partner"))])
+        domain=lambda self: [("model", "in", self.env["crm.reply.clock.mixin"]._reply_clock_models())])
     model = fields.Char(related="template_id.model", store=True, string="Applies To")
     auto_send = fields.Boolean(
         "Send Automatically", help="Send the template at once instead of proposing it to the agent.")
@@ -57,7 +57,9 @@ class CrmReplyRule(models.Model):
         body = str(body)[:MAX_HTML_CHARS]
         try:
             text = html2plaintext(body) if "<" in body else body
-        except Exception:  # noqa: BLE001 - malformed markup: scan the raw text rather than fail the mail
+        except (AttributeError, ValueError):
+            # markup lxml finds no element in ("<!DOCTYPE html>..."): html2plaintext fails on the missing
+            # root (AttributeError); a str with an encoding declaration is refused (ValueError). Scan it raw.
             text = body
         return text[:limit]
 

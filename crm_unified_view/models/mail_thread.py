@@ -1,14 +1,33 @@
-"""Start the reply clock on customer emails, stop it on the first reply from staff;
-read malformed emails rather than reject them; never answer a machine automatically."""
+"""The mail gateway, for the documents that keep reply clocks (crm.reply.clock.mixin): what the
+headers say about automatic answers, and the text of an email in a charset Python cannot decode.
+Emails routed to any other document get Odoo's own processing."""
 import logging
 
-from odoo import models
+from odoo import api, models
 from odoo.tools import plaintext2html
 
 from ..analytics import auto_reply
-from .crm_reply_clock import CLOCK_MODELS
 
 _logger = logging.getLogger(__name__)
+
+# message_dict key holding the decoding error until the route is known
+UNDECODABLE = "cuv_undecodable_charset"
+
+
+def _text_parts(message):
+    """The text parts of ``message``, decoded as UTF-8 when their charset fails; no attachments."""
+    html, plain = [], []
+    for part in message.walk():
+        if part.get_content_maintype() != "text" or part.is_multipart():
+            continue
+        payload = part.get_payload(decode=True) or b""
+        try:
+            text = payload.decode(part.get_content_charset() or "utf-8", errors="replace")
+        except (LookupError, UnicodeError):  # the charset that failed the parser (see below)
+            text = payload.decode("utf-8", errors="replace")
+        (html if part.get_content_subtype() == "html" else plain).append(text)
+    body = "".join(html) if html else plaintext2html("\n".join(plain))
+    return {"body": body, "attachments": []}
 
 
 class MailThread(models.AbstractModel):
@@ -17,79 +36,23 @@ class MailThread(models.AbstractModel):
     def _message_parse_extract_payload(self, message, message_dict, save_original=False):
         try:
             return super()._message_parse_extract_payload(message, message_dict, save_original=save_original)
-        except (LookupError, UnicodeError, ValueError, TypeError, AttributeError, KeyError) as error:
-            # unknown charsets, broken transfer encodings...: keep the text, drop the attachments
-            _logger.warning("Malformed email %s (%s): reading its text parts only.",
+        except (LookupError, UnicodeError) as error:
+            # get_content() decodes each text part with the charset it declares (errors="replace"):
+            # LookupError when Python knows no such charset or it is no text codec ("base64"),
+            # UnicodeError from the codecs that refuse errors="replace" ("idna", "undefined").
+            # Odoo rejects such an email; whether we read it instead depends on its route, not known yet.
+            _logger.warning("Email %s: %s; reading its text parts only if it goes to a document with reply clocks.",
                             message_dict.get("message_id"), error)
-            return self._cuv_fallback_payload(message)
+            message_dict[UNDECODABLE] = error
+            return _text_parts(message)
 
-    def _cuv_fallback_payload(self, message):
-        html, plain = [], []
-        for part in message.walk():
-            if part.get_content_maintype() != "text" or part.is_multipart():
-                continue
-            payload = part.get_payload(decode=True) or b""
-            try:
-                text = payload.decode(part.get_content_charset() or "utf-8", errors="replace")
-            except LookupError:
-                text = payload.decode("utf-8", errors="replace")
-            (html if part.get_content_subtype() == "html" else plain).append(text)
-        body = "".join(html) if html else plaintext2html("\n".join(plain))
-        return {"body": body, "attachments": []}
-
+    @api.model
     def _message_route_process(self, message, message_dict, routes):
+        error = message_dict.pop(UNDECODABLE, None)
+        Mixin = self.env["crm.reply.clock.mixin"]
+        if error and not all(Mixin._reply_clock_enabled(route[0]) for route in routes or ()):
+            raise error
         # only the gateway sees the headers: tell the automatic answer what they say
         refusal = auto_reply.refusal(message, message_dict.get("email_from"), message_dict.get("is_bounce"))
         thread = self.with_context(cuv_auto_reply_refusal=refusal) if refusal else self
         return super(MailThread, thread)._message_route_process(message, message_dict, routes)
-
-    def _message_post_after_hook(self, message, msg_vals):
-        result = super()._message_post_after_hook(message, msg_vals)
-        if self._name in CLOCK_MODELS and len(self) == 1 and not self.env.context.get("cuv_no_reply_clock"):
-            self._cuv_track_reply(message)
-        return result
-
-    def _cuv_track_reply(self, message):
-        message = message.sudo()
-        author = message.author_id
-        staff = author.with_context(active_test=False).user_ids.filtered(lambda user: not user.share)[:1]
-        if staff:
-            if message.subtype_id == self.env.ref("mail.mt_comment") and message.message_type in ("comment", "email"):
-                self.env["crm.reply.clock"]._stop(self, staff)
-            return
-        if message.message_type != "email":
-            return
-        record = self.sudo()
-        partner = author or (record.partner_id if "partner_id" in record._fields else record.browse())
-        if record._name == "res.partner":
-            partner = author or record
-        user = record.user_id if "user_id" in record._fields else self.env["res.users"]
-        if not user and record._name == "crm.complaint":
-            user = record.category_id.user_id or record.team_id.user_id
-        clock = self.env["crm.reply.clock"]._start(record, message, partner, user)
-        record._cuv_propose_reply(message, clock, partner)
-
-    def _cuv_propose_reply(self, message, clock, partner):
-        """Choose a reply template by keywords; propose it, or send it when its rule says so."""
-        company = self.company_id if "company_id" in self._fields and self.company_id else self.env.company
-        rule = self.env["crm.reply.rule"]._match(self._name, message.body, message.subject, company=company)
-        if not rule:
-            return
-        clock.write({"rule_id": rule.id, "template_id": rule.template_id.id})
-        if self._name == "crm.complaint":
-            self.write({"reply_rule_id": rule.id, "suggested_template_id": rule.template_id.id})
-        if rule.auto_send and self._cuv_may_auto_answer(message, clock):
-            # sent in the name of OdooBot: an internal author, so the clock stops as for any staff reply
-            self.message_post_with_source(
-                rule.template_id, message_type="comment", subtype_xmlid="mail.mt_comment",
-                partner_ids=partner.ids, author_id=self.env.ref("base.partner_root").id,
-                parent_id=message.id)
-
-    def _cuv_may_auto_answer(self, message, clock):
-        """No automatic answer to a machine, nor more than the limits allow (mail loops)."""
-        refusal = self.env.context.get("cuv_auto_reply_refusal") or auto_reply.refusal({}, message.email_from)
-        if not refusal and not clock._reserve_auto_reply(message.email_from):
-            refusal = "limit reached"
-        if refusal:
-            _logger.info("No automatic answer to %s on %s,%s: %s", message.email_from, self._name, self.id, refusal)
-        return not refusal

@@ -25,9 +25,9 @@ class ResConfigSettings(models.TransientModel):
         "Escalate After (hours)", default=24.0, config_parameter="crm_unified_view.reply_escalation_hours")
     reply_working_hours = fields.Boolean(
         "Count Working Hours Only", config_parameter="crm_unified_view.reply_working_hours",
-        help="Count only working hours of working days (Chinese public holidays off, make-up workdays on).")
-    reply_day_start = fields.Float("Working Day Starts", default=9.0, config_parameter="crm_unified_view.reply_day_start")
-    reply_day_end = fields.Float("Working Day Ends", default=18.0, config_parameter="crm_unified_view.reply_day_end")
+        help="Count only the working hours of the company's customer-service calendar, without its time off "
+             "(public holidays).")
+    reply_calendar_id = fields.Many2one(related="company_id.reply_calendar_id", readonly=False)
     complaint_survey_id = fields.Many2one(
         "survey.survey", "Satisfaction Survey", config_parameter="crm_unified_view.complaint_survey_id")
     complaint_survey_auto = fields.Boolean(
@@ -36,14 +36,12 @@ class ResConfigSettings(models.TransientModel):
         "Automatic Answers per Sender and Day", default=3, config_parameter="crm_unified_view.reply_auto_sender_limit",
         help="Reply rules that send their template at once answer the same sender at most this often in 24 hours.")
 
-    @api.constrains("reply_limit_hours", "reply_escalation_hours", "reply_day_start", "reply_day_end")
+    @api.constrains("reply_limit_hours", "reply_escalation_hours")
     def _check_reply_alarm(self):
         for settings in self:
             if settings.reply_limit_hours <= 0 or settings.reply_escalation_hours < settings.reply_limit_hours:
                 raise ValidationError(self.env._(
                     "The reply limit must be positive, and the escalation come no earlier than the alarm."))
-            if not 0 <= settings.reply_day_start < settings.reply_day_end <= 24:
-                raise ValidationError(self.env._("The working day must start before it ends, within 0-24 h."))
 
     @api.constrains("reply_auto_sender_limit")
     def _check_reply_auto_sender_limit(self):
@@ -51,3 +49,8 @@ class ResConfigSettings(models.TransientModel):
             raise ValidationError(self.env._(
                 "A sender gets at least one automatic answer a day: to send none, clear “Send Automatically” "
                 "on the reply rules."))
+
+    def action_load_chinese_holidays(self):
+        """Chinese holidays into the calendar the reply deadlines are counted in."""
+        self.ensure_one()
+        (self.reply_calendar_id or self.company_id.resource_calendar_id).action_load_chinese_holidays()

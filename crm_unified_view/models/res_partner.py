@@ -33,7 +33,8 @@ SEGMENTATION_FIGURE = {"readonly": True, "groups": SALES_GROUPS, "company_depend
 
 
 class ResPartner(models.Model):
-    _inherit = "res.partner"
+    _name = "res.partner"
+    _inherit = ["res.partner", "crm.reply.clock.mixin"]
 
     # --- basic / contact (descriptive) ---------------------------------------
     date_last_verified = fields.Date(

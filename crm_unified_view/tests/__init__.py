@@ -30,3 +30,5 @@ from . import test_segmentation_guards
 from . import test_privacy_audit
 from . import test_knowledge_counters
 from . import test_customer_consent
+from . import test_reply_clock_mixin
+from . import test_reply_calendar

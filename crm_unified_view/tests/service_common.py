@@ -3,7 +3,18 @@ from email.header import Header
 from email.mime.text import MIMEText
 from email.utils import formataddr, formatdate
 
+from odoo import Command
 from odoo.tests import TransactionCase, new_test_user
+
+
+def nine_to_six(env, name="客服时间", **values):
+    """Monday to Friday, 9:00-18:00 in Shanghai, no break: the former default working day of the reply deadlines."""
+    return env["resource.calendar"].create({
+        "name": name, "tz": "Asia/Shanghai", **values,
+        "attendance_ids": [Command.clear()] + [
+            Command.create({"name": "Day %s" % day, "dayofweek": str(day), "hour_from": 9, "hour_to": 18})
+            for day in range(5)],
+    })
 
 
 class ServiceCommon(TransactionCase):

@@ -3,10 +3,9 @@ from datetime import datetime
 
 from freezegun import freeze_time
 
-from odoo.tests import TransactionCase, tagged
+from odoo.tests import tagged
 
-from ..analytics import business_hours
-from .service_common import ServiceCommon
+from .service_common import ServiceCommon, nine_to_six
 
 RECEIVED = "2026-03-02 01:00:00"  # a Monday, 09:00 in Shanghai
 
@@ -139,6 +138,9 @@ class TestReplyAlarm(ServiceCommon):
         self.assertFalse(self._clock(complaint))
 
     def test_working_hours_skip_holidays_and_count_make_up_days(self):
+        calendar = nine_to_six(self.env)
+        calendar._load_chinese_holidays(2025)
+        self.company.reply_calendar_id = calendar
         self.env["res.config.settings"].create({"reply_working_hours": True}).execute()
         # Friday 2025-09-26 16:00 in Shanghai; Saturday off, Sunday 28th is a make-up workday
         with freeze_time("2025-09-26 08:00:00"):
@@ -166,26 +168,3 @@ class TestReplyAlarm(ServiceCommon):
         self.env.cr.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'crm_reply_clock_open_deadline_idx'")
         self.assertIn("WHERE", self.env.cr.fetchone()[0])
 
-
-@tagged("post_install", "-at_install")
-class TestBusinessHours(TransactionCase):
-    """The pure deadline arithmetic (analytics/business_hours.py)."""
-
-    def test_plain_hours(self):
-        self.assertEqual(business_hours.deadline(datetime(2026, 1, 1), 12), datetime(2026, 1, 1, 12))
-
-    def test_national_day_holiday(self):
-        # Tuesday 2025-09-30 16:00 Shanghai: 2 h that day, 1-8 October off, 9 h on the 9th, 1 h on the 10th
-        self.assertEqual(business_hours.add_working_hours(datetime(2025, 9, 30, 8), 12), datetime(2025, 10, 10, 2))
-
-    def test_make_up_workday(self):
-        self.assertTrue(business_hours.is_workday(datetime(2025, 10, 11).date()))  # a Saturday worked
-        self.assertFalse(business_hours.is_workday(datetime(2025, 10, 1).date()))
-
-    def test_unknown_years_fall_back_to_weekdays(self):
-        self.assertTrue(business_hours.is_workday(datetime(2099, 1, 5).date()))
-        self.assertFalse(business_hours.is_workday(datetime(2099, 1, 3).date()))
-
-    def test_bad_working_day(self):
-        with self.assertRaises(ValueError):
-            business_hours.add_working_hours(datetime(2026, 1, 1), 1, day_start=18, day_end=9)

@@ -2,8 +2,6 @@
 from odoo import api, fields, models
 from odoo.tools import html2plaintext
 
-from ..models.crm_reply_clock import CLOCK_MODELS
-
 
 class MailComposeMessage(models.TransientModel):
     _inherit = "mail.compose.message"
@@ -47,7 +45,8 @@ class MailComposeMessage(models.TransientModel):
         context = self.env.context
         res_ids = context.get("default_res_ids") or []
         if ("template_id" in fields_list and not result.get("template_id") and not context.get("default_template_id")
-                and context.get("default_model") in CLOCK_MODELS and isinstance(res_ids, (list, tuple))
+                and self.env["crm.reply.clock.mixin"]._reply_clock_enabled(context.get("default_model"))
+                and isinstance(res_ids, (list, tuple))
                 and len(res_ids) == 1 and context.get("default_composition_mode", "comment") == "comment"):
             clock = self.env["crm.reply.clock"].sudo().search([
                 ("res_model", "=", context["default_model"]), ("res_id", "=", res_ids[0]),

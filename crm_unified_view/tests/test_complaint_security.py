@@ -85,6 +85,23 @@ class TestComplaintSecurity(ServiceCommon):
         with self.assertRaises(AccessError):
             self.contact.with_user(self.user_employee).read(["complaint_count"])
 
+    def test_employee_computes_no_counters(self):
+        # server paths (exports, templates, computed fields) read without the field's groups: they count nothing
+        contact = self.contact.with_user(self.user_employee)
+        self.assertEqual((contact.complaint_count, contact.open_complaint_count), (0, 0))
+
+    @mute_logger("odoo.models")
+    def test_employee_searches_counters(self):
+        for domain in ([("complaint_count", ">", 0)], [("open_complaint_count", "=", 0)]):
+            with self.subTest(domain=domain), self.assertRaises(AccessError):
+                self.env["res.partner"].with_user(self.user_employee).search(domain)
+
+    def test_other_company_counts_none_of_our_complaints(self):
+        contact = self.contact.with_user(self.user_other_company)
+        self.assertEqual((contact.complaint_count, contact.open_complaint_count), (0, 0))
+        self.assertNotIn(self.contact, self.env["res.partner"].with_user(self.user_other_company).search(
+            [("complaint_count", ">", 0)]))
+
     def test_counters_follow_a_complaint_by_a_user_without_partner_rights(self):
         # the counters are written as superuser: the agent need not be allowed to write partners
         agent = new_test_user(self.env, "cuv_agent_readonly", groups="base.group_user,"

@@ -227,14 +227,14 @@ class TestPrivacySecurity(PrivacyCommon):
 
     def test_rendering_paths(self):
         """Mail templates and QWeb reports render what the user rendering them may read."""
-        rendered_values = {
-            "mail template": (self._render_template_as, [PRIVATE_VALUES["home_address"], "high"]),
-            "qweb report": (self._render_report_as, [PRIVATE_VALUES["home_address"], PRIVATE_VALUES["id_number"]]),
-        }
-        for path, (render, values) in rendered_values.items():
+        rendered_values = [
+            ("_render_template_as", [PRIVATE_VALUES["home_address"], "high"]),
+            ("_render_report_as", [PRIVATE_VALUES["home_address"], PRIVATE_VALUES["id_number"]]),
+        ]
+        for render, values in rendered_values:
             for user, shown in ((self.user_granted, True), (self.user_other, False)):
-                with self.subTest(path=path, user=user.login):
-                    output = render(user)
+                with self.subTest(path=render, user=user.login):
+                    output = getattr(self, render)(user)
                     for value in values:
                         (self.assertIn if shown else self.assertNotIn)(value, output)
 

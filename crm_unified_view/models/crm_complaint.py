@@ -1,6 +1,4 @@
 """Customer complaints from every channel, handled through a workflow of stages."""
-from collections import defaultdict
-
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import consteq, email_normalize, html2plaintext, plaintext2html
@@ -160,7 +158,7 @@ class CrmComplaint(models.Model):
                     .sudo().next_by_code("crm.complaint", sequence_date=date) or "New"
         complaints = super().create(vals_list)
         complaints.filtered("is_closed").date_closed = fields.Datetime.now()
-        self._update_partner_counters(complaints.partner_id)
+        complaints.partner_id._recompute_customer_360_for_commercial()
         return complaints
 
     def write(self, vals):
@@ -172,8 +170,8 @@ class CrmComplaint(models.Model):
             if stage.send_survey:
                 entering_survey = self.filtered(lambda complaint: complaint.stage_id != stage)
         result = super().write(vals)
-        if {"partner_id", "stage_id"} & set(vals):
-            self._update_partner_counters(partners | self.partner_id)
+        if {"partner_id", "stage_id", "company_id"} & set(vals):
+            (partners | self.partner_id)._recompute_customer_360_for_commercial()
         if entering_survey and self._survey_auto_send():
             entering_survey.filtered(lambda complaint: not complaint.survey_sent)._send_satisfaction_survey()
         return result
@@ -181,7 +179,7 @@ class CrmComplaint(models.Model):
     def unlink(self):
         partners = self.partner_id
         result = super().unlink()
-        self._update_partner_counters(partners.exists())
+        partners.exists()._recompute_customer_360_for_commercial()
         return result
 
     # ------------------------------------------------------------------
@@ -289,31 +287,6 @@ class CrmComplaint(models.Model):
     # ------------------------------------------------------------------
     # Business methods
     # ------------------------------------------------------------------
-    @api.model
-    def _update_partner_counters(self, partners):
-        """Store the complaint counters of each company on the customers' companies and their
-        contacts (set-based: one write per company and pair of counts)."""
-        commercial = partners.commercial_partner_id
-        if not commercial:
-            return
-        self.flush_model(["commercial_partner_id", "is_closed", "company_id"])
-        Complaint = self.sudo().with_context(active_test=False)
-        domain = [("commercial_partner_id", "in", commercial.ids)]
-        groupby = ["commercial_partner_id", "company_id"]
-        totals = {(partner, company): count for partner, company, count in Complaint._read_group(
-            domain, groupby, ["__count"])}
-        opened = {(partner, company): count for partner, company, count in Complaint._read_group(
-            domain + [("is_closed", "=", False)], groupby, ["__count"])}
-        contacts = self.env["res.partner"].sudo().with_context(active_test=False).search(
-            [("commercial_partner_id", "in", commercial.ids)])
-        by_values = defaultdict(lambda: self.env["res.partner"].sudo())
-        for company in self.env["res.company"].sudo().search([]):
-            for contact in contacts:
-                key = (contact.commercial_partner_id, company)
-                by_values[company, totals.get(key, 0), opened.get(key, 0)] |= contact
-        for (company, total, open_count), group in by_values.items():
-            group.with_company(company).write({"complaint_count": total, "open_complaint_count": open_count})
-
     def _customers_by_email(self):
         """Customers of the complaint's company (or shared ones) with the complaint's email address."""
         self.ensure_one()

@@ -1,4 +1,7 @@
 """The partner as one unified customer view: the seven categories and data-quality scores."""
+import operator as py_operator
+from collections import defaultdict
+
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
@@ -18,8 +21,13 @@ TOP_PRODUCT_COUNT = 5
 LIVE_FIGURES = [
     "customer_since", "customer_status", "overdue_amount", "net_invoiced_amount", "credit_usage",
     "average_payment_delay", "confirmed_order_count", "sales_revenue", "last_order_date",
-    "top_product_ids", "top_category_ids", "last_contact_date",
+    "top_product_ids", "top_category_ids", "last_contact_date", "complaint_count", "open_complaint_count",
 ]
+COUNT_OPERATORS = {
+    "=": py_operator.eq, "!=": py_operator.ne, "<": py_operator.lt, "<=": py_operator.le,
+    ">": py_operator.gt, ">=": py_operator.ge,
+    "in": lambda count, values: count in values, "not in": lambda count, values: count not in values,
+}
 
 NEGATIVE_OPERATORS = {"!=": "=", "not in": "in", "not like": "like", "not ilike": "ilike"}
 PRIVATE_FIELD_OPTIONS = {
@@ -89,11 +97,13 @@ class ResPartner(models.Model):
         groups=SALES_GROUPS)
 
     # --- service (complaints come with the complaint workflow) ------------------
-    # Per company, like the complaints they count (kept up to date by crm.complaint).
-    complaint_count = fields.Integer("Complaints", readonly=True, groups=CUSTOMER_INFO_GROUPS,
-                                     company_dependent=True, index=False)
-    open_complaint_count = fields.Integer("Open Complaints", readonly=True, groups=CUSTOMER_INFO_GROUPS,
-                                          company_dependent=True, index=False)
+    # Counted on read, like the complaints the user may read: those of the active companies.
+    complaint_count = fields.Integer(
+        "Complaints", compute="_compute_complaint_counts", search="_search_complaint_count",
+        groups=CUSTOMER_INFO_GROUPS)
+    open_complaint_count = fields.Integer(
+        "Open Complaints", compute="_compute_complaint_counts", search="_search_open_complaint_count",
+        groups=CUSTOMER_INFO_GROUPS)
     complaint_ids = fields.One2many("crm.complaint", "commercial_partner_id", "Complaint History",
                                     groups=CUSTOMER_INFO_GROUPS)
     last_contact_date = fields.Datetime(
@@ -361,6 +371,60 @@ class ResPartner(models.Model):
         for partner in self:
             partner.last_contact_date = rows.get(partner.commercial_partner_id.id, (False,))[0]
 
+    @api.depends_context("uid", "allowed_company_ids")
+    def _compute_complaint_counts(self):
+        if self._hide_if_inaccessible(["complaint_count", "open_complaint_count"]):
+            return
+        ids = self._commercial_ids()
+        counts = self._complaint_counts(ids) if ids else {}
+        for partner in self:
+            partner.complaint_count, partner.open_complaint_count = counts.get(
+                partner.commercial_partner_id.id, (0, 0))
+
+    def _complaint_counts(self, commercial_ids=None):
+        """{commercial partner id: [complaints, open complaints]} of the complaints the user may
+        read in the active companies, of ``commercial_ids`` (all customers when None): one query."""
+        Complaint = self.env["crm.complaint"]
+        if not Complaint.has_access("read"):
+            return {}
+        domain = [("company_id", "in", self.env.companies.ids), ("commercial_partner_id", "!=", False)]
+        if commercial_ids is not None:
+            domain.append(("commercial_partner_id", "in", list(commercial_ids)))
+        counts = defaultdict(lambda: [0, 0])
+        for commercial, closed, count in Complaint._read_group(
+                domain, ["commercial_partner_id", "is_closed"], ["__count"]):
+            counts[commercial.id][0] += count
+            if not closed:
+                counts[commercial.id][1] += count
+        return counts
+
+    def _search_complaint_count(self, operator, value):
+        return self._complaint_count_domain("complaint_count", operator, value)
+
+    def _search_open_complaint_count(self, operator, value):
+        return self._complaint_count_domain("open_complaint_count", operator, value)
+
+    def _complaint_count_domain(self, fname, operator, value):
+        """Customers whose counter matches, counted as it reads: complaints the user may not read
+        count for nothing, so a search reveals nothing the form would not show."""
+        if not self._fields[fname].is_accessible(self.env):
+            raise AccessError(self.env._("You are not allowed to filter customers on their complaints."))
+        compare = COUNT_OPERATORS.get(operator)
+        if compare is None:
+            raise UserError(self.env._("Unsupported operator %s for a complaint counter.", operator))
+        # an empty value (a filter "is not set") means no complaint
+        if operator in ("in", "not in"):
+            value = [int(v or 0) for v in (value if isinstance(value, (list, tuple, set)) else [value])]
+        else:
+            value = int(value or 0)
+        position = 0 if fname == "complaint_count" else 1
+        counts = self._complaint_counts()
+        if compare(0, value):  # customers without complaints match: exclude those that do not
+            return [("commercial_partner_id", "not in",
+                     [cid for cid, pair in counts.items() if not compare(pair[position], value)])]
+        return [("commercial_partner_id", "in",
+                 [cid for cid, pair in counts.items() if compare(pair[position], value)])]
+
     @api.depends("needs_account_manager")
     def _compute_suggested_user_id(self):
         self.suggested_user_id = False
@@ -484,7 +548,7 @@ class ResPartner(models.Model):
 
     @api.depends("name", "email", "phone", "mobile", "vat", "country_id", "street", "city", "zip",
                  "website", "date_last_verified", "lifecycle_stage", "loyalty_level",
-                 "satisfaction_score", "complaint_count", "preferred_contact_channel", "parent_id")
+                 "satisfaction_score", "preferred_contact_channel", "parent_id")
     def _compute_data_quality(self):
         # Stored for everyone to read: never from private items, whose values depend on who looks.
         items = self.env["crm.customer.info.item"].sudo().search([("field_name", "not in", list(PRIVATE_FIELDS))])
@@ -582,7 +646,7 @@ class ResPartner(models.Model):
         self.flush_recordset()
 
     def _recompute_customer_360_for_commercial(self):
-        """After an order or invoice changed: rescore the companies and their contacts."""
+        """After an order, invoice or complaint changed: rescore the companies and their contacts."""
         commercial_ids = self._commercial_ids()
         self.env["res.partner"].invalidate_model(LIVE_FIGURES + ["credit"])
         if commercial_ids:

@@ -3,14 +3,14 @@ one answer per thread per day, a configurable number per sender."""
 from datetime import timedelta
 
 from odoo.exceptions import ValidationError
-from odoo.tests import TransactionCase, tagged
+from odoo.tests import BaseCase, tagged
 
 from ..analytics import auto_reply
 from .service_common import ServiceCommon
 
 
 @tagged("post_install", "-at_install")
-class TestAutoReplyHeaders(TransactionCase):
+class TestAutoReplyHeaders(BaseCase):
     """The pure decision (analytics/auto_reply.py): headers and sender -> may we answer?"""
 
     CUSTOMER = "王芳 <wangfang@xihutea.example.com>"

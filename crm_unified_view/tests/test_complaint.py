@@ -82,6 +82,15 @@ class TestComplaint(ServiceCommon):
         self.env.invalidate_all()
         self.assertEqual((self.contact.complaint_count, self.contact.open_complaint_count), (1, 0))
 
+    def test_counters_are_current_within_a_transaction(self):
+        self.assertEqual((self.customer.complaint_count, self.contact.open_complaint_count), (0, 0))
+        complaint = self._complaint()
+        self.assertEqual((self.customer.complaint_count, self.contact.open_complaint_count), (1, 1))
+        complaint.stage_id = self.stage_closed
+        self.assertEqual((self.customer.complaint_count, self.contact.open_complaint_count), (1, 0))
+        complaint.unlink()
+        self.assertEqual(self.customer.complaint_count, 0)
+
     def test_counters_follow_a_change_of_customer(self):
         other = self.env["res.partner"].create({"name": "李明"})
         complaint = self._complaint()

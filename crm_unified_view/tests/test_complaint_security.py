@@ -1,7 +1,7 @@
-"""Complaints: one test per role and operation (survey/tests/test_survey_security.py style).
+"""Complaints: every role and operation, table-driven (the cases of survey/tests/test_survey_security.py).
 
-Roles: customer-information user (agent), manager, employee without the group, portal user,
-public user, and a user of another company.
+Roles: customer-information users (agent, R&D), manager, employee without the group, portal
+user, public user, and a user of another company.
 """
 from odoo.exceptions import AccessError
 from odoo.tests import new_test_user, tagged
@@ -22,112 +22,114 @@ class TestComplaintSecurity(ServiceCommon):
             cls.env, "cuv_other_company", groups="base.group_user,crm_unified_view.group_customer_info_user",
             company_id=cls.other_company.id, company_ids=[(6, 0, cls.other_company.ids)], name="Other company")
         cls.user_public = cls.env.ref("base.public_user")
+        # a customer email waiting for an answer: its reply clock is open
+        cls.complaint.message_post(body="请回复", message_type="email", author_id=cls.contact.id)
+        cls.clock = cls.env["crm.reply.clock"].search([("res_id", "=", cls.complaint.id)])
 
-    # ---- complaints: shared company-wide among customer-information users ----------------
-    def test_agent_read(self):
-        self.assertEqual(self.complaint.with_user(self.user_rnd).read(["subject"])[0]["subject"], "茶叶受潮")
+    # TOOLS: one operation each, run as ``user``; each returns what the user got
+    def _read(self, user):
+        return self.complaint.with_user(user).read(["subject"])[0]["subject"]
 
-    def test_agent_create(self):
-        complaint = self.env["crm.complaint"].with_user(self.user_agent).create(
-            {"subject": "包装破损", "partner_id": self.contact.id, "channel": "letter"})
-        self.assertTrue(complaint.name.startswith("CPL/"))
+    def _search(self, user):
+        return self.env["crm.complaint"].with_user(user).search([])
 
-    def test_agent_write(self):
-        self.complaint.with_user(self.user_rnd).write({"stage_id": self.stage_resolved.id, "resolution": "<p>已退款</p>"})
-        self.assertTrue(self.complaint.is_closed)
+    def _create(self, user):
+        return self.env["crm.complaint"].with_user(user).create(
+            {"subject": "包装破损", "partner_id": self.contact.id, "channel": "letter"}).name[:4]
 
-    @mute_logger("odoo.models")
-    def test_agent_unlink(self):
-        with self.assertRaises(AccessError):
-            self.complaint.with_user(self.user_agent).unlink()
+    def _write(self, user):
+        self.complaint.with_user(user).write({"stage_id": self.stage_resolved.id, "resolution": "<p>已退款</p>"})
+        return self.complaint.is_closed
 
-    def test_manager_unlink(self):
-        self.complaint.with_user(self.user_service_manager).unlink()
-        self.assertFalse(self.complaint.exists())
+    def _unlink(self, user):
+        self.complaint.with_user(user).unlink()
+        return self.complaint.exists()
 
-    @mute_logger("odoo.models")
-    def test_employee_read(self):
-        with self.assertRaises(AccessError):
-            self.complaint.with_user(self.user_employee).read(["subject"])
+    def _post_message(self, user):
+        return self.complaint.with_user(user).message_post(body="hello", message_type="comment")
 
-    @mute_logger("odoo.models")
-    def test_employee_create(self):
-        with self.assertRaises(AccessError):
-            self.env["crm.complaint"].with_user(self.user_employee).create({"subject": "x", "channel": "phone"})
+    def _read_counters(self, user):
+        return self.contact.with_user(user).read(["complaint_count"])[0]["complaint_count"]
 
-    @mute_logger("odoo.models")
-    def test_portal_read(self):
-        with self.assertRaises(AccessError):
-            self.complaint.with_user(self.user_portal).read(["subject"])
+    def _search_counters(self, user):
+        return self.env["res.partner"].with_user(user).search([("complaint_count", ">", 0)])
 
-    @mute_logger("odoo.models")
-    def test_portal_search(self):
-        with self.assertRaises(AccessError):
-            self.env["crm.complaint"].with_user(self.user_portal).search([])
+    def _search_open_counters(self, user):
+        return self.env["res.partner"].with_user(user).search([("open_complaint_count", "=", 0)])
 
-    @mute_logger("odoo.models")
-    def test_public_read(self):
-        with self.assertRaises(AccessError):
-            self.complaint.with_user(self.user_public).read(["subject"])
+    def _write_category(self, user):
+        self.category_product.with_user(user).user_id = self.user_agent
+        return self.category_product.user_id
 
-    @mute_logger("odoo.models")
-    def test_other_company_read(self):
-        self.assertFalse(self.env["crm.complaint"].with_user(self.user_other_company).search([]))
-        with self.assertRaises(AccessError):
-            self.complaint.with_user(self.user_other_company).read(["subject"])
+    def _create_reply_rule(self, user):
+        template = self.env["mail.template"].create({"name": "t", "model_id": self.env["ir.model"]._get_id("crm.complaint")})
+        return self.env["crm.reply.rule"].with_user(user).create({"name": "r", "keywords": "退款", "template_id": template.id})
+
+    def _read_clock(self, user):
+        return self.env["crm.reply.clock"].with_user(user).search([("res_id", "=", self.complaint.id)]).state
+
+    def _write_clock(self, user):
+        self.clock.with_user(user).write({"state": "replied"})
+
+    # ---- what each role may do, and gets -------------------------------------------------
+    def test_allowed(self):
+        # in this order: the create adds a complaint, the write closes one, the last case deletes it
+        cases = [
+            ("user_rnd", self._read, "茶叶受潮"),
+            ("user_agent", self._read_counters, 1),
+            ("user_agent", self._create, "CPL/"),
+            ("user_agent", self._read_clock, "open"),  # reply clocks: read-only for everybody
+            ("user_other_company", self._search, self.env["crm.complaint"]),  # another company's: none
+            ("user_service_manager", self._write_category, self.user_agent),
+            ("user_rnd", self._write, True),
+            ("user_service_manager", self._unlink, self.env["crm.complaint"]),
+        ]
+        for role, operation, expected in cases:
+            with self.subTest(role=role, operation=operation.__name__):
+                self.assertEqual(operation(getattr(self, role)), expected)
+
+    @mute_logger("odoo.models", "odoo.addons.base.models.ir_model", "odoo.addons.base.models.ir_rule")
+    def test_refused(self):
+        cases = [
+            ("user_agent", self._unlink),
+            ("user_employee", self._read),
+            ("user_employee", self._create),
+            ("user_portal", self._read),
+            ("user_portal", self._search),
+            ("user_public", self._read),
+            ("user_other_company", self._read),
+            ("user_employee", self._read_counters),
+            ("user_employee", self._search_counters),
+            ("user_employee", self._search_open_counters),
+            ("user_agent", self._write_category),
+            ("user_agent", self._create_reply_rule),
+            ("user_agent", self._write_clock),
+            ("user_employee", self._read_clock),
+            ("user_portal", self._post_message),  # a portal user's message never reaches a complaint
+        ]
+        for role, operation in cases:
+            with self.subTest(role=role, operation=operation.__name__), self.assertRaises(AccessError):
+                operation(getattr(self, role))
+        self.env.invalidate_all()
+        self.assertEqual((bool(self.complaint.exists()), self.complaint.stage_id), (True, self.stage_new))
+        self.assertEqual((self.category_product.user_id, self.clock.state), (self.user_rnd, "open"))
+        self.assertFalse(self.env["crm.reply.rule"].search([("name", "=", "r")]))
 
     # ---- partner counters ---------------------------------------------------------
-    def test_agent_reads_counters(self):
-        self.assertEqual(self.contact.with_user(self.user_agent).complaint_count, 1)
+    def test_employee_computes_no_counters(self):
+        # server paths (exports, templates, computed fields) read without the field's groups: they count nothing
+        contact = self.contact.with_user(self.user_employee)
+        self.assertEqual((contact.complaint_count, contact.open_complaint_count), (0, 0))
 
-    @mute_logger("odoo.models")
-    def test_employee_reads_counters(self):
-        with self.assertRaises(AccessError):
-            self.contact.with_user(self.user_employee).read(["complaint_count"])
+    def test_other_company_counts_none_of_our_complaints(self):
+        contact = self.contact.with_user(self.user_other_company)
+        self.assertEqual((contact.complaint_count, contact.open_complaint_count), (0, 0))
+        self.assertNotIn(self.contact, self.env["res.partner"].with_user(self.user_other_company).search(
+            [("complaint_count", ">", 0)]))
 
     def test_counters_follow_a_complaint_by_a_user_without_partner_rights(self):
-        # the counters are written as superuser: the agent need not be allowed to write partners
+        # the customer is rescored as superuser: the agent need not be allowed to write partners
         agent = new_test_user(self.env, "cuv_agent_readonly", groups="base.group_user,"
                               "crm_unified_view.group_customer_info_user")
         self.env["crm.complaint"].with_user(agent).create({"subject": "x", "partner_id": self.customer.id})
         self.assertEqual(self.customer.complaint_count, 2)
-
-    # ---- configuration ---------------------------------------------------------------
-    @mute_logger("odoo.models")
-    def test_agent_write_category(self):
-        with self.assertRaises(AccessError):
-            self.category_product.with_user(self.user_agent).user_id = self.user_agent
-
-    def test_manager_write_category(self):
-        self.category_product.with_user(self.user_service_manager).user_id = self.user_agent
-        self.assertEqual(self.category_product.user_id, self.user_agent)
-
-    @mute_logger("odoo.models")
-    def test_agent_create_reply_rule(self):
-        template = self.env["mail.template"].create({"name": "t", "model_id": self.env["ir.model"]._get_id("crm.complaint")})
-        with self.assertRaises(AccessError):
-            self.env["crm.reply.rule"].with_user(self.user_agent).create(
-                {"name": "r", "keywords": "退款", "template_id": template.id})
-
-    # ---- reply clocks: read-only for everybody, moved by the server ---------------------
-    def test_agent_read_clock(self):
-        self.complaint.message_post(body="请回复", message_type="email", author_id=self.contact.id)
-        clocks = self.env["crm.reply.clock"].with_user(self.user_agent).search([("res_id", "=", self.complaint.id)])
-        self.assertEqual(clocks.state, "open")
-
-    @mute_logger("odoo.models")
-    def test_agent_write_clock(self):
-        self.complaint.message_post(body="请回复", message_type="email", author_id=self.contact.id)
-        clock = self.env["crm.reply.clock"].search([("res_id", "=", self.complaint.id)])
-        with self.assertRaises(AccessError):
-            clock.with_user(self.user_agent).write({"state": "replied"})
-
-    @mute_logger("odoo.models")
-    def test_employee_read_clock(self):
-        with self.assertRaises(AccessError):
-            self.env["crm.reply.clock"].with_user(self.user_employee).search([])
-
-    @mute_logger("odoo.models")
-    def test_portal_message_post_does_not_reach_complaint(self):
-        with self.assertRaises(AccessError):
-            self.complaint.with_user(self.user_portal).message_post(body="hello", message_type="comment")

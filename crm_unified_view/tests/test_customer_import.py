@@ -6,7 +6,7 @@ import zipfile
 import openpyxl
 
 from odoo.exceptions import UserError
-from odoo.tests import TransactionCase, new_test_user, tagged
+from odoo.tests import BaseCase, TransactionCase, new_test_user, tagged
 
 from ..analytics import customer_sheet
 
@@ -191,10 +191,6 @@ class TestCustomerImport(TransactionCase):
         with self.assertRaisesRegex(UserError, "larger than 5 MB"):
             wizard.write({"file": too_large.decode()})
         self.assertEqual(Attachment.search_count(stored), before, "nothing of it was stored")
-        for size, refused in ((customer_sheet.MAX_FILE_BYTES, False), (customer_sheet.MAX_FILE_BYTES + 1, True)):
-            for tail in range(3):  # every padding of the last base64 group
-                encoded = base64.b64encode(b"\0" * (size - tail))
-                self.assertEqual(customer_sheet.is_too_large(encoded), refused and not tail, (size, tail))
 
     def test_a_workbook_that_unpacks_too_large_is_refused(self):
         content = self._content(self._template(self.user))
@@ -223,17 +219,6 @@ class TestCustomerImport(TransactionCase):
         with self.assertRaisesRegex(UserError, "more than 10000 rows"):
             self._upload(self.user, self._content(book)).action_check()
 
-    def test_columns_after_the_limit_are_not_read(self):
-        book = openpyxl.Workbook()
-        book.active.append(["Name"])
-        book.active.append(["name"])
-        book.active.append(["甲"])
-        far = customer_sheet.MAX_COLUMNS + 1
-        book.active.cell(row=2, column=far, value="email")
-        book.active.cell(row=3, column=far, value="jia@example.com")
-        book.active.cell(row=1, column=16384, value="as wide as a sheet goes")  # every row would be padded to it
-        self.assertEqual(customer_sheet.read_rows(self._content(book)), [(3, {"name": "甲"})])
-
     def test_limits_in_chinese(self):
         self.env["res.lang"]._activate_lang("zh_CN")
         self.env["ir.module.module"].search([("name", "=", "crm_unified_view")])._update_translations("zh_CN")
@@ -245,3 +230,25 @@ class TestCustomerImport(TransactionCase):
         wizard = self._upload(self.user, self._content(book)).with_context(lang="zh_CN")
         with self.assertRaisesRegex(UserError, "超过 10000 行"):
             wizard.action_check()
+
+
+@tagged("post_install", "-at_install")
+class TestCustomerSheet(BaseCase):
+    """The pure reading of a workbook (analytics/customer_sheet.py)."""
+
+    def test_size_of_an_upload_in_base64(self):
+        for size, refused in ((customer_sheet.MAX_FILE_BYTES, False), (customer_sheet.MAX_FILE_BYTES + 1, True)):
+            for tail in range(3):  # every padding of the last base64 group
+                encoded = base64.b64encode(b"\0" * (size - tail))
+                self.assertEqual(customer_sheet.is_too_large(encoded), refused and not tail, (size, tail))
+
+    def test_columns_after_the_limit_are_not_read(self):
+        book = openpyxl.Workbook()
+        book.active.append(["Name"])
+        book.active.append(["name"])
+        book.active.append(["甲"])
+        far = customer_sheet.MAX_COLUMNS + 1
+        book.active.cell(row=2, column=far, value="email")
+        book.active.cell(row=3, column=far, value="jia@example.com")
+        book.active.cell(row=1, column=16384, value="as wide as a sheet goes")  # every row would be padded to it
+        self.assertEqual(customer_sheet.read_rows(TestCustomerImport._content(book)), [(3, {"name": "甲"})])

@@ -96,6 +96,17 @@ class TestDataQualityScores(CustomerViewCommon):
         self.assertGreater(self.customer.data_completeness, before)
         self.assertEqual(self.customer.data_completeness, self.contact.data_completeness)
 
+    def test_completeness_follows_complaints_when_they_are_expected(self):
+        self.env.ref("crm_unified_view.crm_customer_info_item_open_complaint_count").is_expected = True
+        self.customer._recompute_data_quality()
+        before = self.customer.data_completeness
+        complaint = self.env["crm.complaint"].create({"subject": "茶叶受潮", "partner_id": self.contact.id})
+        # filing a complaint on the contact rescored its company without waiting for the cron
+        self.assertGreater(self.customer.data_completeness, before)
+        self.assertEqual(self.contact.data_completeness, self.customer.data_completeness)
+        complaint.stage_id = self.env.ref("crm_unified_view.crm_complaint_stage_closed")
+        self.assertEqual(self.customer.data_completeness, before)
+
     def test_nightly_cron_rescores_in_batches(self):
         partners = self.customer | self.contact | self.person
         partners.flush_recordset()

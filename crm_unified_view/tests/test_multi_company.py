@@ -73,6 +73,28 @@ class TestMultiCompany(TransactionCase):
         self.assertFalse(self.env["crm.complaint"].with_user(self.user_b).read_group(
             [("partner_id", "=", self.shared.id)], ["partner_id"], ["partner_id"]))
 
+    def test_complaint_counters_count_the_active_companies(self):
+        self.env.invalidate_all()
+        shared = self.shared.with_user(self.user_ab)
+        self.assertEqual(shared.with_context(allowed_company_ids=self.company_b.ids).complaint_count, 0)
+        both = shared.with_context(allowed_company_ids=(self.company_b | self.company_a).ids)
+        self.assertEqual((both.complaint_count, both.open_complaint_count), (1, 1))
+
+    def test_complaint_counter_search_is_no_oracle(self):
+        for fname in ("complaint_count", "open_complaint_count"):
+            with self.subTest(field=fname):
+                Partner_b = self.env["res.partner"].with_user(self.user_b)
+                self.assertNotIn(self.shared, Partner_b.search([(fname, ">", 0)]))
+                self.assertNotIn(self.shared, Partner_b.search([(fname, "=", 1)]))
+                self.assertIn(self.shared, Partner_b.search([(fname, "=", 0)]))
+                self.assertIn(self.shared, Partner_b.search([(fname, "<", 1)]))
+                Partner_ab = self.env["res.partner"].with_user(self.user_ab)
+                both = Partner_ab.with_context(allowed_company_ids=(self.company_b | self.company_a).ids)
+                self.assertIn(self.shared, both.search([(fname, ">", 0)]))
+                self.assertNotIn(self.shared, both.search([(fname, "!=", 1)]))
+                only_b = Partner_ab.with_context(allowed_company_ids=self.company_b.ids)
+                self.assertNotIn(self.shared, only_b.search([(fname, ">=", 1)]))
+
     def test_user_of_both_sees_a_only_when_a_is_active(self):
         for record in self.records_a:
             Model = self.env[record._name].with_user(self.user_ab)

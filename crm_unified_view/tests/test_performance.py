@@ -1,7 +1,8 @@
-"""Reading the Customer 360 list costs the same queries whatever the order history."""
+"""Reading the Customer 360 list and the complaint counters costs the same queries whatever the history."""
 from odoo.tests import tagged, users, warmup
 
 from .common import CustomerViewCommon
+from .service_common import ServiceCommon
 
 CUSTOMER_COUNT = 80
 
@@ -50,3 +51,47 @@ class TestCustomer360Performance(CustomerViewCommon):
         self._add_orders(3)
         large_history = self._read_list()
         self.assertEqual(small_history, large_history)
+
+
+@tagged("post_install", "-at_install")
+class TestComplaintCounterPerformance(ServiceCommon):
+    """Complaint counters are counted on read: the same queries whatever the number of complaints."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.customers = cls.env["res.partner"].create([
+            {"name": "投诉客户 %02d" % index, "is_company": True} for index in range(CUSTOMER_COUNT)])
+        cls.contacts = cls.env["res.partner"].create([
+            {"name": "联系人 %02d" % index, "parent_id": customer.id} for index, customer in enumerate(cls.customers)])
+        cls._add_complaints(1)
+
+    @classmethod
+    def _add_complaints(cls, count):
+        cls.env["crm.complaint"].create([
+            {"subject": "投诉 %d" % index, "partner_id": contact.id, "channel": "phone"}
+            for contact in cls.contacts for index in range(count)])
+
+    def _read_counters(self):
+        """Read the counters of the 80 customers and their contacts as a list does; return the queries."""
+        Partner = self.env["res.partner"].with_user(self.user_agent)
+        self.env.invalidate_all()
+        before = self.env.cr.sql_log_count
+        result = Partner.web_search_read([("id", "in", (self.customers | self.contacts).ids)],
+                                         {"complaint_count": {}, "open_complaint_count": {}})
+        self.assertEqual(result["length"], 2 * CUSTOMER_COUNT)
+        self.assertTrue(all(record["complaint_count"] for record in result["records"]))
+        return self.env.cr.sql_log_count - before
+
+    @warmup
+    @users("cuv_agent")
+    def test_counter_query_count(self):
+        with self.assertQueryCount(cuv_agent=4):
+            self._read_counters()
+
+    def test_counter_query_count_is_independent_of_complaints(self):
+        self._read_counters()  # warm the caches of groups and rules
+        few = self._read_counters()
+        self._add_complaints(3)
+        self.assertEqual(self._read_counters(), few)
+        self.assertEqual(self.customers[0].with_user(self.user_agent).complaint_count, 4)

@@ -1,13 +1,13 @@
 """Reply templates chosen by keywords: Chinese words, simplified = traditional, scores, bad emails."""
 from odoo.exceptions import ValidationError
-from odoo.tests import TransactionCase, tagged
+from odoo.tests import BaseCase, tagged
 
 from ..analytics import keywords
 from .service_common import ServiceCommon
 
 
 @tagged("post_install", "-at_install")
-class TestKeywordScoring(TransactionCase):
+class TestKeywordScoring(BaseCase):
     """The pure matching (analytics/keywords.py)."""
 
     def test_words_not_substrings(self):

@@ -5,6 +5,7 @@ from pathlib import Path
 import polib
 
 from odoo.tests import TransactionCase, tagged
+from odoo.tools.translate import CodeTranslations
 
 I18N = Path(__file__).resolve().parent.parent / "i18n"
 PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|%[sd]")
@@ -40,6 +41,17 @@ class TestTranslations(TransactionCase):
             broken = [entry.msgid for entry in self.template
                       if sorted(PLACEHOLDER.findall(entry.msgid)) != sorted(PLACEHOLDER.findall(translated[entry.msgid]))]
             self.assertFalse(broken, "%s: placeholders differ" % lang)
+
+    def test_every_python_term_is_translated_at_run_time(self):
+        # Odoo reads the .po files merged with the .pot: an entry run into the one before it
+        # (a damaged merge) loses its translation in code without any error
+        code_terms = {entry.msgid for entry in self.template
+                      if any(occurrence.startswith("code:") for occurrence, _line in entry.occurrences)}
+        self.assertTrue(code_terms)
+        for lang in LANGUAGES:
+            loaded = CodeTranslations._get_code_translations(
+                "crm_unified_view", lang, lambda row: row.get("value") and "odoo-python" in row["comments"])
+            self.assertFalse(sorted(code_terms - set(loaded)), "%s: terms in code not translated" % lang)
 
     def test_translations_load_in_odoo(self):
         for lang, label in (("zh_CN", "客户"), ("zh_TW", "客戶")):

@@ -10,3 +10,6 @@ assert env["ir.config_parameter"].get_param("crm_unified_view.reply_limit_hours"
 env.cr.execute("SELECT column_name FROM information_schema.columns WHERE table_name = 'crm_segmentation_result'")
 columns = {row[0] for row in env.cr.fetchall()}
 assert not columns & {"company_id", "create_uid", "write_uid"}, columns
+env.cr.execute("SELECT column_name FROM information_schema.columns WHERE table_name = 'res_partner' "
+               "AND column_name IN ('complaint_count', 'open_complaint_count')")
+assert not env.cr.fetchall(), "complaint counters are counted on read: their columns must be gone"

@@ -3,8 +3,8 @@
 Before the new fields load, each plain column becomes a jsonb column keyed by company: the
 figures under the company of the run that wrote them; a lifecycle stage no run wrote (set
 by hand) under the customer's company, or under every company for a shared customer, as
-every company saw it before. The complaint counters are counted again per company
-(post-migrate).
+every company saw it before. The plain complaint counters are dropped (18.0.1.3.0 counts
+them on read).
 """
 FIGURES = [
     "segmentation_run_id", "segment_id", "segment_membership", "rfm_recency_days", "rfm_frequency",

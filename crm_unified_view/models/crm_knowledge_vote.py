@@ -39,13 +39,14 @@ class CrmKnowledgeVote(models.Model):
         key = SQL("(article_id, user_id)") if user else SQL("(article_id, visitor_key)")
         self.env.cr.execute(SQL("""
             INSERT INTO crm_knowledge_vote
-                   (article_id, helpful, user_id, visitor_key, address_key, create_uid, write_uid, create_date, write_date)
-            VALUES (%(article)s, %(helpful)s, %(user)s, %(visitor)s, %(address)s, %(uid)s, %(uid)s,
+                   (article_id, company_id, helpful, user_id, visitor_key, address_key, create_uid, write_uid,
+                    create_date, write_date)
+            VALUES (%(article)s, %(company)s, %(helpful)s, %(user)s, %(visitor)s, %(address)s, %(uid)s, %(uid)s,
                     now() at time zone 'UTC', now() at time zone 'UTC')
             ON CONFLICT %(key)s DO UPDATE SET helpful = EXCLUDED.helpful, write_uid = EXCLUDED.write_uid,
                                              write_date = EXCLUDED.write_date""",
-            article=article.id, helpful=bool(helpful), user=user.id if user else None,
-            visitor=None if user else visitor, address=None if user else address, uid=self.env.uid, key=key))
+            article=article.id, company=article.company_id.id or None, helpful=bool(helpful),
+            user=user.id if user else None, visitor=None if user else visitor, address=None if user else address, uid=self.env.uid, key=key))
         self.invalidate_model()
         article.invalidate_recordset(["vote_ids"])
         article.modified(["vote_ids"])

@@ -103,6 +103,8 @@ class TestPrivacyAudit(PrivacyCommon):
                              groups="base.group_user,crm_unified_view.group_customer_info_user")
         employee = self.env["hr.employee"].create({
             "name": "吴刚", "user_id": user.id, "department_id": self.dept_marketing.id})
+        self.env["crm.private.access.member"].with_user(self.user_officer).create({
+            "user_id": user.id, "department_id": self.dept_marketing.id, "state": "confirmed"})
         partner = self.env["res.partner"].create({"name": "郑洁"})
         partner.with_user(self.user_officer).home_address = "南京市鼓楼区"
         self.env.invalidate_all()  # the next request

@@ -1,4 +1,5 @@
 """The project's commands: run the demo, test everything, regenerate the translation template."""
+import glob
 import os
 import shutil
 import signal
@@ -184,7 +185,8 @@ def command_test(args):
 
 
 def command_pot(args):
-    """Regenerate i18n/crm_unified_view.pot from a scratch database."""
+    """Regenerate i18n/crm_unified_view.pot from a scratch database, then bring every .po in
+    line with it (its order, references and flags; translations kept, obsolete ones dropped)."""
     odoo_dir = require_odoo()
     pg = Postgres().ensure()
     dbname = TEST_DB + "_pot"
@@ -199,4 +201,14 @@ def command_pot(args):
         pg.drop_database(dbname)
         pg.stop_if_started_here()
     say("Wrote %s." % pot)
+    import polib  # noqa: PLC0415 - one of Odoo's requirements, importable once Odoo is
+    template = polib.pofile(pot)
+    for path in sorted(glob.glob(os.path.join(ROOT, MODULE, "i18n", "*.po"))):
+        catalog = polib.pofile(path)
+        catalog.merge(template)
+        catalog[:] = [entry for entry in catalog if not entry.obsolete]
+        catalog.save(path)
+        untranslated = catalog.untranslated_entries()
+        say("Updated %s: %d terms%s." % (os.path.basename(path), len(catalog),
+                                         ", %d to translate" % len(untranslated) if untranslated else ""))
     return 0

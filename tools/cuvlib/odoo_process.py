@@ -99,7 +99,8 @@ def generate_sales(cmd, customers, orders):
 class OdooRun:
     """One Odoo process whose log is kept, echoed and read for results and errors."""
 
-    def __init__(self, cmd, log_path, quiet):
+    def __init__(self, cmd, log_path, quiet, also_errors=()):
+        """``also_errors``: texts that make a line an error whatever its level."""
         self.result, self.error_lines, self.skipped = None, [], []
         with open(log_path, "w", encoding="utf-8") as log, subprocess.Popen(
             cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, errors="replace",
@@ -108,7 +109,7 @@ class OdooRun:
                 log.write(line)
                 match = LOG_LINE.match(line)
                 level = match["level"] if match else None
-                if level in ("ERROR", "CRITICAL"):
+                if level in ("ERROR", "CRITICAL") or any(text in line for text in also_errors):
                     self.error_lines.append(line.rstrip())
                 if not quiet or level not in ("INFO", "DEBUG", None):
                     sys.stdout.write(line)

@@ -685,7 +685,7 @@ class CrmCustomerDemo(models.AbstractModel):
                     "subtype_id": comment.id, "author_id": customer.id, "email_from": customer.email,
                     "subject": complaint.subject, "body": body or complaint.description, "date": date,
                 })
-                Clock._start(complaint, message, customer, complaint.user_id)
+                Clock._start(complaint, message, customer, complaint.user_id, complaint.company_id)
                 if not complaint.reply_rule_id:
                     rule = self.env["crm.reply.rule"]._match(
                         complaint._name, message.body, message.subject, company=complaint.company_id)

@@ -27,3 +27,4 @@ from . import test_privacy_grants
 from . import test_segmentation_security
 from . import test_knowledge_companies
 from . import test_segmentation_guards
+from . import test_demo_data

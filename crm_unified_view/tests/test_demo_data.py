@@ -19,10 +19,12 @@ class TestDemoData(TransactionCase):
         cls.demo_loaded = cls.env.ref("base.module_%s" % MODULE).demo
         cls.demo_company = cls.env.ref("%s.demo_company" % MODULE, raise_if_not_found=False)
 
-    def test_no_demo_model_or_method_in_registry(self):
+    def test_no_demo_model_in_registry(self):
         self.assertNotIn("crm.customer.demo", self.env.registry)
         self.assertFalse(self.env["ir.model"].search([("model", "=", "crm.customer.demo")]))
-        addon_classes = {cls for model in self.env.registry.values() for cls in type(model).__mro__
+
+    def test_no_demo_field_or_method_on_addon_models(self):
+        addon_classes = {cls for model_class in self.env.registry.values() for cls in model_class.__mro__
                          if cls.__module__.startswith("odoo.addons.%s." % MODULE)}
         demo_methods = sorted("%s.%s" % (cls.__module__, name) for cls in addon_classes
                               for name in vars(cls) if "demo" in name.lower())

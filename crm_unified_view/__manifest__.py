@@ -45,6 +45,7 @@
         "demo/product_demo.xml",
         "demo/res_partner_demo.xml",
         "demo/crm_knowledge_demo.xml",
+        "demo/crm_complaint_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

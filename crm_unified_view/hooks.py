@@ -9,8 +9,8 @@ def post_init_hook(env):
     install, from one set-based run per company with sales (the nightly run); their
     data-quality scores follow at once in the background, in batches.
 
-    Installed with demo data, the demo customers first get their sales history and complaints
-    (``demo/``). Generated here rather than from a demo XML file: a ``<function>`` there calls a
+    Installed with demo data, the demo customers first get their sales history, and the demo
+    complaints their order references, emails, reply clocks and survey answers (``demo/``). Generated here rather than from a demo XML file: a ``<function>`` there calls a
     model method, and a model or method that exists only for the demo would stay in every
     production registry. Odoo runs this hook after loading the demo XML files, and flags the
     module ``demo`` only when they loaded. (Demo data loaded into a database after the install

@@ -76,6 +76,10 @@ class TestDemoData(TransactionCase):
             set(complaints.stage_id.ids),
             {self.env.ref("%s.crm_complaint_stage_%s" % (MODULE, stage)).id
              for stage in ("new", "in_progress", "waiting", "resolved", "closed")})
+        self.assertFalse(complaints.filtered(lambda complaint: "{order}" in complaint.description))
+        clocks = self.env["crm.reply.clock"].search([("res_model", "=", "crm.complaint"), ("res_id", "in", complaints.ids)])
+        self.assertIn("replied", clocks.mapped("state"))
+        self.assertTrue({"alarmed", "escalated"} & set(clocks.mapped("state")), "an unanswered email is overdue")
         # The demo knowledge base answers every complaint but one.
         self.assertEqual(len(complaints.filtered("knowledge_gap")), 1)
         self.assertTrue(complaints.filtered("satisfaction_rating"), "resolved complaints rated in the satisfaction survey")

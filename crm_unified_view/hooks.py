@@ -10,11 +10,12 @@ def post_init_hook(env):
     data-quality scores follow at once in the background, in batches.
 
     Installed with demo data, the demo customers first get their sales history, and the demo
-    complaints their order references, emails, reply clocks and survey answers (``demo/``). Generated here rather than from a demo XML file: a ``<function>`` there calls a
-    model method, and a model or method that exists only for the demo would stay in every
-    production registry. Odoo runs this hook after loading the demo XML files, and flags the
-    module ``demo`` only when they loaded. (Demo data loaded into a database after the install
-    gets the fixed records only.)
+    complaints their order references, emails, reply clocks and survey answers (``demo/``).
+    Generated here rather than from a demo XML file: a ``<function>`` there calls a model
+    method, and a model or method that exists only for the demo would stay in every production
+    registry. Odoo runs this hook after loading the demo XML files, and flags the module
+    ``demo`` only when they loaded. (Demo data loaded into a database after the install gets
+    the fixed records only.)
     """
     if env.ref("base.module_%s" % MODULE).demo:
         demo.generate(env)

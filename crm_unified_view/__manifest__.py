@@ -42,7 +42,9 @@
         "views/crm_unified_view_menus.xml",
     ],
     "demo": [
-        "demo/crm_unified_view_demo.xml",
+        "demo/res_company_demo.xml",
+        "demo/product_demo.xml",
+        "demo/res_partner_demo.xml",
         "demo/crm_knowledge_demo.xml",
         "demo/crm_complaint_demo.xml",
     ],

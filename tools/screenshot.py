@@ -2,11 +2,12 @@
 """Screenshots of the running demo (python3 tools/cuv.py run) with headless Chromium.
 
     python3 tools/screenshot.py OUT.png URL_PATH [--click CSS]... [--lang zh_CN] [--width 1440 --height 1000]
-                                [--base http://localhost:8069]
+                                [--company NAME] [--base http://localhost:8069]
 
-Logs in as admin/admin (switching admin to --lang if given), opens URL_PATH, clicks each
---click selector in turn (waiting for it to appear), then saves the page as a PNG. Drives
-Chromium through the DevTools protocol with websocket-client (a test requirement already).
+Logs in as admin/admin (switching admin to --lang if given), shows the demo company (or the
+company named by --company), opens URL_PATH, clicks each --click selector in turn (waiting for
+it to appear), then saves the page as a PNG. Drives Chromium through the DevTools protocol
+with websocket-client (a test requirement already).
 """
 import argparse
 import base64
@@ -20,6 +21,7 @@ import urllib.request
 import websocket
 
 BASE = "http://localhost:8069"
+DEMO_COMPANY = "上海云杉贸易有限公司"
 # JSON-RPC from the logged-in page: the admin user's language
 SET_LANG = """(async () => {
     const rpc = (url, params) => fetch(url, {method: "POST", headers: {"Content-Type": "application/json"},
@@ -27,6 +29,16 @@ SET_LANG = """(async () => {
     const session = await rpc("/web/session/get_session_info", {});
     await rpc("/web/dataset/call_kw/res.users/write", {model: "res.users", method: "write",
         args: [[session.result.uid], {lang: %s}], kwargs: {}});
+})()"""
+# The web client shows the companies of the "cids" cookie (the admin's current company otherwise)
+SET_COMPANY = """(async () => {
+    const response = await fetch("/web/dataset/call_kw/res.company/search_read", {method: "POST",
+        headers: {"Content-Type": "application/json"}, body: JSON.stringify({jsonrpc: "2.0", method: "call",
+        params: {model: "res.company", method: "search_read", args: [[["name", "=", %s]], ["id"]], kwargs: {}}})});
+    const companies = (await response.json()).result || [];
+    if (companies.length) {
+        document.cookie = "cids=" + companies[0].id + "; path=/";
+    }
 })()"""
 
 
@@ -89,6 +101,7 @@ def main():
     parser.add_argument("--height", type=int, default=1000)
     parser.add_argument("--no-login", action="store_true")
     parser.add_argument("--lang", help="language of the admin user, e.g. zh_CN (installed in the database)")
+    parser.add_argument("--company", default=DEMO_COMPANY, help="company to show (default %(default)s)")
     parser.add_argument("--base", default=BASE, help="address of the running Odoo (default %(default)s)")
     args = parser.parse_args()
     base = args.base.rstrip("/")
@@ -103,6 +116,7 @@ def main():
             time.sleep(3)
             if args.lang:
                 browser.evaluate(SET_LANG % json.dumps(args.lang))
+            browser.evaluate(SET_COMPANY % json.dumps(args.company))
         browser.goto(base + args.path)
         for selector in args.click:
             browser.wait_for(selector)

@@ -16,7 +16,6 @@ from . import res_partner
 from . import res_config_settings
 from . import sale_order
 from . import account_move
-from . import crm_customer_demo
 from . import crm_complaint_stage
 from . import crm_complaint_category
 from . import crm_complaint

@@ -32,3 +32,4 @@ from . import test_knowledge_counters
 from . import test_customer_consent
 from . import test_reply_clock_mixin
 from . import test_reply_calendar
+from . import test_demo_data

@@ -270,7 +270,7 @@ def build(source):
         archive = None
         with open(os.path.join(location, "requirements.txt"), encoding="utf-8") as stream:
             requirements = stream.read()
-    say("Installing Odoo 18 into .local/venv from %s: about 2 minutes (log: %s)." % (location, BUILD_LOG))
+    say("Installing Odoo 18 into .local/venv from %s: about 1 minute (log: %s)." % (location, BUILD_LOG))
     for path in (VENV, UNPACKED):
         shutil.rmtree(path, ignore_errors=True)
     os.makedirs(LOCAL, exist_ok=True)

@@ -4,8 +4,6 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 
-FEEDBACK_TYPES = [("product", "Product (R&D)"), ("process", "Process (Management)"), ("other", "Other")]
-
 
 class CrmComplaintCategory(models.Model):
     _name = "crm.complaint.category"
@@ -19,7 +17,8 @@ class CrmComplaintCategory(models.Model):
     color = fields.Integer()
     description = fields.Text(translate=True)
     feedback_type = fields.Selection(
-        FEEDBACK_TYPES, required=True, default="other",
+        [("product", "Product (R&D)"), ("process", "Process (Management)"), ("other", "Other")],
+        required=True, default="other",
         help="Product-related feedback goes to R&D, process-related feedback to management.")
     user_id = fields.Many2one(
         "res.users", "Feedback Recipient", domain=[("share", "=", False)],

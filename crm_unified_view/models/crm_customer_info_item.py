@@ -25,6 +25,7 @@ class CrmCustomerInfoItem(models.Model):
     _description = "Customer Information Item"
     _order = "category, sequence, id"
 
+    category = fields.Selection(CATEGORIES, required=True, default="extended")
     name = fields.Char(required=True, translate=True)
     sequence = fields.Integer(default=10)
     active = fields.Boolean(default=True)
@@ -32,7 +33,6 @@ class CrmCustomerInfoItem(models.Model):
         "ir.model.fields", "Partner Field", required=True, ondelete="cascade",
         domain="[('model', '=', 'res.partner')]")
     field_name = fields.Char(related="field_id.name")
-    category = fields.Selection(CATEGORIES, required=True, default="extended")
     info_type = fields.Selection(
         INFO_TYPES, "Type", required=True, default="descriptive",
         help="Descriptive information is judged by its accuracy, behavioural information by its "

@@ -2,8 +2,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-PROPOSAL_STATES = [("submitted", "Submitted"), ("accepted", "Accepted"), ("rejected", "Rejected")]
-
 
 class CrmKnowledgeProposal(models.Model):
     _name = "crm.knowledge.proposal"
@@ -18,7 +16,9 @@ class CrmKnowledgeProposal(models.Model):
     note = fields.Text("Why", help="What is wrong or missing, for the editor.")
     author_id = fields.Many2one("res.users", "Proposed By", required=True, readonly=True,
                                 default=lambda self: self.env.user)
-    state = fields.Selection(PROPOSAL_STATES, required=True, default="submitted", readonly=True, tracking=True)
+    state = fields.Selection(
+        [("submitted", "Submitted"), ("accepted", "Accepted"), ("rejected", "Rejected")],
+        required=True, default="submitted", readonly=True, tracking=True)
     company_id = fields.Many2one("res.company", compute="_compute_company_id", store=True, precompute=True,
                                  index=True, help="The article's company; for a new article, the author's.")
 

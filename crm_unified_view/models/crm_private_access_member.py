@@ -6,8 +6,6 @@ employees editing their own department and imports of employees change nothing.
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-STATES = [("proposed", "Proposed"), ("confirmed", "Confirmed"), ("revoked", "Revoked")]
-
 
 class CrmPrivateAccessMember(models.Model):
     _name = "crm.private.access.member"
@@ -25,7 +23,9 @@ class CrmPrivateAccessMember(models.Model):
         compute="_compute_company_ids", store=True, readonly=False, precompute=True,
         help="The grant holds for the customers of these companies, and for customers shared by all "
              "companies while the user works in one of them.")
-    state = fields.Selection(STATES, default="proposed", required=True, readonly=True, tracking=True)
+    state = fields.Selection(
+        [("proposed", "Proposed"), ("confirmed", "Confirmed"), ("revoked", "Revoked")],
+        default="proposed", required=True, readonly=True, tracking=True)
     confirmed_by_id = fields.Many2one("res.users", readonly=True, copy=False)
     date_confirmed = fields.Datetime("Confirmed On", readonly=True, copy=False)
     category_ids = fields.Many2many(
@@ -70,20 +70,17 @@ class CrmPrivateAccessMember(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        for vals in vals_list:
-            self._stamp_confirmation(vals)
-        return super().create(vals_list)
+        return super().create([self._stamp_confirmation(vals) for vals in vals_list])
 
     def write(self, vals):
-        self._stamp_confirmation(vals)
-        return super().write(vals)
+        return super().write(self._stamp_confirmation(vals))
 
     def _stamp_confirmation(self, vals):
-        # Who confirmed and when is recorded by the system, never typed in.
-        vals.pop("confirmed_by_id", None)
-        vals.pop("date_confirmed", None)
-        if vals.get("state") == "confirmed":
-            vals.update(confirmed_by_id=self.env.uid, date_confirmed=fields.Datetime.now())
+        """The values to store: who confirmed and when is recorded by the system, never typed in."""
+        stamped = {key: value for key, value in vals.items() if key not in ("confirmed_by_id", "date_confirmed")}
+        if stamped.get("state") == "confirmed":
+            stamped.update(confirmed_by_id=self.env.uid, date_confirmed=fields.Datetime.now())
+        return stamped
 
     def action_confirm(self):
         self.filtered(lambda member: member.state != "confirmed").write({"state": "confirmed"})

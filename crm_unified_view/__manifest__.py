@@ -1,12 +1,12 @@
 {
     "name": "Unified Customer View",
     "summary": "One customer, one view: a Customer 360 on the partner, privacy by department, segmentation, service and a knowledge base",
-    "version": "18.0.1.3.0",
+    "version": "18.0.1.4.0",
     "category": "Sales/CRM",
     "license": "LGPL-3",
     "author": "crm_unified_view developers",
     "website": "https://github.com/crm-unified-view/crm_unified_view",
-    "depends": ["contacts", "sale", "account", "hr", "resource", "crm", "survey", "portal", "web_editor"],
+    "depends": ["contacts", "sale", "sale_margin", "account", "hr", "resource", "crm", "survey", "portal", "web_editor"],
     "external_dependencies": {"python": ["pandas", "numpy", "scipy", "scikit-learn", "phonenumbers", "jieba", "opencc-python-reimplemented", "chinesecalendar"]},
     "data": [
         "security/crm_unified_view_security.xml",

@@ -1,4 +1,15 @@
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+# Complaint priorities and the company field holding the cost of handling one of each.
+COMPLAINT_COST_FIELDS = {
+    "0": "cost_to_serve_complaint_normal",
+    "1": "cost_to_serve_complaint_important",
+    "2": "cost_to_serve_complaint_urgent",
+    "3": "cost_to_serve_complaint_critical",
+}
+COST_TO_SERVE_FIELDS = ["cost_to_serve_order", "cost_to_serve_credit_note", *COMPLAINT_COST_FIELDS.values(),
+                        "late_payment_rate"]
 
 
 class ResCompany(models.Model):
@@ -8,3 +19,22 @@ class ResCompany(models.Model):
     reply_calendar_id = fields.Many2one(
         "resource.calendar", "Customer Service Hours",
         help="The working hours reply deadlines are counted in; empty: the company's working hours.")
+    # Cost to serve: what handling a customer costs beyond the goods sold (all zero: pure margin).
+    cost_to_serve_order = fields.Monetary(
+        "Cost per Order", help="Cost of handling one confirmed sales order (one customer invoice on runs on invoices).")
+    cost_to_serve_credit_note = fields.Monetary("Cost per Credit Note", help="Cost of handling one credit note.")
+    cost_to_serve_complaint_normal = fields.Monetary("Cost per Normal Complaint")
+    cost_to_serve_complaint_important = fields.Monetary("Cost per Important Complaint")
+    cost_to_serve_complaint_urgent = fields.Monetary("Cost per Urgent Complaint")
+    cost_to_serve_complaint_critical = fields.Monetary("Cost per Critical Complaint")
+    late_payment_rate = fields.Float(
+        "Financing Cost of Late Payment (%/year)",
+        help="Annual rate charged on each amount for every day it is paid after its due date.")
+
+    @api.constrains(*COST_TO_SERVE_FIELDS)
+    def _check_cost_to_serve(self):
+        for company in self:
+            if any(company[name] < 0 for name in COST_TO_SERVE_FIELDS):
+                raise ValidationError(self.env._("Costs to serve and the late-payment rate cannot be negative."))
+            if company.late_payment_rate > 1000:
+                raise ValidationError(self.env._("The late-payment rate is a yearly percentage of 1000 at most."))

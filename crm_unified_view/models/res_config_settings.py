@@ -28,6 +28,18 @@ class ResConfigSettings(models.TransientModel):
         help="Count only the working hours of the company's customer-service calendar, without its time off "
              "(public holidays).")
     reply_calendar_id = fields.Many2one(related="company_id.reply_calendar_id", readonly=False)
+    # --- profit: cost to serve ----------------------------------------------------------
+    cost_to_serve_order = fields.Monetary(related="company_id.cost_to_serve_order", readonly=False)
+    cost_to_serve_credit_note = fields.Monetary(related="company_id.cost_to_serve_credit_note", readonly=False)
+    cost_to_serve_complaint_normal = fields.Monetary(
+        related="company_id.cost_to_serve_complaint_normal", readonly=False)
+    cost_to_serve_complaint_important = fields.Monetary(
+        related="company_id.cost_to_serve_complaint_important", readonly=False)
+    cost_to_serve_complaint_urgent = fields.Monetary(
+        related="company_id.cost_to_serve_complaint_urgent", readonly=False)
+    cost_to_serve_complaint_critical = fields.Monetary(
+        related="company_id.cost_to_serve_complaint_critical", readonly=False)
+    late_payment_rate = fields.Float(related="company_id.late_payment_rate", readonly=False)
     complaint_survey_id = fields.Many2one(
         "survey.survey", "Satisfaction Survey", config_parameter="crm_unified_view.complaint_survey_id")
     complaint_survey_auto = fields.Boolean(

@@ -1,4 +1,5 @@
-"""One segmentation run end to end on extracted frames: RFM, segments, value, NPV, Pareto, cross-selling.
+"""One segmentation run end to end on extracted frames: RFM, segments, profit, NPV, forecasts, the
+whale curve, cross-selling.
 
 The ORM layer extracts the frames with set-based SQL, calls :func:`run`, and writes the
 returned frames back in bulk; nothing here touches the database.
@@ -8,7 +9,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from . import clv, cross_sell, pareto, rfm, segments
+from . import clv, cross_sell, pareto, profit, rfm, segments
 
 # Lifecycle stages, (code, English label): the choices of the partner's and the results' field too.
 LIFECYCLE_STAGES = [
@@ -28,22 +29,27 @@ class Settings:
     random_state: int = 0
     horizon_months: int = 36
     annual_discount_rate: float = 0.10
-    margin_rate: float = 0.30
+    margin_rate: float = 0.30          # where no cost is known
     high_value_quantile: float = 0.80
     low_value_quantile: float = 0.50
     new_customer_days: int = 365
     dormant_after_days: int = 180
     suggestions_per_customer: int = 5
     time_unit: str = "week"
+    unit_costs: profit.UnitCosts = field(default_factory=profit.UnitCosts)
+    at_risk_probability: float = 0.5
+    forecast_days: tuple = (30, 90, 365)
 
 
 @dataclass
 class Result:
-    customers: pd.DataFrame            # one row per customer: rfm, scores, segment, memberships, tiers, npv, lifecycle
-    segments: pd.DataFrame             # one row per segment: name, levels, customers, medians
+    customers: pd.DataFrame            # one row per customer: rfm, scores, segment, memberships, tiers, npv,
+                                       # lifecycle, profit and its parts, forecasts, at_risk
+    segments: pd.DataFrame             # one row per segment: name, levels, customers, medians, forecasts
     memberships: pd.DataFrame          # customers x segments degrees (buyers only), rows sum to 1
     suggestions: pd.DataFrame          # partner_id, rank, product_id, share
-    products: pd.DataFrame             # product_id, revenue[, margin]
+    products: pd.DataFrame             # product_id, revenue, margin
+    whale: pd.DataFrame                # the whale curve: entity_share, value_share (of profit), best first
     summary: dict = field(default_factory=dict)
     rfm_edges: dict = field(default_factory=dict)
     clv_params: dict = field(default_factory=dict)
@@ -66,15 +72,33 @@ def lifecycle_stage(frequency, recency_days, contacted, dormant_after_days):
         default=LIFECYCLE_RETENTION)
 
 
-def run(transactions, purchases, customers, as_of, settings, indicators=None, contacted=()):
+def forecast_columns(days):
+    return ["expected_purchases_%d" % day for day in days] + ["expected_profit_%d" % day for day in days]
+
+
+def _forecast(summary, params, rates, settings):
+    """probability_alive, expected purchases and expected profit over each forecast horizon:
+    expected purchases x expected spend per purchase (Gamma-Gamma) x the customer's profit rate."""
+    predicted = clv.predict(summary, params, horizons_days=settings.forecast_days)
+    spend = predicted["expected_spend"] * rates.reindex(summary.index)
+    for day in settings.forecast_days:
+        predicted["expected_profit_%d" % day] = predicted["expected_purchases_%d" % day] * spend
+    return predicted[["probability_alive"] + forecast_columns(settings.forecast_days)]
+
+
+def run(transactions, purchases, customers, as_of, settings, indicators=None, contacted=(), counts=None):
     """Compute everything a run saves.
 
     :param transactions: partner_id, date, amount[, margin] (commercial partners, company currency).
-    :param purchases: partner_id, product_id, amount[, margin] per order line (cross-selling, products).
+    :param purchases: partner_id, product_id (0 for lines without a product), amount, and
+        optionally known_amount and known_margin (the revenue of known cost, and its margin), per
+        customer and product, credit notes deducted (profit, cross-selling, products).
     :param customers: ids of every customer to report, buyers or not.
     :param indicators: optional DataFrame indexed by partner_id with more segmentation features
         (payment delay, country, product breadth...).
     :param contacted: ids of customers with a lead or a message (lifecycle).
+    :param counts: optional DataFrame indexed by partner_id with the counts of the cost to
+        serve (:data:`profit.COUNT_COLUMNS`).
     :raise ValueError: bad settings or data, with a message fit for the user.
     """
     occasions = rfm.purchase_occasions(transactions)
@@ -94,18 +118,33 @@ def run(transactions, purchases, customers, as_of, settings, indicators=None, co
     result["segment"] = segmentation.labels.reindex(result.index)
     result["membership"] = segmentation.memberships.max(axis=1).reindex(result.index)
 
+    if "amount" not in purchases:
+        purchases = pd.DataFrame({"partner_id": pd.Series(dtype=np.int64), "product_id": pd.Series(dtype=np.int64),
+                                  "amount": pd.Series(dtype=np.float64)})
+    lines = profit.with_margin(purchases, settings.margin_rate)
+    costs = profit.cost_to_serve(
+        counts if counts is not None else pd.DataFrame(index=pd.Index([], dtype=np.int64, name="partner_id")),
+        settings.unit_costs)
+    money = profit.customer_profit(lines, costs, result.index, settings.margin_rate)
+    result = result.join(money)
+
     summary_input = clv.summary_from_rfm(table, settings.time_unit)
+    forecasts = forecast_columns(settings.forecast_days)
     try:
         npv, params = clv.customer_npv(
             summary_input, time_unit=settings.time_unit, horizon_months=settings.horizon_months,
-            annual_discount_rate=settings.annual_discount_rate, margin_rate=settings.margin_rate)
+            annual_discount_rate=settings.annual_discount_rate,
+            margin_rate=money["margin_rate"].reindex(summary_input.index).to_numpy())
         if not np.isfinite(npv.to_numpy()).all():
             raise ValueError("the purchase model did not converge on this history")
+        predicted = _forecast(summary_input, params, money["profit_rate"], settings)
     except ValueError as error:
         # Too little repeat business to fit the models (a young or small company): fall back to
-        # the margin already earned, and say why in the saved parameters.
-        npv, params = table["monetary"] * settings.margin_rate, {"not_fitted": str(error)}
+        # the margin already earned, forecast nothing, and say why in the saved parameters.
+        npv, params = money["margin"], {"not_fitted": str(error)}
+        predicted = pd.DataFrame(np.nan, index=summary_input.index, columns=["probability_alive"] + forecasts)
     result["customer_npv"] = npv.reindex(result.index).fillna(0.0)
+    result = result.join(predicted)
     buyer_npv = result.loc[buyers.index, "customer_npv"]
     high, low = (float(buyer_npv.quantile(settings.high_value_quantile)),
                  float(buyer_npv.quantile(settings.low_value_quantile)))
@@ -115,21 +154,38 @@ def run(transactions, purchases, customers, as_of, settings, indicators=None, co
         result["frequency"], result["recency_days"], result.index.isin(list(contacted)),
         settings.dormant_after_days)
 
-    values, basis = pareto.value_basis(table["monetary"], table["margin"] if "margin" in table else None)
-    buyer_values = values.loc[buyers.index]
-    ranks = buyer_values.rank(ascending=False, method="first")
-    result["value_decile"] = np.ceil(10 * ranks / len(buyer_values)).reindex(result.index)
-    summary = pareto.pareto_summary(buyer_values) if buyer_values.sum() > 0 else {}
-    summary.update(basis=basis, customer_count=len(result), buyer_count=len(buyers),
-                   revenue=float(table["monetary"].sum()), npv_total=float(result["customer_npv"].sum()),
-                   high_threshold=high, low_threshold=low)
+    buyer_profit = result.loc[buyers.index, "profit"]
+    result["at_risk"] = profit.at_risk(buyer_profit, result["probability_alive"], settings.high_value_quantile,
+                                       settings.at_risk_probability).reindex(result.index, fill_value=False)
+    ranks = buyer_profit.rank(ascending=False, method="first")
+    result["value_decile"] = np.ceil(10 * ranks / len(buyer_profit)).reindex(result.index)
+    # Pareto and the whale curve rank every customer with a sale, a credit note or a cost.
+    ranked = result.loc[(result["frequency"] > 0) | (result["profit"] != 0), "profit"]
+    summary = pareto.pareto_summary(ranked)
+    whale = pd.DataFrame({"entity_share": pd.Series(dtype=float), "value_share": pd.Series(dtype=float)})
+    if summary["total"] > 0:
+        summary.update(pareto.whale_figures(ranked))
+        whale = pareto.pareto_curve(ranked)
+    sold = lines[lines["product_id"] > 0]
+    products = pareto.totals(sold, "product_id")
+    losing_products = pareto.unprofitable(products["margin"]) if len(products) else pd.Series(dtype=float)
+    known = lines["known_amount"].sum() if "known_amount" in lines else 0.0
+    summary.update(
+        basis="profit", customer_count=len(result), buyer_count=len(buyers),
+        revenue=float(table["monetary"].sum()), npv_total=float(result["customer_npv"].sum()),
+        high_threshold=high, low_threshold=low, at_risk_count=int(result["at_risk"].sum()),
+        cost_coverage=float(known / lines["amount"].sum()) if lines["amount"].sum() > 0 else None,
+        unprofitable_product_count=len(losing_products), product_losses=float(losing_products.sum()),
+        **{name: float(result[name].sum()) for name in (
+            "net_revenue", "margin", *profit.COST_PARTS, "cost_to_serve", "profit", *forecasts)})
 
-    products = pareto.totals(purchases, "product_id") if len(purchases) else pd.DataFrame(
-        {"revenue": pd.Series(dtype=float)})
     suggestions = cross_sell.suggestions(
-        purchases, segmentation.labels,
-        top_n=settings.suggestions_per_customer) if len(purchases) else pd.DataFrame(
+        sold, segmentation.labels,
+        top_n=settings.suggestions_per_customer) if len(sold) else pd.DataFrame(
         columns=["partner_id", "rank", "product_id", "share"])
-    return Result(customers=result, segments=segmentation.segments, memberships=segmentation.memberships,
-                  suggestions=suggestions, products=products, summary=summary,
-                  rfm_edges=edges, clv_params=params)
+    by_segment = result[result["segment"].notna()].groupby(result["segment"].dropna().astype(np.int64))
+    forecast_by_segment = by_segment[["profit", *forecasts]].sum(min_count=1).assign(
+        at_risk_count=by_segment["at_risk"].sum())
+    return Result(customers=result, segments=segmentation.segments.join(forecast_by_segment),
+                  memberships=segmentation.memberships, suggestions=suggestions, products=products, whale=whale,
+                  summary=summary, rfm_edges=edges, clv_params=params)

@@ -21,6 +21,13 @@ class CrmSegment(models.Model):
     median_recency_days = fields.Float("Median Days Since Last Purchase")
     median_frequency = fields.Float("Median Purchases")
     median_monetary = fields.Float("Median Revenue")
+    currency_id = fields.Many2one(related="run_id.currency_id")
+    profit = fields.Monetary(help="Profit of the segment's customers to the run's day.")
+    at_risk_count = fields.Integer("Customers at Risk")
+    expected_purchases_365 = fields.Float("Expected Purchases (365 days)")
+    expected_profit_30 = fields.Monetary("Expected Profit (30 days)")
+    expected_profit_90 = fields.Monetary("Expected Profit (90 days)")
+    expected_profit_365 = fields.Monetary("Expected Profit (365 days)")
     color = fields.Integer(compute="_compute_color")
 
     def _compute_color(self):

@@ -12,9 +12,10 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 from odoo.tools.translate import code_translations
 
-from ..analytics import pipeline, rfm
+from ..analytics import pipeline, profit, rfm
 from ..analytics import segments as segments_analytics
-from .sql_expressions import company_amount, counted_invoice, counted_order
+from .res_company import COMPLAINT_COST_FIELDS
+from .sql_expressions import company_amount, counted_invoice, counted_order, known_cost
 
 _logger = logging.getLogger(__name__)
 
@@ -27,13 +28,23 @@ PARTNER_COLUMNS = {
     "value_tier": SQL("r.value_tier"), "customer_age_type": SQL("r.age_type"), "customer_npv": SQL("r.customer_npv"),
     "needs_account_manager": SQL("r.value_tier = %s AND p.user_id IS NULL", segments_analytics.TIER_HIGH),
     "automated_service": SQL("r.value_tier = %s", segments_analytics.TIER_LOW),
-    "lifecycle_stage": SQL("r.lifecycle_stage"),
+    "lifecycle_stage": SQL("r.lifecycle_stage"), "segmentation_result_id": SQL("r.id"),
 }
+# Figures of each customer a run saves beyond RFM and segments: profit, its parts, forecasts.
+PROFIT_COLUMNS = ("net_revenue", "margin", *profit.COST_PARTS, "cost_to_serve", "profit", "probability_alive",
+                  *pipeline.forecast_columns(pipeline.Settings.forecast_days))
+RUN_TOTALS = ("net_revenue", "margin", *profit.COST_PARTS, "cost_to_serve", "profit",
+              *pipeline.forecast_columns(pipeline.Settings.forecast_days))
 # The first half of the advisory lock of a company's run: the same number in every process
 # (``hash()`` of a string is not: Python seeds it per process).
 LOCK_NAMESPACE = zlib.crc32(b"crm_unified_view.segmentation_run") & 0x7FFFFFFF
 RFM_COLUMNS = ("rfm_recency_days", "rfm_frequency", "rfm_monetary", "rfm_r_score", "rfm_f_score", "rfm_m_score",
                "rfm_score")
+
+
+def _number(value):
+    """A figure for the ORM: None for a missing one (NaN)."""
+    return None if value is None or pd.isna(value) else float(value)
 
 
 def _active(alias, column):
@@ -62,8 +73,12 @@ class CrmSegmentationRun(models.Model):
     n_segments = fields.Integer("Segments", default=5, required=True)
     horizon_months = fields.Integer("NPV Horizon (months)", default=36, required=True)
     discount_rate = fields.Float("Annual Discount Rate (%)", default=10.0, required=True)
-    margin_rate = fields.Float("Margin (%)", default=30.0, required=True,
-                               help="Share of revenue that is margin, when order lines carry no margin.")
+    margin_rate = fields.Float("Default Margin (%)", default=30.0, required=True,
+                               help="Share of revenue that is margin on lines whose product has no cost.")
+    at_risk_probability = fields.Float(
+        "At Risk Below (%)", default=50.0, required=True,
+        help="A customer of high past profit (the high-value top) is at risk when the probability that "
+             "they are still active falls below this.")
     high_value_percent = fields.Float("High Value: Top (%)", default=20.0, required=True)
     low_value_percent = fields.Float("Low Value: Bottom (%)", default=50.0, required=True)
     new_customer_days = fields.Integer("New Customer For (days)", default=365, required=True)
@@ -73,17 +88,52 @@ class CrmSegmentationRun(models.Model):
     buyer_count = fields.Integer("Buyers", readonly=True, copy=False)
     revenue = fields.Monetary(readonly=True, copy=False)
     npv_total = fields.Monetary("Total Customer NPV", readonly=True, copy=False)
+    cost_basis = fields.Selection(
+        [("order_line", "Cost frozen on each order line"),
+         ("valuation", "Product cost at the invoice date (stock valuation; cost now without valuation)"),
+         ("current", "Product cost now (no stock valuation history)")],
+        readonly=True, copy=False, help="Where the cost of the goods sold came from.")
+    cost_coverage = fields.Float(
+        "Revenue of Known Cost (%)", readonly=True, copy=False,
+        help="Share of the net revenue sold with a known cost; the rest counts at the default margin.")
+    net_revenue = fields.Monetary(readonly=True, copy=False, help="Revenue of the lines sold, credit notes deducted.")
+    margin = fields.Monetary(readonly=True, copy=False)
+    cost_orders = fields.Monetary("Cost of Orders", readonly=True, copy=False)
+    cost_complaints = fields.Monetary("Cost of Complaints", readonly=True, copy=False)
+    cost_credit_notes = fields.Monetary("Cost of Credit Notes", readonly=True, copy=False)
+    cost_late_payment = fields.Monetary("Cost of Late Payment", readonly=True, copy=False)
+    cost_to_serve = fields.Monetary(readonly=True, copy=False)
+    profit = fields.Monetary(readonly=True, copy=False, help="Margin minus cost to serve.")
     top20_share = fields.Float("Top 20% Share (%)", readonly=True,
-                               help="Share of revenue (margin when known) brought by the best 20% of customers.")
+                               help="Share of the profit made by the 20% most profitable customers.")
+    whale_peak_share = fields.Float(
+        "Whale Curve Peak (%)", readonly=True, copy=False,
+        help="The most profit, as a share of the total, that the most profitable customers make before the "
+             "unprofitable ones consume part of it.")
+    whale_peak_customer_share = fields.Float(
+        "Customers at the Peak (%)", readonly=True, copy=False,
+        help="Share of the customers, the most profitable first, who make the peak of the whale curve.")
     unprofitable_count = fields.Integer("Unprofitable Customers", readonly=True, copy=False)
     consumed_share = fields.Float("Profit Consumed (%)", readonly=True,
                                   help="Part of the profit of profitable customers consumed by unprofitable ones.")
+    profit_consumed = fields.Monetary(readonly=True, copy=False, help="Losses of the unprofitable customers.")
+    unprofitable_product_count = fields.Integer("Unprofitable Products", readonly=True, copy=False)
+    product_losses = fields.Monetary("Losses on Products", readonly=True, copy=False,
+                                     help="Negative margin of the unprofitable products, after credit notes.")
+    at_risk_count = fields.Integer("Customers at Risk", readonly=True, copy=False)
+    expected_purchases_30 = fields.Float("Expected Purchases (30 days)", readonly=True, copy=False)
+    expected_purchases_90 = fields.Float("Expected Purchases (90 days)", readonly=True, copy=False)
+    expected_purchases_365 = fields.Float("Expected Purchases (365 days)", readonly=True, copy=False)
+    expected_profit_30 = fields.Monetary("Expected Profit (30 days)", readonly=True, copy=False)
+    expected_profit_90 = fields.Monetary("Expected Profit (90 days)", readonly=True, copy=False)
+    expected_profit_365 = fields.Monetary("Expected Profit (365 days)", readonly=True, copy=False)
     rfm_edges = fields.Json("RFM Quantile Edges", readonly=True, copy=False)
     clv_params = fields.Json("Fitted Model Parameters", readonly=True, copy=False)
     error = fields.Text(readonly=True, copy=False)
     segment_ids = fields.One2many("crm.segment", "run_id", "Segments Found")
     result_ids = fields.One2many("crm.segmentation.result", "run_id", "Results")
     product_ids = fields.One2many("crm.segmentation.product", "run_id", "Products")
+    whale_point_ids = fields.One2many("crm.segmentation.whale.point", "run_id", "Whale Curve")
 
     _sql_constraints = [
         ("n_segments_range", "CHECK(n_segments BETWEEN 2 AND 20)", "Ask for between 2 and 20 segments."),
@@ -95,7 +145,7 @@ class CrmSegmentationRun(models.Model):
             run.name = self.env._("Segmentation of %(date)s", date=run.date_as_of)
 
     @api.constrains("horizon_months", "discount_rate", "margin_rate", "high_value_percent", "low_value_percent",
-                    "new_customer_days")
+                    "new_customer_days", "at_risk_probability")
     def _check_settings(self):
         for run in self:
             if not 1 <= run.horizon_months <= 600:
@@ -108,6 +158,8 @@ class CrmSegmentationRun(models.Model):
                     "The high-value top and the low-value bottom are positive shares that add up to 100% at most."))
             if run.new_customer_days < 1:
                 raise ValidationError(self.env._("A customer stays new for at least one day."))
+            if not 0 <= run.at_risk_probability <= 100:
+                raise ValidationError(self.env._("The at-risk probability is a percentage between 0 and 100."))
 
     # -------------------------------------------------------------------------
     # Actions
@@ -124,16 +176,44 @@ class CrmSegmentationRun(models.Model):
             "context": {"search_default_group_segment": 1},
         }
 
+    def action_view_unprofitable_customers(self):
+        return dict(self.action_view_results(), name=self.env._("Unprofitable Customers"),
+                    domain=[("run_id", "=", self.id), ("profit", "<", 0)], context={})
+
+    def action_view_at_risk(self):
+        return dict(self.action_view_results(), name=self.env._("Customers at Risk"),
+                    domain=[("run_id", "=", self.id), ("at_risk", "=", True)], context={})
+
+    def action_view_unprofitable_products(self):
+        return {
+            "type": "ir.actions.act_window", "name": self.env._("Unprofitable Products"),
+            "res_model": "crm.segmentation.product", "view_mode": "list",
+            "domain": [("run_id", "=", self.id), ("margin", "<", 0)],
+        }
+
+    def action_view_whale_curve(self):
+        return {
+            "type": "ir.actions.act_window", "name": self.env._("Whale Curve"),
+            "res_model": "crm.segmentation.whale.point", "view_mode": "graph,list",
+            "domain": [("run_id", "=", self.id)],
+        }
+
     # -------------------------------------------------------------------------
     # The run
     # -------------------------------------------------------------------------
     def _settings(self):
         dormant_after, _lost_after = self.env["res.partner"]._customer_status_limits()
+        company = self.company_id
         return pipeline.Settings(
             n_segments=self.n_segments, horizon_months=self.horizon_months,
             annual_discount_rate=self.discount_rate / 100.0, margin_rate=self.margin_rate / 100.0,
             high_value_quantile=1 - self.high_value_percent / 100.0, low_value_quantile=self.low_value_percent / 100.0,
-            new_customer_days=self.new_customer_days, dormant_after_days=dormant_after)
+            new_customer_days=self.new_customer_days, dormant_after_days=dormant_after,
+            at_risk_probability=self.at_risk_probability / 100.0,
+            unit_costs=profit.UnitCosts(
+                order=company.cost_to_serve_order, credit_note=company.cost_to_serve_credit_note,
+                complaint={priority: company[name] for priority, name in COMPLAINT_COST_FIELDS.items()},
+                late_payment_rate=company.late_payment_rate / 100.0))
 
     def _lock_key(self):
         return LOCK_NAMESPACE, self.company_id.id
@@ -152,11 +232,11 @@ class CrmSegmentationRun(models.Model):
         self.check_access("write")
         self._lock()
         started = time.monotonic()
-        transactions, purchases, customers, indicators, contacted = self._extract()
+        transactions, purchases, customers, indicators, contacted, counts = self._extract()
         extracted = time.monotonic()
         try:
             result = pipeline.run(transactions, purchases, customers, self.date_as_of, self._settings(),
-                                  indicators=indicators, contacted=contacted)
+                                  indicators=indicators, contacted=contacted, counts=counts)
         except ValueError as error:
             raise UserError(self.env._("The segmentation could not run: %s", error)) from error
         computed = time.monotonic()
@@ -171,18 +251,10 @@ class CrmSegmentationRun(models.Model):
         self.env.flush_all()
         params = {"company": self.company_id.id, "as_of": self.date_as_of}
         transactions = self._transactions()
-        purchases = self._frame(SQL("""
-            SELECT p.commercial_partner_id AS partner_id, sol.product_id,
-                   SUM(%(amount)s) AS amount
-              FROM sale_order_line sol
-              JOIN sale_order so ON so.id = sol.order_id
-              JOIN res_partner p ON p.id = so.partner_id
-             WHERE %(counted)s AND so.date_order::date <= %(as_of)s
-               AND sol.product_id IS NOT NULL AND sol.display_type IS NULL AND %(active)s
-          GROUP BY p.commercial_partner_id, sol.product_id
-        """, amount=company_amount(SQL("sol.price_subtotal")), counted=counted_order(self.company_id.id),
-            active=_active("p", "commercial_partner_id"), **params),
-            {"partner_id": np.int64, "product_id": np.int64, "amount": np.float64})
+        purchases = self._frame(
+            self._order_lines() if self.transaction_source == "orders" else self._invoice_lines(),
+            {"partner_id": np.int64, "product_id": np.int64, "amount": np.float64, "known_amount": np.float64,
+             "known_margin": np.float64})
         self.env.cr.execute(SQL("""
             SELECT id FROM res_partner
              WHERE active AND id = commercial_partner_id AND customer_rank > 0
@@ -203,7 +275,139 @@ class CrmSegmentationRun(models.Model):
                  WHERE l.create_date::date <= %(as_of)s
             """, **params))
             contacted.update(row[0] for row in self.env.cr.fetchall())
-        return transactions, purchases, customers, indicators, contacted
+        return transactions, purchases, customers, indicators, contacted, self._cost_counts(transactions)
+
+    # Lines of each customer and product: revenue, and the part of it of known cost with its margin.
+    LINES = """
+        SELECT partner_id, product_id, SUM(amount) AS amount,
+               COALESCE(SUM(amount) FILTER (WHERE known), 0) AS known_amount,
+               COALESCE(SUM(margin) FILTER (WHERE known), 0) AS known_margin
+          FROM (%s) lines
+      GROUP BY partner_id, product_id
+    """
+
+    def _order_lines(self):
+        """Confirmed order lines at the cost ``sale_margin`` froze on them, minus the credit notes
+        of those lines: a credit note line gives back its revenue and the cost of its quantity."""
+        company_id = self.company_id.id
+        rate = company_amount(SQL("1"))
+        self.env["sale.order.line"].flush_model()
+        self.env["account.move.line"].flush_model()
+        return SQL(self.LINES, SQL("""
+            SELECT p.commercial_partner_id AS partner_id, sol.product_id, sol.price_subtotal * %(rate)s AS amount,
+                   sol.margin * %(rate)s AS margin, %(known)s AS known
+              FROM sale_order_line sol
+              JOIN sale_order so ON so.id = sol.order_id
+              JOIN res_partner p ON p.id = so.partner_id
+             WHERE %(counted)s AND so.date_order::date <= %(as_of)s
+               AND sol.product_id IS NOT NULL AND sol.display_type IS NULL AND %(active)s
+         UNION ALL
+            SELECT p.commercial_partner_id, sol.product_id, -aml.balance,
+                   -aml.balance + aml.quantity * sol.purchase_price * %(rate)s, %(known)s
+              FROM account_move_line aml
+              JOIN account_move m ON m.id = aml.move_id
+              JOIN sale_order_line_invoice_rel rel ON rel.invoice_line_id = aml.id
+              JOIN sale_order_line sol ON sol.id = rel.order_line_id
+              JOIN sale_order so ON so.id = sol.order_id
+              JOIN res_partner p ON p.id = so.partner_id
+             WHERE m.state = 'posted' AND m.move_type = 'out_refund' AND m.company_id = %(company)s
+               AND m.invoice_date <= %(as_of)s AND aml.display_type = 'product' AND %(counted)s
+               AND sol.product_id IS NOT NULL AND %(active)s
+        """, rate=rate, known=known_cost(SQL("sol.purchase_price")), counted=counted_order(company_id),
+            company=company_id, as_of=self.date_as_of, active=_active("p", "commercial_partner_id")))
+
+    def _invoice_cost_basis(self):
+        return "valuation" if "stock.valuation.layer" in self.env else "current"
+
+    def _invoice_lines(self):
+        """Posted invoice and credit note lines at the product's cost of the invoice date: the last
+        stock valuation of the product up to that day where stock valuation keeps one, otherwise
+        (and for a product it never valued) its cost now. Lines without a product (product 0)
+        have no cost."""
+        company_id = self.company_id.id
+        cost_now = SQL("(pp.standard_price ->> %s)::float", str(company_id))
+        if self._invoice_cost_basis() == "valuation":
+            self.env["stock.valuation.layer"].flush_model()
+            valued = SQL("""LEFT JOIN LATERAL (
+                SELECT svl.unit_cost FROM stock_valuation_layer svl
+                 WHERE svl.product_id = l.product_id AND svl.company_id = m.company_id
+                   AND svl.create_date::date <= m.invoice_date AND svl.quantity <> 0
+              ORDER BY svl.create_date DESC, svl.id DESC LIMIT 1) valuation ON TRUE""")
+            cost = SQL("COALESCE(valuation.unit_cost, %s)", cost_now)
+        else:
+            valued, cost = SQL(), cost_now
+        self.env["account.move.line"].flush_model()
+        self.env["product.product"].flush_model(["standard_price"])
+        # The cost is per unit of the product's unit of measure; the quantity is in the line's.
+        quantity = SQL("l.quantity / COALESCE(line_uom.factor, product_uom.factor) * product_uom.factor")
+        sign = SQL("CASE WHEN m.move_type = 'out_refund' THEN -1 ELSE 1 END")
+        return SQL(self.LINES, SQL("""
+            SELECT m.commercial_partner_id AS partner_id, COALESCE(l.product_id, 0) AS product_id,
+                   -l.balance AS amount, -l.balance - %(sign)s * %(quantity)s * %(cost)s AS margin,
+                   %(known)s AS known
+              FROM account_move_line l
+              JOIN account_move m ON m.id = l.move_id
+              LEFT JOIN product_product pp ON pp.id = l.product_id
+              LEFT JOIN product_template pt ON pt.id = pp.product_tmpl_id
+              LEFT JOIN uom_uom product_uom ON product_uom.id = pt.uom_id
+              LEFT JOIN uom_uom line_uom ON line_uom.id = l.product_uom_id
+              %(valued)s
+             WHERE %(counted)s AND m.invoice_date <= %(as_of)s AND l.display_type = 'product' AND %(active)s
+        """, sign=sign, quantity=quantity, cost=cost, known=known_cost(cost), valued=valued,
+            counted=counted_invoice(company_id), as_of=self.date_as_of, active=_active("m", "commercial_partner_id")))
+
+    def _cost_counts(self, transactions):
+        """What each customer cost to serve, as counts: orders handled (confirmed orders on runs on
+        orders, customer invoices on runs on invoices), credit notes, complaints by priority, and
+        the sum of amount x days paid late (or overdue on the run's day) of its receivables."""
+        company_id, as_of = self.company_id.id, self.date_as_of
+        self.env["account.move"].flush_model()
+        self.env["crm.complaint"].flush_model()
+        counts = []
+        if self.transaction_source == "orders":
+            counts.append(transactions.groupby("partner_id").size().rename("orders").to_frame())
+        moves = self._frame(SQL("""
+            SELECT m.commercial_partner_id AS partner_id,
+                   COUNT(*) FILTER (WHERE m.move_type = 'out_invoice') AS orders,
+                   COUNT(*) FILTER (WHERE m.move_type = 'out_refund') AS credit_notes
+              FROM account_move m
+             WHERE %s AND m.invoice_date <= %s AND %s
+          GROUP BY m.commercial_partner_id
+        """, counted_invoice(company_id), as_of, _active("m", "commercial_partner_id")),
+            {"partner_id": np.int64}).set_index("partner_id")
+        counts.append(moves if self.transaction_source == "invoices" else moves[["credit_notes"]])
+        complaints = self._frame(SQL("""
+            SELECT c.commercial_partner_id AS partner_id, 'complaints_' || COALESCE(c.priority, '0') AS priority,
+                   COUNT(*) AS count
+              FROM crm_complaint c
+             WHERE c.company_id = %s AND c.date_received::date <= %s AND c.commercial_partner_id IS NOT NULL
+               AND %s
+          GROUP BY 1, 2
+        """, company_id, as_of, _active("c", "commercial_partner_id")), {"partner_id": np.int64})
+        counts.append(complaints.pivot(index="partner_id", columns="priority", values="count"))
+        counts.append(self._frame(SQL("""
+            SELECT p.commercial_partner_id AS partner_id,
+                   SUM(COALESCE(paid.amount_days, 0)
+                       + (l.balance - COALESCE(paid.amount, 0)) * GREATEST(%(as_of)s - due.day, 0)) AS late_amount_days
+              FROM account_move_line l
+              JOIN account_account a ON a.id = l.account_id
+              JOIN account_move m ON m.id = l.move_id
+              JOIN res_partner p ON p.id = l.partner_id
+             CROSS JOIN LATERAL (SELECT COALESCE(l.date_maturity, l.date) AS day) due
+              LEFT JOIN LATERAL (
+                    SELECT SUM(apr.amount) AS amount,
+                           SUM(apr.amount * GREATEST(apr.max_date - due.day, 0)) AS amount_days
+                      FROM account_partial_reconcile apr
+                     WHERE apr.debit_move_id = l.id AND apr.max_date <= %(as_of)s) paid ON TRUE
+             WHERE l.parent_state = 'posted' AND a.account_type = 'asset_receivable' AND l.balance > 0
+               AND m.move_type = 'out_invoice' AND l.company_id = %(company)s AND l.date <= %(as_of)s
+               AND due.day < %(as_of)s AND %(active)s
+          GROUP BY p.commercial_partner_id
+        """, as_of=as_of, company=company_id, active=_active("p", "commercial_partner_id")),
+            {"partner_id": np.int64, "late_amount_days": np.float64}).set_index("partner_id"))
+        table = pd.concat(counts, axis=1).fillna(0.0)
+        table.index.name = "partner_id"
+        return table
 
     def _transactions(self, customer_ids=None, as_of=None):
         """The run's transactions (partner_id, date, amount) from one query: its source and
@@ -270,7 +474,9 @@ class CrmSegmentationRun(models.Model):
             "value_level": row["value_level"], "frequency_level": row["frequency_level"],
             "recency_level": row["recency_level"], "customer_count": int(row["customers"]),
             "median_recency_days": row.get("median_recency_days"), "median_frequency": row.get("median_frequency"),
-            "median_monetary": row.get("median_monetary"),
+            "median_monetary": row.get("median_monetary"), "at_risk_count": int(row.get("at_risk_count") or 0),
+            **{name: _number(row.get(name)) for name in ("profit", "expected_purchases_365", "expected_profit_30",
+                                                          "expected_profit_90", "expected_profit_365")},
         } for index, row in result.segments.iterrows()])
         self._translate_segment_names(segments, result.segments)
         segment_ids = np.array(segments.ids, dtype=np.int64)
@@ -291,7 +497,8 @@ class CrmSegmentationRun(models.Model):
             "rfm_score": customers["rfm_score"], "membership": customers["membership"],
             "value_tier": customers["value_tier"], "age_type": customers["age_type"],
             "customer_npv": customers["customer_npv"], "lifecycle_stage": customers["lifecycle_stage"],
-            "value_decile": customers["value_decile"].astype("Int64"),
+            "value_decile": customers["value_decile"].astype("Int64"), "at_risk": customers["at_risk"],
+            **{name: customers[name] for name in PROFIT_COLUMNS},
         })
         self._copy_in("crm_segmentation_result", frame.columns, frame)
         if len(result.suggestions):
@@ -299,18 +506,28 @@ class CrmSegmentationRun(models.Model):
                                                                        "share"]]
             self._copy_in("crm_segmentation_suggestion", suggestions.columns, suggestions)
         if len(result.products):
-            products = result.products.reset_index().assign(run_id=self.id)
-            self._copy_in("crm_segmentation_product", ["run_id"] + [c for c in products.columns if c != "run_id"],
-                          products[["run_id"] + [c for c in products.columns if c != "run_id"]])
+            products = result.products.reset_index().assign(run_id=self.id)[["run_id", "product_id", "revenue",
+                                                                               "margin"]]
+            self._copy_in("crm_segmentation_product", products.columns, products)
+        if len(result.whale):
+            self.env["crm.segmentation.whale.point"].create([{
+                "run_id": self.id, "customer_percent": round(100 * point.entity_share),
+                "profit_share": 100 * point.value_share,
+            } for point in result.whale.itertuples()])
         self._update_partners()
         summary = result.summary
+        percent = {name: 100 * (summary.get(key) or 0.0) for name, key in (
+            ("top20_share", "top_share"), ("consumed_share", "consumed_share"), ("cost_coverage", "cost_coverage"),
+            ("whale_peak_share", "peak_share"), ("whale_peak_customer_share", "peak_customer_share"))}
         self.write({
             "state": "done", "error": False, "customer_count": summary["customer_count"],
             "buyer_count": summary["buyer_count"], "revenue": summary["revenue"], "npv_total": summary["npv_total"],
-            "top20_share": 100 * (summary.get("top_share") or 0.0),
-            "unprofitable_count": summary.get("unprofitable_count", 0),
-            "consumed_share": 100 * (summary.get("consumed_share") or 0.0),
+            "unprofitable_count": summary.get("unprofitable_count", 0), "profit_consumed": -summary["losses"],
+            "unprofitable_product_count": summary["unprofitable_product_count"],
+            "product_losses": summary["product_losses"], "at_risk_count": summary["at_risk_count"],
+            "cost_basis": "order_line" if self.transaction_source == "orders" else self._invoice_cost_basis(),
             "rfm_edges": result.rfm_edges, "clv_params": result.clv_params,
+            **percent, **{name: summary[name] for name in RUN_TOTALS},
         })
         self.env.invalidate_all()
 

@@ -38,6 +38,9 @@ PRIVATE_FIELD_OPTIONS = {
 # Written in bulk by each run, per company; no index: every one would slow the nightly
 # UPDATE of all customers, and a whole-jsonb index does not serve a per-company search.
 SEGMENTATION_FIGURE = {"readonly": True, "groups": SALES_GROUPS, "company_dependent": True, "index": False}
+# Read from the customer's line of the latest run, in the currency of the company the user works in.
+RESULT_FIGURE = {"readonly": True, "groups": SALES_GROUPS}
+RESULT_MONEY = dict(RESULT_FIGURE, currency_field="report_currency_id")
 
 
 class ResPartner(models.Model):
@@ -139,6 +142,26 @@ class ResPartner(models.Model):
     customer_npv = fields.Float("Customer NPV", help="Expected discounted future margin (BG/NBD and Gamma-Gamma).",
                                 **SEGMENTATION_FIGURE)
     needs_account_manager = fields.Boolean(help="High-value customer without a salesperson.", **SEGMENTATION_FIGURE)
+    # Profit and forecasts are read through the customer's line of the latest run, which holds
+    # them: one more key per customer in the nightly UPDATE instead of fifteen.
+    segmentation_result_id = fields.Many2one("crm.segmentation.result", "Latest Segmentation Result",
+                                             **SEGMENTATION_FIGURE)
+    customer_net_revenue = fields.Monetary(related="segmentation_result_id.net_revenue", **RESULT_MONEY)
+    customer_margin = fields.Monetary(related="segmentation_result_id.margin", **RESULT_MONEY)
+    cost_orders = fields.Monetary(related="segmentation_result_id.cost_orders", **RESULT_MONEY)
+    cost_complaints = fields.Monetary(related="segmentation_result_id.cost_complaints", **RESULT_MONEY)
+    cost_credit_notes = fields.Monetary(related="segmentation_result_id.cost_credit_notes", **RESULT_MONEY)
+    cost_late_payment = fields.Monetary(related="segmentation_result_id.cost_late_payment", **RESULT_MONEY)
+    cost_to_serve = fields.Monetary(related="segmentation_result_id.cost_to_serve", **RESULT_MONEY)
+    customer_profit = fields.Monetary(related="segmentation_result_id.profit", **RESULT_MONEY)
+    probability_alive = fields.Float(related="segmentation_result_id.probability_alive", **RESULT_FIGURE)
+    expected_purchases_30 = fields.Float(related="segmentation_result_id.expected_purchases_30", **RESULT_FIGURE)
+    expected_purchases_90 = fields.Float(related="segmentation_result_id.expected_purchases_90", **RESULT_FIGURE)
+    expected_purchases_365 = fields.Float(related="segmentation_result_id.expected_purchases_365", **RESULT_FIGURE)
+    expected_profit_30 = fields.Monetary(related="segmentation_result_id.expected_profit_30", **RESULT_MONEY)
+    expected_profit_90 = fields.Monetary(related="segmentation_result_id.expected_profit_90", **RESULT_MONEY)
+    expected_profit_365 = fields.Monetary(related="segmentation_result_id.expected_profit_365", **RESULT_MONEY)
+    at_risk = fields.Boolean(related="segmentation_result_id.at_risk", **RESULT_FIGURE)
     suggested_user_id = fields.Many2one(
         "res.users", "Suggested Account Manager", compute="_compute_suggested_user_id", groups=SALES_GROUPS,
         help="For a high-value customer without a salesperson: who sold it the most.")

@@ -36,3 +36,9 @@ def phone_key(column):
     digits = SQL("REGEXP_REPLACE(COALESCE(%s, ''), '\\D', '', 'g')", column)
     return SQL("CASE WHEN LENGTH(%s) >= %s THEN RIGHT(%s, %s) ELSE '' END", digits, data_quality.PHONE_MIN_DIGITS,
                digits, data_quality.PHONE_KEY_DIGITS)
+
+
+def known_cost(cost):
+    """Whether a line's cost (an SQL expression) is known: a cost of zero counts as unknown,
+    which is what ``sale_margin`` freezes for a product without a cost."""
+    return SQL("COALESCE(%s, 0) <> 0", cost)

@@ -162,6 +162,21 @@ def _expected_if_alive(params, x, T, t):
     return head * (1.0 - tail)
 
 
+def _distinct_pairs(x, T):
+    """Distinct (x, T) pairs and each customer's pair number.
+
+    E[Y(t) | alive] depends on (x, T) only, and customers share few pairs (x is small, T counts
+    whole days): evaluating hyp2f1 once per pair instead of once per customer keeps a million
+    customers fast.
+
+    :return: (pair_x, pair_T, codes), with pair_x[codes] == x and pair_T[codes] == T.
+    """
+    pairs = pd.DataFrame({"x": x, "T": T}).groupby(["x", "T"], sort=True)
+    keys = pairs.size().index
+    return (keys.get_level_values(0).to_numpy(dtype=np.float64), keys.get_level_values(1).to_numpy(dtype=np.float64),
+            pairs.ngroup().to_numpy())
+
+
 def expected_purchases(params, t, frequency, recency, T):
     """Conditional expected number of purchase occasions in the next ``t`` time units."""
     x, t_x, T = _check_counts(frequency, recency, T)
@@ -297,12 +312,7 @@ def customer_npv(summary, params=None, time_unit="week", horizon_months=36,
     x, t_x, T = _check_counts(summary["frequency"], summary["recency"], summary["T"])
     spend = expected_average_spend(params, x, summary["monetary_value"].to_numpy(dtype=np.float64))
 
-    # E[Y(t) | alive] depends on (x, T) only: evaluate hyp2f1 once per distinct pair.
-    pairs = pd.DataFrame({"x": x, "T": T}).groupby(["x", "T"], sort=True)
-    codes = pairs.ngroup().to_numpy()
-    keys = pairs.size().index
-    pair_x = keys.get_level_values(0).to_numpy(dtype=np.float64)
-    pair_T = keys.get_level_values(1).to_numpy(dtype=np.float64)
+    pair_x, pair_T, codes = _distinct_pairs(x, T)
     discounted = np.zeros(len(pair_x))
     previous = np.zeros(len(pair_x))
     for month in range(1, horizon_months + 1):
@@ -311,3 +321,57 @@ def customer_npv(summary, params=None, time_unit="week", horizon_months=36,
         previous = cumulative
     npv = margin * spend * probability_alive(params, x, t_x, T) * discounted[codes]
     return pd.Series(npv, index=summary.index, name="customer_npv"), params
+
+
+# ---------------------------------------------------------------------------
+# What each customer will do next
+# ---------------------------------------------------------------------------
+def _check_horizons(horizons_days):
+    if isinstance(horizons_days, (str, bytes)) or not hasattr(horizons_days, "__iter__"):
+        raise ValueError("The prediction horizons must be a list of numbers of days, not %r." % (horizons_days,))
+    horizons = list(horizons_days)
+    if not horizons:
+        raise ValueError("At least one prediction horizon (in days) is needed.")
+    for days in horizons:
+        if (isinstance(days, (bool, np.bool_)) or not isinstance(days, (int, float, np.integer, np.floating))
+                or not 0 < days < np.inf):
+            raise ValueError("Each prediction horizon must be a positive number of days, not %r." % (days,))
+    names = ["expected_purchases_%g" % days for days in horizons]
+    if len(set(names)) < len(names):
+        raise ValueError("The prediction horizons must differ from each other: %s." % ", ".join(
+            "%g" % days for days in horizons))
+    return horizons, names
+
+
+def predict(summary, params, horizons_days=(30, 90, 365)):
+    """What each customer will do next, from the fitted BG/NBD and Gamma-Gamma models.
+
+    - probability_alive: P(alive | x, t_x, T), the probability that the customer has not
+      dropped out, from Fader, Hardie & Lee (2008), "Computing P(alive) Using the BG/NBD
+      Model" (the 2005 paper gives no expression for it); 1 without repeat purchases.
+    - expected_purchases_<days>: E[Y(t) | x, t_x, T], the conditional expected number of
+      purchase occasions in the next ``days`` days, Fader, Hardie & Lee (2005), eq. 10:
+      P(alive) times the expectation if alive.
+    - expected_spend: the Gamma-Gamma conditional expected spend per purchase
+      (:func:`expected_average_spend`).
+
+    :param summary: output of :func:`summary_from_rfm` (frequency, recency, T, monetary_value),
+        in the time unit of ``params``.
+    :param params: output of :func:`fit_models`, with its time_unit.
+    :param horizons_days: positive numbers of days, converted to the params' time unit; the
+        column of 30 days is expected_purchases_30 (of 7.5 days, expected_purchases_7.5).
+    :return: DataFrame on summary's index with probability_alive, one expected_purchases_<days>
+        column per horizon, in the order given, and expected_spend.
+    :raise ValueError: a horizon that is not a positive number, twice the same horizon, an
+        unknown time unit, invalid counts, or a spend model without finite mean (q <= 1).
+    """
+    horizons, names = _check_horizons(horizons_days)
+    unit = _unit_days(params.get("time_unit"))
+    x, t_x, T = _check_counts(summary["frequency"], summary["recency"], summary["T"])
+    alive = probability_alive(params, x, t_x, T)
+    pair_x, pair_T, codes = _distinct_pairs(x, T)
+    columns = {"probability_alive": alive}
+    for name, days in zip(names, horizons):
+        columns[name] = alive * _expected_if_alive(params, pair_x, pair_T, float(days) / unit)[codes]
+    columns["expected_spend"] = expected_average_spend(params, x, summary["monetary_value"].to_numpy(dtype=np.float64))
+    return pd.DataFrame(columns, index=summary.index)

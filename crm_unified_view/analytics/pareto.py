@@ -81,15 +81,39 @@ def pareto_curve(values, points=101):
                          "value_share": np.interp(shares * count, np.arange(count + 1), cumulative)})
 
 
+def _share_at(cumulative, top):
+    count = len(cumulative) - 1
+    return float(np.interp(top * count, np.arange(count + 1), cumulative))
+
+
 def top_share(values, top=0.2):
     """Share of the total brought by the best ``top`` fraction of entities (interpolated).
 
     With 10 customers, top=0.2 is exactly the best two; with 7, the best one plus 40% of the second.
     """
     _check_top(top)
-    cumulative = _cumulative_share(_descending(values))
-    count = len(cumulative) - 1
-    return float(np.interp(top * count, np.arange(count + 1), cumulative))
+    return _share_at(_cumulative_share(_descending(values)), top)
+
+
+def whale_figures(values):
+    """Headline figures of the whale curve of customer profit (values may be negative).
+
+    :return: dict with peak_share (the highest cumulative share of the total along the
+        customers ranked best first: 1.5 when the profitable ones make 150% of the profit),
+        peak_customer_share (the share of customers at that peak, the first one reaching it,
+        0-1), top_share (:func:`top_share` of the best 20%) and loss_share (the share of
+        customers with a negative value, 0-1).
+    :raise ValueError: no values, a missing value, or a total that is not positive.
+    """
+    ordered = _descending(values)
+    cumulative = _cumulative_share(ordered)
+    peak = int(np.argmax(cumulative))
+    return {
+        "peak_share": float(cumulative[peak]),
+        "peak_customer_share": peak / len(ordered),
+        "top_share": _share_at(cumulative, 0.2),
+        "loss_share": float((ordered["value"].to_numpy() < 0).mean()),
+    }
 
 
 def unprofitable(values):

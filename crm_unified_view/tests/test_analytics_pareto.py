@@ -14,6 +14,12 @@ MARGINS = pd.Series([15.0, 40, 3, 25, 5, -5, 10, 2, 0, 5], index=pd.Index(range(
 @tagged("post_install", "-at_install")
 class TestPareto(BaseCase):
 
+    def assertFigures(self, figures, **expected):
+        self.assertEqual(set(figures), set(expected))
+        for name, value in expected.items():
+            self.assertIsInstance(figures[name], float, name)
+            self.assertAlmostEqual(figures[name], value, places=12, msg=name)
+
     def test_top_share_by_hand(self):
         self.assertAlmostEqual(pareto.top_share(MARGINS), 0.65)
         self.assertAlmostEqual(pareto.top_share(MARGINS, 0.25), 0.725)  # 40 + 25 + half of 15
@@ -27,6 +33,22 @@ class TestPareto(BaseCase):
         np.testing.assert_allclose(curve["value_share"],
                                    [0, 0.40, 0.65, 0.80, 0.90, 0.95, 1.00, 1.03, 1.05, 1.05, 1.00], atol=1e-12)
         self.assertAlmostEqual(pareto.pareto_curve(MARGINS, points=101)["value_share"].iloc[20], 0.65)
+
+    def test_whale_figures_by_hand(self):
+        # Best first 60, 50, 10, -5, -15 (total 100): cumulative 60%, 110%, 120%, 115%, 100%. The
+        # three profitable customers (3/5) make 120%; the best one (20%) 60%; two of five lose money.
+        profits = pd.Series([-5.0, 60, -15, 10, 50], index=[4, 1, 5, 3, 2])
+        self.assertFigures(pareto.whale_figures(profits), peak_share=1.2, peak_customer_share=0.6, top_share=0.6,
+                           loss_share=0.4)
+        curve = pareto.pareto_curve(profits, points=6)
+        self.assertEqual(curve["value_share"].max(), 1.2)
+        # MARGINS: the 8 profitable customers make 105%; the one at 0 does not move the peak further.
+        self.assertFigures(pareto.whale_figures(MARGINS), peak_share=1.05, peak_customer_share=0.8, top_share=0.65,
+                           loss_share=0.1)
+        # Without losses the peak is the total, reached with the last customer who brings anything.
+        # The best 20% of four customers: 0.8 of the one who brings 70%.
+        self.assertFigures(pareto.whale_figures(pd.Series([30.0, 0, 70, 0])), peak_share=1.0,
+                           peak_customer_share=0.5, top_share=0.56, loss_share=0.0)
 
     def test_unprofitable_and_summary(self):
         losses = pd.Series([10.0, -5, -20, -5], index=[1, 6, 9, 3])
@@ -65,6 +87,9 @@ class TestPareto(BaseCase):
             pareto.pareto_curve(pd.Series([10.0, -20.0]))
         with self.assertRaisesRegex(ValueError, "not positive"):
             pareto.top_share(pd.Series([0.0, 0.0]))
+        for values in ([10.0, -20.0], [0.0, 0.0], []):
+            with self.assertRaisesRegex(ValueError, "not positive|at least one"):
+                pareto.whale_figures(pd.Series(values, dtype=float))
         for top in (0, 1.5, -0.2):
             with self.assertRaisesRegex(ValueError, "top fraction"):
                 pareto.pareto_summary(MARGINS, top)

@@ -23,8 +23,11 @@ class CustomerViewCommon(AccountTestInvoicingCommon):
         cls.other_currency = cls.setup_other_currency("EUR")
         cls.other_pricelist = cls.env["product.pricelist"].create({
             "name": "Second currency", "currency_id": cls.other_currency.id})
-        cls.product_tea = cls._create_product(name="Longjing tea", lst_price=100.0, taxes_id=[Command.clear()])
-        cls.product_cup = cls._create_product(name="Tea cup", lst_price=10.0, taxes_id=[Command.clear()])
+        # No cost: their margin is the run's default share of revenue.
+        cls.product_tea = cls._create_product(name="Longjing tea", lst_price=100.0, standard_price=0.0,
+                                              taxes_id=[Command.clear()])
+        cls.product_cup = cls._create_product(name="Tea cup", lst_price=10.0, standard_price=0.0,
+                                              taxes_id=[Command.clear()])
 
         # ---- users: one per role, lowest permissions ----
         cls.user_info = new_test_user(

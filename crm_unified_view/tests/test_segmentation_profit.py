@@ -49,19 +49,22 @@ class TestSegmentationProfit(CustomerViewCommon):
         cls._confirmed_order(cls.buyer_c, [(cls.product_tea, 1, 100.0)], days_ago=15)
         cls.env["crm.complaint"].create([{"subject": "破损 %d" % index, "partner_id": cls.buyer_c.id,
                                           "priority": "2"} for index in range(2)])
-        cls._pay(cls._posted_invoice(cls.buyer_c, 100.0, days_ago=50), days_ago=10)
+        cls._pay(cls._invoice(cls.buyer_c, {"name": "Tasting session", "quantity": 1, "price_unit": 100.0},
+                              days_ago=50), days_ago=10)
         # D: an invoice of 2 teas at 300 in the second currency (300 in company currency), unpaid,
         # due 10 days ago; E: an invoice of one tea at 100, due today.
-        cls._product_invoice(cls.buyer_d, 300.0, quantity=2, days_ago=10, currency=cls.other_currency)
-        cls._product_invoice(cls.buyer_e, 100.0, quantity=1, days_ago=0)
+        cls._invoice(cls.buyer_d, {"product_id": cls.product_tea.id, "quantity": 2, "price_unit": 300.0},
+                     days_ago=10, currency=cls.other_currency)
+        cls._invoice(cls.buyer_e, {"product_id": cls.product_tea.id, "quantity": 1, "price_unit": 100.0}, days_ago=0)
 
     @classmethod
-    def _product_invoice(cls, partner, price, quantity, days_ago, currency=None):
+    def _invoice(cls, partner, line, days_ago, currency=None):
+        """A posted invoice of one line, dated and due ``days_ago`` days ago."""
+        day = cls.today - timedelta(days=days_ago)
         invoice = cls.env["account.move"].create({
-            "move_type": "out_invoice", "partner_id": partner.id, "invoice_date": cls.today - timedelta(days=days_ago),
+            "move_type": "out_invoice", "partner_id": partner.id, "invoice_date": day, "invoice_date_due": day,
             "currency_id": (currency or cls.currency).id,
-            "invoice_line_ids": [Command.create({"product_id": cls.product_tea.id, "quantity": quantity,
-                                                 "price_unit": price, "tax_ids": [Command.clear()]})],
+            "invoice_line_ids": [Command.create(dict(line, tax_ids=[Command.clear()]))],
         })
         invoice.action_post()
         return invoice

@@ -405,7 +405,7 @@ class CrmSegmentationRun(models.Model):
           GROUP BY p.commercial_partner_id
         """, as_of=as_of, company=company_id, active=_active("p", "commercial_partner_id")),
             {"partner_id": np.int64, "late_amount_days": np.float64}).set_index("partner_id"))
-        table = pd.concat(counts, axis=1).fillna(0.0)
+        table = pd.concat([frame.astype(np.float64) for frame in counts], axis=1).fillna(0.0)
         table.index.name = "partner_id"
         return table
 

@@ -26,7 +26,7 @@ class TestSegmentationRun(CustomerViewCommon):
             for visit in range(index + 1):
                 product = cls.product_tea if visit % 2 else cls.product_cup
                 cls._confirmed_order(buyer, [(product, 1, 50.0 * (index + 1))], days_ago=10 + 20 * visit + index)
-        cls.product_gift = cls._create_product(name="Gift box", lst_price=200.0)
+        cls.product_gift = cls._create_product(name="Gift box", lst_price=200.0, standard_price=0.0)
         for index in (3, 5, 8, 10):  # spread over the segments, on a day they already buy
             cls._confirmed_order(cls.buyers[index], [(cls.product_gift, 1, 200.0)], days_ago=10 + index)
         cls.prospect = cls.env["res.partner"].create({"name": "潜在客户", "customer_rank": 1})
@@ -66,7 +66,8 @@ class TestSegmentationRun(CustomerViewCommon):
         result = run.result_ids.filtered(lambda line: line.partner_id == best)
         self.assertAlmostEqual(sum(result.memberships.values()), 1.0, places=2)
         self.assertEqual(len(result.memberships), 3)
-        # Pareto on revenue (the lines carry no margin): buyer i spent 50 x (i + 1)^2, plus 200 for
+        # Pareto on profit; no product has a cost and no cost to serve is set, so each profit is 30%
+        # of revenue and the shares are those of revenue: buyer i spent 50 x (i + 1)^2, plus 200 for
         # the gift boxes of buyers 3, 5, 8 and 10: 33,300 in all. The best 20% of 12 buyers are
         # the best two (7,200 and 6,250) and 40% of the third (5,000).
         self.assertAlmostEqual(run.revenue, 33300.0, places=2)

@@ -1,0 +1,92 @@
+"""A whole run's analytics on the CDNOW calibration period: profit rates reach the NPV and the
+forecasts, forecasts add up per segment and per company, customers at risk follow their rule."""
+import numpy as np
+import pandas as pd
+
+from odoo.tests import BaseCase, tagged
+
+from ..analytics import clv, pipeline, profit
+from .test_analytics_clv import cdnow
+
+AS_OF = pd.Timestamp("1997-09-30")
+
+
+@tagged("post_install", "-at_install")
+class TestPipelineProfit(BaseCase):
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        raw = cdnow()["raw"]
+        transactions = raw.loc[raw["date"] <= AS_OF, ["partner_id", "date", "amount"]]
+        lines = transactions.groupby("partner_id", as_index=False)["amount"].sum()
+        # Customers with an even id buy goods of known cost at a 40% margin; the others goods
+        # without a cost (the default 30%). Every tenth customer filed an urgent complaint (20).
+        even = (lines["partner_id"] % 2 == 0).to_numpy()
+        cls.purchases = lines.assign(product_id=1 + lines["partner_id"] % 3,
+                                     known_amount=np.where(even, lines["amount"], 0.0),
+                                     known_margin=np.where(even, 0.4 * lines["amount"], 0.0))
+        complained = lines.loc[lines["partner_id"] % 10 == 0, "partner_id"]
+        cls.counts = pd.DataFrame({"complaints_2": 1.0}, index=pd.Index(complained, name="partner_id"))
+        cls.settings = pipeline.Settings(n_segments=4, unit_costs=profit.UnitCosts(complaint={"2": 20.0}))
+        cls.result = pipeline.run(transactions, cls.purchases, lines["partner_id"].to_numpy(), AS_OF, cls.settings,
+                                  counts=cls.counts)
+        cls.customers = cls.result.customers
+
+    def test_profit_rates(self):
+        customers = self.customers
+        revenue = self.purchases.set_index("partner_id")["amount"]
+        margin_rate = np.where(customers.index % 2 == 0, 0.4, 0.3)
+        np.testing.assert_allclose(customers["margin"], margin_rate * revenue.reindex(customers.index))
+        cost = np.where(customers.index % 10 == 0, 20.0, 0.0)
+        np.testing.assert_allclose(customers["cost_to_serve"], cost)
+        np.testing.assert_allclose(customers["profit"], customers["margin"] - cost)
+        selling = customers["net_revenue"] > 0
+        np.testing.assert_allclose(customers.loc[selling, "margin_rate"], margin_rate[selling.to_numpy()])
+        np.testing.assert_allclose(customers.loc[selling, "profit_rate"],
+                                   (customers["profit"] / customers["net_revenue"])[selling])
+
+    def test_npv_and_forecasts_use_each_customers_rates(self):
+        params = self.result.clv_params
+        self.assertIn("r", params, "the models fit on CDNOW")
+        summary = clv.summary_from_rfm(
+            pd.DataFrame(self.customers[["frequency", "recency_days", "T", "repeat_mean"]]), "week")
+        rates = self.customers.loc[summary.index]
+        npv, _params = clv.customer_npv(summary, params, margin_rate=rates["margin_rate"].to_numpy())
+        np.testing.assert_allclose(self.customers.loc[summary.index, "customer_npv"], npv)
+        predicted = clv.predict(summary, params)
+        for day in (30, 90, 365):
+            purchases = predicted["expected_purchases_%d" % day]
+            np.testing.assert_allclose(self.customers.loc[summary.index, "expected_purchases_%d" % day], purchases)
+            np.testing.assert_allclose(
+                self.customers.loc[summary.index, "expected_profit_%d" % day],
+                purchases * predicted["expected_spend"] * rates["profit_rate"])
+        np.testing.assert_allclose(self.customers.loc[summary.index, "probability_alive"],
+                                   predicted["probability_alive"])
+
+    def test_forecasts_add_up_per_segment_and_company(self):
+        segments, summary = self.result.segments, self.result.summary
+        by_segment = self.customers.groupby("segment")
+        for name in ("profit", "expected_purchases_365", "expected_profit_30", "expected_profit_365"):
+            np.testing.assert_allclose(segments[name].sort_index(), by_segment[name].sum().sort_index())
+            self.assertAlmostEqual(summary[name], self.customers[name].sum(), places=4)
+        self.assertEqual(segments["at_risk_count"].sum(), summary["at_risk_count"])
+
+    def test_at_risk_rule(self):
+        buyers = self.customers[self.customers["frequency"] > 0]
+        threshold = buyers["profit"].quantile(self.settings.high_value_quantile)
+        expected = (buyers["profit"] >= threshold) & (buyers["profit"] > 0) & (buyers["probability_alive"] < 0.5)
+        self.assertGreater(expected.sum(), 0)
+        self.assertEqual(set(buyers.index[buyers["at_risk"]]), set(buyers.index[expected]))
+
+    def test_without_a_fit_nothing_is_forecast(self):
+        few = self.purchases.head(30)
+        raw = cdnow()["raw"]
+        transactions = raw[raw["partner_id"].isin(few["partner_id"]) & (raw["date"] <= AS_OF)]
+        result = pipeline.run(transactions[["partner_id", "date", "amount"]], few, few["partner_id"].to_numpy(),
+                              AS_OF, pipeline.Settings(n_segments=2))
+        self.assertIn("not_fitted", result.clv_params)
+        self.assertTrue(result.customers["probability_alive"].isna().all())
+        self.assertFalse(result.customers["at_risk"].any())
+        # the NPV falls back to the margin already earned
+        np.testing.assert_allclose(result.customers["customer_npv"], result.customers["margin"])

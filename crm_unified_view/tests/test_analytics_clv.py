@@ -392,8 +392,7 @@ class TestCdnowPredict(BaseCase):
         cls.params = clv.fit_models(cls.summary, "week")
         cls.predicted = clv.predict(cls.summary, cls.params, horizons_days=(273,))
 
-    def by_hand(self, partner):
-        x, t_x, T = self.summary.loc[partner, ["frequency", "recency", "T"]]
+    def by_hand(self, x, t_x, T):
         return alive_by_hand(self.params, x, t_x, T), conditional_expectation_by_hand(self.params, 39.0, x, t_x, T)
 
     def test_customers_by_hand(self):
@@ -408,7 +407,7 @@ class TestCdnowPredict(BaseCase):
         for partner, history in customers.items():
             np.testing.assert_allclose(self.summary.loc[partner, ["frequency", "recency", "T"]].to_numpy(dtype=float),
                                        history, rtol=1e-12, err_msg=str(partner))
-            alive, expected = self.by_hand(partner)
+            alive, expected = self.by_hand(*history)
             row = self.predicted.loc[partner]
             self.assertAlmostEqual(row["probability_alive"] / alive, 1.0, delta=1e-9, msg=partner)
             self.assertAlmostEqual(row["expected_purchases_273"] / expected, 1.0, delta=1e-9, msg=partner)
@@ -417,7 +416,8 @@ class TestCdnowPredict(BaseCase):
         self.assertGreater(self.predicted.loc[7592, "probability_alive"], 0.95)
 
     def test_every_customer_and_the_total_by_hand(self):
-        by_hand = np.array([self.by_hand(partner) for partner in self.summary.index])
+        histories = zip(*(self.summary[name].tolist() for name in ("frequency", "recency", "T")))
+        by_hand = np.array([self.by_hand(*history) for history in histories])
         predicted = self.predicted[["probability_alive", "expected_purchases_273"]].to_numpy()
         np.testing.assert_allclose(predicted, by_hand, rtol=1e-9)
         np.testing.assert_allclose(predicted.sum(axis=0), by_hand.sum(axis=0), rtol=1e-6)

@@ -34,3 +34,4 @@ from . import test_reply_clock_mixin
 from . import test_reply_calendar
 from . import test_demo_data
 from . import test_segmentation_profit
+from . import test_analytics_pipeline

@@ -80,9 +80,13 @@ class TestPipelineProfit(BaseCase):
         self.assertEqual(set(buyers.index[buyers["at_risk"]]), set(buyers.index[expected]))
 
     def test_without_a_fit_nothing_is_forecast(self):
-        few = self.purchases.head(30)
         raw = cdnow()["raw"]
-        transactions = raw[raw["partner_id"].isin(few["partner_id"]) & (raw["date"] <= AS_OF)]
+        calibration = raw[raw["date"] <= AS_OF]
+        visits = calibration.groupby("partner_id")["date"].nunique()
+        # 27 one-off buyers and 3 who came back: too few repeat buyers to fit the models
+        chosen = list(visits.index[visits == 1][:27]) + list(visits.index[visits > 1][:3])
+        few = self.purchases[self.purchases["partner_id"].isin(chosen)]
+        transactions = calibration[calibration["partner_id"].isin(chosen)]
         result = pipeline.run(transactions[["partner_id", "date", "amount"]], few, few["partner_id"].to_numpy(),
                               AS_OF, pipeline.Settings(n_segments=2))
         self.assertIn("not_fitted", result.clv_params)

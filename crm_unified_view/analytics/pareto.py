@@ -1,6 +1,6 @@
-"""Pareto analysis: how concentrated revenue or margin is, and who (or what) loses money.
+"""Pareto analysis: how concentrated profit is, and who (or what) loses money.
 
-Works on any entity with a value: customers or products, margin where it is known. With
+Works on any entity with a value: the profit of customers, the margin of products. With
 losses in the data the curve is a "whale curve": the best customers bring more than 100% of
 the total, which the unprofitable ones then consume.
 """
@@ -47,20 +47,6 @@ def totals(transactions, by):
     if "margin" in transactions:
         result["margin"] = grouped["margin"].sum(min_count=1).where(grouped["margin"].count() == grouped.size())
     return result
-
-
-def value_basis(revenue, margin=None):
-    """Margin when it is known for every entity, else revenue.
-
-    :param revenue: Series of revenue per entity.
-    :param margin: Series of margin per entity, NaN where unknown, or None.
-    :return: (values Series on revenue's index, "margin" or "revenue").
-    """
-    if margin is not None:
-        margin = margin.reindex(revenue.index)
-        if len(margin) and margin.notna().all():
-            return margin, "margin"
-    return revenue, "revenue"
 
 
 def pareto_curve(values, points=101):

@@ -63,20 +63,15 @@ class TestPareto(BaseCase):
         self.assertEqual((summary["losses"], summary["consumed_share"]), (-30.0, 3.0))
         self.assertIsNone(pareto.pareto_summary(pd.Series([0.0, -1.0]))["consumed_share"])
 
-    def test_products_and_value_basis(self):
+    def test_product_totals(self):
         lines = pd.DataFrame({"product_id": [7, 7, 8, 8, 9], "amount": [100.0, 50.0, 30.0, 20.0, 10.0],
                               "margin": [30.0, 10.0, -5.0, -10.0, np.nan]})
         totals = pareto.totals(lines, "product_id")
         self.assertEqual(totals["revenue"].tolist(), [150.0, 50.0, 10.0])
         self.assertEqual(totals["margin"].tolist()[:2], [40.0, -15.0])
         self.assertTrue(np.isnan(totals.loc[9, "margin"]), "an unknown line margin leaves the product's unknown")
-        values, basis = pareto.value_basis(totals["revenue"], totals["margin"])
-        self.assertEqual((basis, values.tolist()), ("revenue", [150.0, 50.0, 10.0]))
         known = totals.loc[totals.index != 9]
-        values, basis = pareto.value_basis(known["revenue"], known["margin"])
-        self.assertEqual((basis, values.tolist()), ("margin", [40.0, -15.0]))
-        self.assertEqual(pareto.unprofitable(values).to_dict(), {8: -15.0})
-        self.assertEqual(pareto.value_basis(known["revenue"])[1], "revenue")
+        self.assertEqual(pareto.unprofitable(known["margin"]).to_dict(), {8: -15.0})
 
     def test_bad_input_is_a_clear_error(self):
         with self.assertRaisesRegex(ValueError, "at least one"):

@@ -1,6 +1,7 @@
 """Profit in a segmentation run, against figures worked out by hand: margin per line at the cost
 of the day, credit notes, cost to serve, the whale curve and unprofitable products, on orders and
 on invoices, in two currencies."""
+import random
 from datetime import timedelta
 
 from odoo import Command
@@ -167,3 +168,51 @@ class TestSegmentationProfit(CustomerViewCommon):
                 self.env.company.write({name: -1})
         with self.assertRaises(ValidationError):
             self.env["crm.segmentation.run"].create({"at_risk_probability": 120})
+
+
+@tagged("post_install", "-at_install")
+class TestSegmentationForecast(CustomerViewCommon):
+    """Forecasts of a run whose purchase models fit: stored per customer, read on the customer,
+    summed per segment and per company."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        rng = random.Random(20261127)
+        cls.buyers = cls.env["res.partner"].create([
+            {"name": "回头客 %02d" % index, "is_company": True, "customer_rank": 1} for index in range(24)])
+        for buyer in cls.buyers:
+            day = rng.randint(200, 400)
+            for _visit in range(rng.choice([1, 1, 2, 3, 4, 6])):
+                cls._confirmed_order(buyer, [(cls.product_tea, rng.randint(1, 5), 100.0)], days_ago=day)
+                day -= rng.randint(10, 120)
+                if day < 1:
+                    break
+
+    def test_forecasts_are_stored_read_and_summed(self):
+        run = self.env["crm.segmentation.run"].create({"n_segments": 2})
+        run.action_run()
+        self.assertIn("r", run.clv_params, "the purchase models fit on this history")
+        results = run.result_ids.filtered("probability_alive")
+        self.assertEqual(results.partner_id, self.buyers)
+        for result in results:
+            partner = result.partner_id.with_user(self.user_sales)
+            self.assertEqual(partner.probability_alive, result.probability_alive)
+            self.assertAlmostEqual(partner.expected_profit_365, result.expected_profit_365, places=2)
+            self.assertTrue(0 < result.probability_alive <= 1)
+            self.assertLess(result.expected_purchases_30, result.expected_purchases_90)
+            self.assertLess(result.expected_purchases_90, result.expected_purchases_365)
+            # expected profit = expected purchases x expected spend x profit rate, whatever the horizon
+            self.assertAlmostEqual(result.expected_profit_30 / result.expected_purchases_30,
+                                   result.expected_profit_365 / result.expected_purchases_365, places=6)
+        for name in ("expected_purchases_30", "expected_purchases_365", "expected_profit_90", "expected_profit_365"):
+            self.assertAlmostEqual(run[name], sum(results.mapped(name)), places=2)
+        for segment in run.segment_ids:
+            members = results.filtered(lambda result: result.segment_id == segment)
+            self.assertAlmostEqual(segment.expected_profit_365, sum(members.mapped("expected_profit_365")), places=2)
+            self.assertEqual(segment.at_risk_count, len(members.filtered("at_risk")))
+        self.assertEqual(run.at_risk_count, len(results.filtered("at_risk")))
+        at_risk = self.env["res.partner"].with_user(self.user_sales).search([("at_risk", "=", True)])
+        self.assertEqual(at_risk, results.filtered("at_risk").partner_id)
+        for result in results.filtered("at_risk"):
+            self.assertLess(result.probability_alive, 0.5)

@@ -41,7 +41,7 @@ class CrmSegmentationResult(models.Model):
     cost_complaints = fields.Monetary("Cost of Complaints")
     cost_credit_notes = fields.Monetary("Cost of Credit Notes")
     cost_late_payment = fields.Monetary("Cost of Late Payment")
-    cost_to_serve = fields.Monetary()
+    cost_to_serve = fields.Monetary("Cost to Serve")
     profit = fields.Monetary(help="Margin minus cost to serve.")
     # --- forecasts (BG/NBD and Gamma-Gamma), empty when the models could not be fitted ---
     probability_alive = fields.Float("Probability Active", aggregator="avg",

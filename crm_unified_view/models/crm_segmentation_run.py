@@ -102,7 +102,7 @@ class CrmSegmentationRun(models.Model):
     cost_complaints = fields.Monetary("Cost of Complaints", readonly=True, copy=False)
     cost_credit_notes = fields.Monetary("Cost of Credit Notes", readonly=True, copy=False)
     cost_late_payment = fields.Monetary("Cost of Late Payment", readonly=True, copy=False)
-    cost_to_serve = fields.Monetary(readonly=True, copy=False)
+    cost_to_serve = fields.Monetary("Cost to Serve", readonly=True, copy=False)
     profit = fields.Monetary(readonly=True, copy=False, help="Margin minus cost to serve.")
     top20_share = fields.Float("Top 20% Share (%)", readonly=True,
                                help="Share of the profit made by the 20% most profitable customers.")

@@ -9,7 +9,7 @@ class CrmSegmentationWhalePoint(models.Model):
 
     run_id = fields.Many2one("crm.segmentation.run", required=True, ondelete="cascade", index=True)
     customer_percent = fields.Integer(
-        "Customers (%)", help="Share of the buyers, the most profitable first.")
+        "Customers (%)", help="Share of the customers ranked by profit, the most profitable first.")
     profit_share = fields.Float(
         "Cumulative Profit (%)", aggregator="max",
         help="Profit those customers make, as a share of the total profit: above 100 where the others lose money.")

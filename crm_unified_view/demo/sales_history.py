@@ -237,7 +237,8 @@ def _payments(env, rng, invoices, customers, late_payer):
             if habit == "slow" and rng.random() < 0.3:
                 pay_date = None  # never paid: overdue
         if invoice.commercial_partner_id == late_payer:
-            pay_date = invoice != last_of_late_payer and due + timedelta(days=late_rng.randint(*LATE_PAYER_DAYS))
+            pay_date = None if invoice == last_of_late_payer else \
+                due + timedelta(days=late_rng.randint(*LATE_PAYER_DAYS))
         if not pay_date or pay_date > today:
             continue  # not paid (yet)
         plan.append((pay_date, invoice))

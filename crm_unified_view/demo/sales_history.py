@@ -1,7 +1,7 @@
 """Two years of sales of the demo customers: orders, invoices, credit notes, payments and messages.
 
-Deterministic: a fixed random seed and dates relative to today. The customers, products and
-pricelists are the fixed records of the demo XML files.
+Deterministic: fixed random seeds and dates relative to today. The customers, products (with their
+costs, which the order lines keep) and pricelists are the fixed records of the demo XML files.
 """
 import random
 from datetime import datetime, time, timedelta
@@ -10,6 +10,19 @@ from odoo import Command, fields
 
 SEED = 360
 MODULE = "crm_unified_view"
+
+# Customers who cost more than they bring (XML ids without "res_partner_"), each for a reason the
+# demo shows; the third, a customer of many urgent complaints, is in demo/crm_complaint_demo.xml.
+# A contract price: every line at half price, below the cost of nearly every product.
+DISCOUNT_CUSTOMER, CONTRACT_DISCOUNT = "binhai_logistics", 50
+# A trading company at a trade discount (a thin margin) that pays 11 to 15 months after the due date
+# (its last invoice never) and sends back half of the goods of its two biggest invoices.
+LATE_PAYER, TRADE_DISCOUNT = "haiyun_trade", 30
+LATE_PAYER_DAYS = (330, 450)  # days after the due date
+RETURNED_SHARE = 0.5
+# The promotional cup sold below cost, added to some company orders; drawn from its own seed so
+# that the rest of the history stays the same.
+PROMO_PRODUCT, PROMO_SHARE, PROMO_QUANTITIES = "product_product_prm_01", 0.2, [20, 30, 50]
 
 # Each customer (XML id without "res_partner_") and its buying pattern, in the order of the XML file.
 CUSTOMERS = [
@@ -66,9 +79,10 @@ def generate(env):
     env = env(context=dict(env.context, allowed_company_ids=[company.id], tracking_disable=True))
     rng = random.Random(SEED)
     customers = {env.ref(f"{MODULE}.res_partner_{key}"): profile for key, profile in CUSTOMERS}
+    late_payer = env.ref(f"{MODULE}.res_partner_{LATE_PAYER}")
     orders = _orders(env, rng, company, customers)
-    invoices = _invoices(env, rng, orders)
-    _payments(env, rng, invoices, customers)
+    invoices = _invoices(env, rng, orders, late_payer)
+    _payments(env, rng, invoices, customers, late_payer)
     _messages(env, rng, customers)
     env["res.partner"].search([])._recompute_data_quality()
 
@@ -85,6 +99,9 @@ def _orders(env, rng, company, customers):
             order="default_code")
         for key in COMPANY_CATEGORIES}
     products = env["product.product"].concat(*by_category.values())
+    promo, promo_rng = env.ref(f"{MODULE}.{PROMO_PRODUCT}"), random.Random(SEED + 1)
+    discounts = {env.ref(f"{MODULE}.res_partner_{DISCOUNT_CUSTOMER}"): CONTRACT_DISCOUNT,
+                 env.ref(f"{MODULE}.res_partner_{LATE_PAYER}"): TRADE_DISCOUNT}
     rows = []  # (state, values)
     for partner, profile in customers.items():
         (low, high), (oldest, newest) = PROFILES[profile]
@@ -113,15 +130,19 @@ def _orders(env, rng, company, customers):
                     qty = rng.choice([5, 10, 10, 20, 30, 50])
                 else:
                     qty = rng.randint(1, 3)
+                discount = rng.choice([0, 0, 0, 5, 10]) if partner.is_company else 0
                 lines.append(Command.create({
-                    "product_id": product.id, "product_uom_qty": qty,
-                    "discount": rng.choice([0, 0, 0, 5, 10]) if partner.is_company else 0,
+                    "product_id": product.id, "product_uom_qty": qty, "discount": discounts.get(partner, discount),
                 }))
+            if partner.is_company and promo_rng.random() < PROMO_SHARE:
+                lines.append(Command.create({"product_id": promo.id, "product_uom_qty": promo_rng.choice(PROMO_QUANTITIES)}))
             date_order = datetime.combine(
                 now.date() - timedelta(days=day), time(rng.randint(1, 9), rng.randint(0, 59)))
             rows.append((state, {
                 "partner_id": rng.choice(buyers).id if rng.random() < 0.4 else partner.id,
                 "company_id": company.id, "user_id": admin.id, "pricelist_id": pricelist.id,
+                # the customer's terms, also when one of its contacts orders (they have none of their own)
+                "payment_term_id": partner.property_payment_term_id.id,
                 "date_order": date_order, "order_line": lines,
                 "client_order_ref": partner.is_company and f"PO-{date_order:%Y%m}-{rng.randint(100, 999)}",
             }))
@@ -145,7 +166,7 @@ def _orders(env, rng, company, customers):
     return confirmed.sorted("date_order")
 
 
-def _invoices(env, rng, orders):
+def _invoices(env, rng, orders, late_payer):
     """Invoice the orders (except the last few days') a few days after the order; post them."""
     today = fields.Date.today()
     # What sale.order._create_invoices() does, with the invoice date set at creation: writing it
@@ -167,19 +188,35 @@ def _invoices(env, rng, orders):
     return_date, refund_date = returned.invoice_date + timedelta(days=10), damaged.invoice_date + timedelta(days=7)
     returned._reverse_moves(
         [{"invoice_date": return_date, "date": return_date, "ref": f"退货：{returned.name}"}], cancel=True)
-    refund = damaged._reverse_moves(
-        [{"invoice_date": refund_date, "date": refund_date, "ref": f"质量折让：{damaged.name}"}])
-    line = refund.invoice_line_ids[0]
-    refund.invoice_line_ids = [Command.update(line.id, {"quantity": max(line.quantity // 5, 1)})] + [
-        Command.delete(other.id) for other in refund.invoice_line_ids[1:]]
-    refund.action_post()
-    (damaged + refund).line_ids.filtered(
-        lambda l: l.account_id.account_type == "asset_receivable" and not l.reconciled).reconcile()
+    first = damaged.invoice_line_ids[0]
+    _partial_refund(damaged, refund_date, f"质量折让：{damaged.name}",
+                    lambda line: max(line.quantity // 5, 1) if line.sale_line_ids == first.sale_line_ids else 0)
+    # The late payer's returns: part of the goods of its biggest invoices, two weeks after.
+    biggest = (invoices - returned - damaged).filtered(
+        lambda m: m.commercial_partner_id == late_payer).sorted("amount_untaxed", reverse=True)[:2]
+    for invoice in biggest:
+        _partial_refund(invoice, invoice.invoice_date + timedelta(days=14), f"退货：{invoice.name}",
+                        lambda line: round(line.quantity * RETURNED_SHARE))
     return invoices - returned
 
 
-def _payments(env, rng, invoices, customers):
-    """Pay the invoices in each customer's habit: on time, late, or late and not always.
+def _partial_refund(invoice, date, ref, quantity):
+    """A posted credit note for part of ``invoice``, reconciled with it: ``quantity(line)`` of each
+    credit note line comes back (0: not that line). Its lines keep their order lines (sale_line_ids)."""
+    refund = invoice._reverse_moves([{"invoice_date": date, "date": date, "ref": ref}])
+    refund.invoice_line_ids = [
+        Command.update(line.id, {"quantity": quantity(line)}) if quantity(line) else Command.delete(line.id)
+        for line in refund.invoice_line_ids]
+    refund.action_post()
+    (invoice + refund).line_ids.filtered(
+        lambda l: l.account_id.account_type == "asset_receivable" and not l.reconciled).reconcile()
+    return refund
+
+
+def _payments(env, rng, invoices, customers, late_payer):
+    """Pay the invoices in each customer's habit: on time, late, or late and not always; the late
+    payer months after the due date, its last invoice never (drawn from its own seed, so that the
+    other customers' payments stay the same).
 
     Payments are created, posted and reconciled in batch (the payment wizard, one invoice at a
     time, would take minutes).
@@ -187,6 +224,8 @@ def _payments(env, rng, invoices, customers):
     today = fields.Date.today()
     habits = {partner: rng.choice(["on_time", "on_time", "on_time", "late", "late", "slow"])
               for partner in customers}
+    late_rng = random.Random(SEED + 2)
+    last_of_late_payer = invoices.filtered(lambda m: m.commercial_partner_id == late_payer)[-1:]
     plan = []  # (payment date, invoice)
     for invoice in invoices:
         habit = habits[invoice.commercial_partner_id]
@@ -196,9 +235,12 @@ def _payments(env, rng, invoices, customers):
         else:
             pay_date = due + timedelta(days=rng.randint(5, 45) if habit == "late" else rng.randint(20, 90))
             if habit == "slow" and rng.random() < 0.3:
-                continue  # never paid: overdue
-        if pay_date > today:
-            continue  # not paid yet
+                pay_date = None  # never paid: overdue
+        if invoice.commercial_partner_id == late_payer:
+            pay_date = None if invoice == last_of_late_payer else \
+                due + timedelta(days=late_rng.randint(*LATE_PAYER_DAYS))
+        if not pay_date or pay_date > today:
+            continue  # not paid (yet)
         plan.append((pay_date, invoice))
     plan.sort(key=lambda item: (item[0], item[1].id))
     payments = env["account.payment"].create([{

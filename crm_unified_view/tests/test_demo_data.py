@@ -1,11 +1,14 @@
 """The demo data: nothing of it in the registry or on the admin user; when it is loaded, the demo
-customers have their sales history and complaints (otherwise none of it exists)."""
+customers have their sales history and complaints (otherwise none of it exists), and the demo shows
+profit: product costs, a product sold below cost, the cost to serve, loss-making customers."""
 from datetime import timedelta
+from unittest import SkipTest
 
 from odoo import fields
 from odoo.tests import TransactionCase, tagged
 
 from odoo.addons.crm_unified_view.demo import sales_history
+from odoo.addons.crm_unified_view.models.res_company import COMPLAINT_COST_FIELDS
 
 MODULE = "crm_unified_view"
 
@@ -69,7 +72,7 @@ class TestDemoData(TransactionCase):
         if not self.demo_loaded:
             self.assertFalse(complaints)
             return
-        self.assertEqual(len(complaints), 11)
+        self.assertEqual(len(complaints), 17)
         self.assertEqual(complaints.sorted("date_received").mapped("name"), sorted(complaints.mapped("name")),
                          "numbered in the order they came in")
         self.assertEqual(
@@ -83,3 +86,127 @@ class TestDemoData(TransactionCase):
         # The demo knowledge base answers every complaint but one.
         self.assertEqual(len(complaints.filtered("knowledge_gap")), 1)
         self.assertTrue(complaints.filtered("satisfaction_rating"), "resolved complaints rated in the satisfaction survey")
+
+
+@tagged("post_install", "-at_install")
+class TestDemoProfit(TransactionCase):
+    """What the demo shows of profit, not revenue; skipped on a database without demo data.
+
+    A customer's profit here: the margin of its confirmed order lines, less the margin of the goods
+    its credit notes take back, less its cost to serve (per order, credit note and complaint, and
+    the financing of each payment made after the due date)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        if not cls.env.ref("base.module_%s" % MODULE).demo:
+            raise SkipTest("installed without demo data")
+        cls.company = cls.env.ref("%s.demo_company" % MODULE)
+        cls.env = cls.env(context=dict(cls.env.context, allowed_company_ids=[cls.company.id]))
+        cls.promo = cls.env.ref("%s.%s" % (MODULE, sales_history.PROMO_PRODUCT), raise_if_not_found=False) \
+            or cls.env["product.product"]
+
+    # ------------------------------------------------------------------
+    # TOOLS
+    # ------------------------------------------------------------------
+    def _customer(self, key):
+        return self.env.ref("%s.res_partner_%s" % (MODULE, key))
+
+    def _order_lines(self, customer=None):
+        return self.env["sale.order.line"].search([
+            ("company_id", "=", self.company.id), ("state", "=", "sale"), ("display_type", "=", False),
+            *([("order_partner_id", "child_of", customer.id)] if customer else []),
+        ])
+
+    def _moves(self, customer, move_type):
+        return self.env["account.move"].search([
+            ("company_id", "=", self.company.id), ("move_type", "=", move_type), ("state", "=", "posted"),
+            ("commercial_partner_id", "=", customer.id),
+        ])
+
+    def _days_late(self, invoice):
+        return [(payment, (payment.date - invoice.invoice_date_due).days)
+                for payment in invoice._get_reconciled_payments()]
+
+    def _profit(self, customer):
+        company = self.company
+        lines = self._order_lines(customer)
+        margin = sum(line.margin / line.order_id.currency_rate for line in lines)
+        refunds = self._moves(customer, "out_refund")
+        returned = sum(line.balance - line.quantity * line.sale_line_ids[:1].purchase_price
+                       / (line.sale_line_ids[:1].order_id.currency_rate or 1.0) for line in refunds.invoice_line_ids)
+        complaints = self.env["crm.complaint"].search([("partner_id", "child_of", customer.id)])
+        financing = sum(
+            company.late_payment_rate / 100 * days * payment.amount_company_currency_signed / 365
+            for invoice in self._moves(customer, "out_invoice") for payment, days in self._days_late(invoice)
+            if days > 0)
+        cost_to_serve = (len(lines.order_id) * company.cost_to_serve_order
+                         + len(refunds) * company.cost_to_serve_credit_note
+                         + sum(company[COMPLAINT_COST_FIELDS[complaint.priority]] for complaint in complaints)
+                         + financing)
+        return margin - returned - cost_to_serve
+
+    # ------------------------------------------------------------------
+    # TESTS
+    # ------------------------------------------------------------------
+    def test_cost_to_serve_settings(self):
+        company = self.company
+        self.assertEqual(
+            [company.cost_to_serve_order, company.cost_to_serve_credit_note]
+            + [company[field] for field in COMPLAINT_COST_FIELDS.values()] + [company.late_payment_rate],
+            [50, 30, 80, 150, 300, 600, 12])
+        self.assertEqual(company.currency_id, self.env.ref("base.CNY"))
+
+    def test_products_have_costs(self):
+        products = self.env["product.product"].browse(self.env["ir.model.data"].search(
+            [("module", "=", MODULE), ("model", "=", "product.product")]).mapped("res_id"))
+        self.assertEqual(len(products), 22)
+        for product in products - self.promo:
+            self.assertTrue(0.15 <= 1 - product.standard_price / product.list_price <= 0.65,
+                            "%s: a realistic margin" % product.default_code)
+        self.assertGreater(self.promo.standard_price, self.promo.list_price, "sold below cost")
+        # Each order line keeps the cost of its product (sale_margin), set before the history.
+        lines = self._order_lines().filtered(lambda line: line.currency_id == self.company.currency_id)
+        self.assertTrue(lines)
+        self.assertFalse(lines.filtered(lambda line: line.purchase_price != line.product_id.standard_price))
+
+    def test_loss_making_product(self):
+        lines = self._order_lines().filtered(lambda line: line.product_id == self.promo)
+        self.assertGreater(len(lines.order_id), 10)
+        self.assertLess(sum(lines.mapped("margin")), 0)
+        self.assertGreater(sum(self._order_lines().mapped("margin")), 0, "the company as a whole makes money")
+
+    def test_discount_customer(self):
+        customer = self._customer(sales_history.DISCOUNT_CUSTOMER)
+        lines = self._order_lines(customer)
+        self.assertGreater(len(lines.order_id), 3)
+        self.assertEqual(set((lines - lines.filtered(lambda line: line.product_id == self.promo)).mapped("discount")),
+                         {sales_history.CONTRACT_DISCOUNT})
+        self.assertLess(sum(lines.mapped("margin")), 0, "sold below cost")
+        self.assertLess(self._profit(customer), 0)
+
+    def test_complaints_customer(self):
+        customer = self._customer("guo_jing")
+        complaints = self.env["crm.complaint"].search([("partner_id", "child_of", customer.id)])
+        self.assertEqual(len(complaints), 6)
+        self.assertEqual(len(complaints.filtered(lambda complaint: complaint.priority >= "2")), 5)
+        lines = self._order_lines(customer)
+        self.assertGreater(sum(lines.mapped("margin")), 0, "her orders alone make money")
+        self.assertLess(self._profit(customer), 0, "her complaints cost more")
+
+    def test_late_payer(self):
+        customer = self._customer(sales_history.LATE_PAYER)
+        invoices = self._moves(customer, "out_invoice")
+        delays = [days for invoice in invoices for _payment, days in self._days_late(invoice)]
+        self.assertGreaterEqual(len(delays), 2)
+        self.assertGreaterEqual(min(delays), sales_history.LATE_PAYER_DAYS[0], "paid months after the due date")
+        overdue = invoices.filtered(lambda invoice: invoice.payment_state in ("not_paid", "partial")
+                                    and invoice.invoice_date_due < fields.Date.today())
+        self.assertEqual(len(overdue), 1, "its last invoice is overdue")
+        # Returned goods: credit notes whose lines keep the order lines they take back.
+        refunds = self._moves(customer, "out_refund")
+        self.assertGreaterEqual(len(refunds), 2)
+        self.assertFalse(refunds.invoice_line_ids.filtered(lambda line: not line.sale_line_ids))
+        self.assertEqual(refunds.invoice_line_ids.sale_line_ids.order_id.partner_id.commercial_partner_id, customer)
+        self.assertGreater(sum(self._order_lines(customer).mapped("margin")), 0, "a thin margin, but a margin")
+        self.assertLess(self._profit(customer), 0)

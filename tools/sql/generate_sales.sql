@@ -15,6 +15,7 @@ SELECT set_config('session_replication_role', 'replica', true) FROM pg_roles WHE
 CREATE FUNCTION pg_temp.bench_insert(target text, source text) RETURNS void LANGUAGE plpgsql AS $f$
 DECLARE
     columns text;
+    names text;
     indexes text[];
     definition text;
 BEGIN
@@ -22,15 +23,14 @@ BEGIN
       FROM pg_attribute s
       JOIN pg_attribute t ON t.attrelid = target::regclass AND t.attname = s.attname AND NOT t.attisdropped
      WHERE s.attrelid = source::regclass AND s.attnum > 0;
-    SELECT array_agg(pg_get_indexdef(i.indexrelid)) INTO indexes
+    SELECT string_agg(i.indexrelid::regclass::text, ', '), array_agg(pg_get_indexdef(i.indexrelid)) INTO names, indexes
       FROM pg_index i
      WHERE i.indrelid = target::regclass AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid);
-    EXECUTE (SELECT 'DROP INDEX ' || string_agg(i.indexrelid::regclass::text, ', ')
-               FROM pg_index i
-              WHERE i.indrelid = target::regclass
-                AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid));
+    IF names IS NOT NULL THEN
+        EXECUTE 'DROP INDEX ' || names;
+    END IF;
     EXECUTE format('INSERT INTO %%I (%%s) SELECT %%s FROM %%I', target, columns, columns, source);
-    FOREACH definition IN ARRAY indexes LOOP
+    FOREACH definition IN ARRAY COALESCE(indexes, '{}') LOOP
         EXECUTE definition;
     END LOOP;
 END $f$;

@@ -29,11 +29,11 @@ if "crm.complaint" not in env:  # generated before the addon is installed
 print("GENERATED %d customers, %d products, %d orders, %d order lines, %d complaints in %.1f s" % (
     params["customers"], products, params["orders"], lines, complaints, elapsed))
 
-# The sample: spread over the generated orders, with at least one line sold below cost.
+# The sample: spread over the generated orders, with a line discounted below cost.
 env.cr.execute("SELECT id FROM sale_order WHERE name ~ '^B[0-9]+$' ORDER BY id")
 order_ids = [row[0] for row in env.cr.fetchall()]
 sample = env["sale.order"].browse(order_ids[::max(1, len(order_ids) // 20)])
-env.cr.execute("SELECT order_id FROM sale_order_line WHERE margin < 0 AND order_id = ANY(%s) LIMIT 1", [order_ids[:5000]])
+env.cr.execute("SELECT order_id FROM sale_order_line WHERE discount >= 40 AND order_id = ANY(%s) LIMIT 1", [order_ids[:5000]])
 sample |= env["sale.order"].browse([row[0] for row in env.cr.fetchall()])
 LINE_FIELDS = ["price_subtotal", "price_tax", "price_total", "price_reduce_taxexcl", "price_reduce_taxinc",
                "purchase_price", "margin", "margin_percent", "qty_to_invoice", "invoice_status",

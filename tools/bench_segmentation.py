@@ -2,19 +2,26 @@
 """Benchmark of a segmentation run on generated data (prints its figures).
 
     python3 tools/bench_segmentation.py [--customers 1000000] [--orders 10000000] [--compare 100000]
+                                        [--database NAME] [--keep]
 
-Creates a scratch database with crm_unified_view, generates customers and confirmed sales
-orders straight into PostgreSQL, then times, in one Odoo process:
+Creates a scratch database with crm_unified_view and generates straight into PostgreSQL
+(tools/sql/generate_sales.sql): the customers; a catalogue of 200 products with a list price and
+a cost, one of them sold at a loss; the confirmed sales orders, each with 1-5 lines (3 on
+average) of the products its customer re-buys (3-5 a customer, now and then another one),
+some discounted, a few below cost, with the margins sale_margin stores; one complaint per
+40 customers, of every priority. A sample of them is recomputed through the ORM and must
+match. Then it times, in one Odoo process:
   1. a full crm.segmentation.run (extract, compute, write back) and its peak memory;
   2. with --compare N: on the first N customers, the RFM part (extract, score, write back,
      with the run's own methods) against the bare SQL aggregate of their orders and against RFM computed per partner
      through the ORM (timed on a sample of partners and scaled to N).
-The scratch database is dropped at the end.
+The scratch database is dropped at the end, unless --keep.
 """
 import argparse
 import os
 import subprocess
 import sys
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import cuv  # noqa: E402  (the project's run/test helpers)
@@ -27,25 +34,32 @@ def main():
     parser.add_argument("--compare", type=int, default=100_000, help="0 to skip the side-by-side RFM comparison")
     parser.add_argument("--orm-sample", type=int, default=300)
     parser.add_argument("--http-port", type=int, default=8171)
+    parser.add_argument("--database", default=cuv.TEST_DB + "_bench", help="the scratch database (dropped first)")
+    parser.add_argument("--keep", action="store_true", help="keep the scratch database, to query it afterwards")
     args = parser.parse_args()
     odoo_dir = cuv.require_odoo()
     pg = cuv.Postgres().ensure()
-    dbname = cuv.TEST_DB + "_bench"
+    dbname = args.database
     pg.drop_database(dbname)
     try:
         subprocess.run(cuv.odoo_command(odoo_dir, pg, dbname, "-i", cuv.MODULE, "--without-demo=all",
                                         "--stop-after-init", "--log-level=warn", "--http-port=%d" % args.http_port),
                        check=True)
         shell = shell_command(odoo_dir, pg, dbname)
+        start = time.monotonic()
         generate_sales(shell, args.customers, args.orders)
+        generated = time.monotonic() - start
         _code, stdout, stderr = run_script(shell, "bench_segmentation.py", {
             "customers": args.customers, "orders": args.orders, "compare": min(args.compare, args.customers),
             "orm_sample": args.orm_sample})
         lines = [line[6:] for line in stdout.splitlines() if line.startswith("BENCH ")]
+        if lines:
+            lines.insert(0, "%-75s %12.2f" % ("generation and its ORM check, with the shell's start (s)", generated))
         print("\n".join(lines) or stdout[-3000:] + stderr[-3000:])
         return 0 if lines else 1
     finally:
-        pg.drop_database(dbname)
+        if not args.keep:
+            pg.drop_database(dbname)
         pg.stop_if_started_here()
 
 

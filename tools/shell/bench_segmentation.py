@@ -2,7 +2,7 @@
 RFM part side by side with the bare SQL aggregate and with RFM computed per partner through the ORM.
 
 Runs inside ``odoo shell``, which gives ``env``. Parameters: customers, orders, compare,
-orm_sample. Prints ``BENCH <figure> <value>`` lines.
+orm_sample. Prints ``BENCH <figure> <value>`` lines, first what was generated.
 """
 import json
 import os
@@ -13,6 +13,16 @@ from odoo.tools import SQL
 
 params = json.load(open(os.environ["CUV_SHELL_PARAMS"], encoding="utf-8"))
 figures = {}
+counts = {}
+for label, query in [
+        ("products generated", "SELECT COUNT(*) FROM product_product WHERE default_code LIKE 'BENCH-%'"),
+        ("order lines generated", "SELECT COUNT(*) FROM sale_order_line sol JOIN product_product pp "
+                                  "ON pp.id = sol.product_id WHERE pp.default_code LIKE 'BENCH-%'"),
+        ("  of which sold below cost", "SELECT COUNT(*) FROM sale_order_line sol JOIN product_product pp "
+                                       "ON pp.id = sol.product_id WHERE pp.default_code LIKE 'BENCH-%' AND sol.margin < 0"),
+        ("complaints generated", "SELECT COUNT(*) FROM crm_complaint WHERE name LIKE 'BC%'")]:
+    env.cr.execute(query)
+    counts[label] = env.cr.fetchone()[0]
 Run = env["crm.segmentation.run"]
 if params["compare"]:
     ids = env["res.partner"].search([("name", "like", "Bench customer %")], order="id", limit=params["compare"]).ids
@@ -79,5 +89,7 @@ figures["memory before the run (MiB)"] = before / 1024
 figures["customers scored"] = run.customer_count
 figures.update(phases)
 env.cr.rollback()
+for name, value in counts.items():
+    print("BENCH %-75s %12d" % (name, value))
 for name, value in figures.items():
     print("BENCH %-75s %12.2f" % (name, value))

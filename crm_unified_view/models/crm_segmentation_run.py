@@ -38,6 +38,15 @@ RUN_TOTALS = ("net_revenue", "margin", *profit.COST_PARTS, "cost_to_serve", "pro
 # The first half of the advisory lock of a company's run: the same number in every process
 # (``hash()`` of a string is not: Python seeds it per process).
 LOCK_NAMESPACE = zlib.crc32(b"crm_unified_view.segmentation_run") & 0x7FFFFFFF
+# Sold lines (partner_id, product_id, amount, margin, known) summed per customer and product:
+# revenue, and the part of it of known cost with its margin.
+LINES_BY_CUSTOMER_AND_PRODUCT = """
+    SELECT partner_id, product_id, SUM(amount) AS amount,
+           COALESCE(SUM(amount) FILTER (WHERE known), 0) AS known_amount,
+           COALESCE(SUM(margin) FILTER (WHERE known), 0) AS known_margin
+      FROM (%s) lines
+  GROUP BY partner_id, product_id
+"""
 RFM_COLUMNS = ("rfm_recency_days", "rfm_frequency", "rfm_monetary", "rfm_r_score", "rfm_f_score", "rfm_m_score",
                "rfm_score")
 
@@ -277,15 +286,6 @@ class CrmSegmentationRun(models.Model):
             contacted.update(row[0] for row in self.env.cr.fetchall())
         return transactions, purchases, customers, indicators, contacted, self._cost_counts(transactions)
 
-    # Lines of each customer and product: revenue, and the part of it of known cost with its margin.
-    LINES = """
-        SELECT partner_id, product_id, SUM(amount) AS amount,
-               COALESCE(SUM(amount) FILTER (WHERE known), 0) AS known_amount,
-               COALESCE(SUM(margin) FILTER (WHERE known), 0) AS known_margin
-          FROM (%s) lines
-      GROUP BY partner_id, product_id
-    """
-
     def _order_lines(self):
         """Confirmed order lines at the cost ``sale_margin`` froze on them, minus the credit notes
         of those lines: a credit note line gives back its revenue and the cost of its quantity."""
@@ -293,7 +293,7 @@ class CrmSegmentationRun(models.Model):
         rate = company_amount(SQL("1"))
         self.env["sale.order.line"].flush_model()
         self.env["account.move.line"].flush_model()
-        return SQL(self.LINES, SQL("""
+        return SQL(LINES_BY_CUSTOMER_AND_PRODUCT, SQL("""
             SELECT p.commercial_partner_id AS partner_id, sol.product_id, sol.price_subtotal * %(rate)s AS amount,
                    sol.margin * %(rate)s AS margin, %(known)s AS known
               FROM sale_order_line sol
@@ -341,7 +341,7 @@ class CrmSegmentationRun(models.Model):
         # The cost is per unit of the product's unit of measure; the quantity is in the line's.
         quantity = SQL("l.quantity / COALESCE(line_uom.factor, product_uom.factor) * product_uom.factor")
         sign = SQL("CASE WHEN m.move_type = 'out_refund' THEN -1 ELSE 1 END")
-        return SQL(self.LINES, SQL("""
+        return SQL(LINES_BY_CUSTOMER_AND_PRODUCT, SQL("""
             SELECT m.commercial_partner_id AS partner_id, COALESCE(l.product_id, 0) AS product_id,
                    -l.balance AS amount, -l.balance - %(sign)s * %(quantity)s * %(cost)s AS margin,
                    %(known)s AS known

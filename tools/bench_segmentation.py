@@ -2,7 +2,7 @@
 """Benchmark of a segmentation run on generated data (prints its figures).
 
     python3 tools/bench_segmentation.py [--customers 1000000] [--orders 10000000] [--compare 100000]
-                                        [--database NAME] [--keep]
+                                        [--database NAME] [--keep] [--reuse]
 
 Creates a scratch database with crm_unified_view and generates straight into PostgreSQL
 (tools/sql/generate_sales.sql): the customers; a catalogue of 200 products with a list price and
@@ -15,7 +15,7 @@ match. Then it times, in one Odoo process:
   2. with --compare N: on the first N customers, the RFM part (extract, score, write back,
      with the run's own methods) against the bare SQL aggregate of their orders and against RFM computed per partner
      through the ORM (timed on a sample of partners and scaled to N).
-The scratch database is dropped at the end, unless --keep.
+The scratch database is dropped at the end, unless --keep; --reuse times the run again on a kept one.
 """
 import argparse
 import os
@@ -36,24 +36,34 @@ def main():
     parser.add_argument("--http-port", type=int, default=8171)
     parser.add_argument("--database", default=cuv.TEST_DB + "_bench", help="the scratch database (dropped first)")
     parser.add_argument("--keep", action="store_true", help="keep the scratch database, to query it afterwards")
+    parser.add_argument("--reuse", action="store_true",
+                        help="time the run again on a database kept with --keep: no install, no generation")
     args = parser.parse_args()
     odoo_dir = cuv.require_odoo()
     pg = cuv.Postgres().ensure()
     dbname = args.database
-    pg.drop_database(dbname)
+    reuse = args.reuse and pg.database_has_module(dbname)
+    if not reuse:
+        pg.drop_database(dbname)
     try:
-        subprocess.run(cuv.odoo_command(odoo_dir, pg, dbname, "-i", cuv.MODULE, "--without-demo=all",
-                                        "--stop-after-init", "--log-level=warn", "--http-port=%d" % args.http_port),
-                       check=True)
         shell = shell_command(odoo_dir, pg, dbname)
-        start = time.monotonic()
-        generate_sales(shell, args.customers, args.orders)
-        generated = time.monotonic() - start
+        if reuse:
+            # the addon's code may have changed since: update it, keep the data
+            subprocess.run(cuv.odoo_command(odoo_dir, pg, dbname, "-u", cuv.MODULE, "--stop-after-init",
+                                            "--log-level=warn", "--http-port=%d" % args.http_port), check=True)
+            generated = None
+        else:
+            subprocess.run(cuv.odoo_command(odoo_dir, pg, dbname, "-i", cuv.MODULE, "--without-demo=all",
+                                            "--stop-after-init", "--log-level=warn",
+                                            "--http-port=%d" % args.http_port), check=True)
+            start = time.monotonic()
+            generate_sales(shell, args.customers, args.orders)
+            generated = time.monotonic() - start
         _code, stdout, stderr = run_script(shell, "bench_segmentation.py", {
             "customers": args.customers, "orders": args.orders, "compare": min(args.compare, args.customers),
             "orm_sample": args.orm_sample})
         lines = [line[6:] for line in stdout.splitlines() if line.startswith("BENCH ")]
-        if lines:
+        if lines and generated is not None:
             lines.insert(0, "%-75s %12.2f" % ("generation and its ORM check, with the shell's start (s)", generated))
         print("\n".join(lines) or stdout[-3000:] + stderr[-3000:])
         return 0 if lines else 1

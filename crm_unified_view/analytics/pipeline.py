@@ -86,13 +86,20 @@ def _forecast(summary, params, rates, settings):
     return predicted[["probability_alive"] + forecast_columns(settings.forecast_days)]
 
 
+def _add_columns(frame, columns):
+    """Add the columns of ``columns`` (on ``frame``'s index) to ``frame`` in place: a join would copy it."""
+    for name in columns:
+        frame[name] = columns[name].to_numpy()
+
+
 def run(transactions, purchases, customers, as_of, settings, indicators=None, contacted=(), counts=None):
     """Compute everything a run saves.
 
     :param transactions: partner_id, date, amount[, margin] (commercial partners, company currency).
     :param purchases: partner_id, product_id (0 for lines without a product), amount, and
         optionally known_amount and known_margin (the revenue of known cost, and its margin), per
-        customer and product, credit notes deducted (profit, cross-selling, products).
+        customer and product, credit notes deducted (profit, cross-selling, products); gets a
+        margin column.
     :param customers: ids of every customer to report, buyers or not.
     :param indicators: optional DataFrame indexed by partner_id with more segmentation features
         (payment delay, country, product breadth...).
@@ -103,6 +110,7 @@ def run(transactions, purchases, customers, as_of, settings, indicators=None, co
     """
     occasions = rfm.purchase_occasions(transactions)
     table = rfm.rfm_table(occasions, as_of, customers=customers)
+    del occasions  # the biggest frame of a run: free it before the next ones
     scores, edges = rfm.rfm_scores(table)
     result = table.join(scores)
     buyers = table[table["frequency"] > 0]
@@ -121,12 +129,14 @@ def run(transactions, purchases, customers, as_of, settings, indicators=None, co
     if "amount" not in purchases:
         purchases = pd.DataFrame({"partner_id": pd.Series(dtype=np.int64), "product_id": pd.Series(dtype=np.int64),
                                   "amount": pd.Series(dtype=np.float64)})
-    lines = profit.with_margin(purchases, settings.margin_rate)
+    # In place: a copy of the lines of a million customers would cost hundreds of megabytes.
+    purchases["margin"] = profit.line_margin(purchases, settings.margin_rate)
+    lines = purchases
     costs = profit.cost_to_serve(
         counts if counts is not None else pd.DataFrame(index=pd.Index([], dtype=np.int64, name="partner_id")),
         settings.unit_costs)
     money = profit.customer_profit(lines, costs, result.index, settings.margin_rate)
-    result = result.join(money)
+    _add_columns(result, money)
 
     summary_input = clv.summary_from_rfm(table, settings.time_unit)
     forecasts = forecast_columns(settings.forecast_days)
@@ -144,7 +154,7 @@ def run(transactions, purchases, customers, as_of, settings, indicators=None, co
         npv, params = money["margin"], {"not_fitted": str(error)}
         predicted = pd.DataFrame(np.nan, index=summary_input.index, columns=["probability_alive"] + forecasts)
     result["customer_npv"] = npv.reindex(result.index).fillna(0.0)
-    result = result.join(predicted)
+    _add_columns(result, predicted.reindex(result.index))
     buyer_npv = result.loc[buyers.index, "customer_npv"]
     high, low = (float(buyer_npv.quantile(settings.high_value_quantile)),
                  float(buyer_npv.quantile(settings.low_value_quantile)))

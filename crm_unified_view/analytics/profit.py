@@ -32,20 +32,20 @@ class UnitCosts:
             raise ValueError("Costs to serve and the late-payment rate must be numbers >= 0.")
 
 
-def with_margin(lines, default_margin_rate):
-    """``lines`` with their ``margin``: known margin plus the revenue of unknown cost at the default rate.
+def line_margin(lines, default_margin_rate):
+    """The margin of ``lines``: known margin plus the revenue of unknown cost at the default rate.
 
     :param lines: DataFrame with amount (revenue, negative for credit notes), and optionally
         known_amount (the part of amount whose cost is known) and known_margin (its margin);
         without them no cost is known.
-    :return: a copy with a margin column.
+    :return: array of margins, one per line.
     """
     if not np.isfinite(default_margin_rate):
         raise ValueError("The default margin rate must be a finite number.")
     amount = lines["amount"].to_numpy(dtype=np.float64)
     known_amount = lines["known_amount"].to_numpy(dtype=np.float64) if "known_amount" in lines else 0.0
     known_margin = lines["known_margin"].to_numpy(dtype=np.float64) if "known_margin" in lines else 0.0
-    return lines.assign(margin=known_margin + (amount - known_amount) * default_margin_rate)
+    return known_margin + (amount - known_amount) * default_margin_rate
 
 
 def cost_to_serve(counts, unit_costs):
@@ -77,7 +77,8 @@ def cost_to_serve(counts, unit_costs):
 def customer_profit(lines, costs, customers, default_margin_rate):
     """Revenue, margin, cost to serve and profit of each customer, and the rates forecasts use.
 
-    :param lines: output of :func:`with_margin` with partner_id (per line or per product).
+    :param lines: DataFrame with partner_id, amount and margin (:func:`line_margin`), per line
+        or per customer and product.
     :param costs: output of :func:`cost_to_serve`, indexed by partner_id.
     :param customers: ids of every customer to report.
     :return: DataFrame indexed by ``customers`` with net_revenue, margin, :data:`COST_PARTS`,

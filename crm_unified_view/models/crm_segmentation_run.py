@@ -1,6 +1,7 @@
 """A saved segmentation run: one SQL extract, the pure analytics, one bulk write-back."""
 import io
 import logging
+import tempfile
 import time
 import zlib
 
@@ -47,6 +48,8 @@ LINES_BY_CUSTOMER_AND_PRODUCT = """
       FROM (%s) lines
   GROUP BY partner_id, product_id
 """
+# What a column of rows can be, for a bulk insert (anything else is one value for every row).
+COLUMN_TYPES = (pd.Series, pd.Index, np.ndarray, pd.api.extensions.ExtensionArray)
 RFM_COLUMNS = ("rfm_recency_days", "rfm_frequency", "rfm_monetary", "rfm_r_score", "rfm_f_score", "rfm_m_score",
                "rfm_score")
 
@@ -54,6 +57,14 @@ RFM_COLUMNS = ("rfm_recency_days", "rfm_frequency", "rfm_monetary", "rfm_r_score
 def _number(value):
     """A figure for the ORM: None for a missing one (NaN)."""
     return None if value is None or pd.isna(value) else float(value)
+
+
+def _rows(values, start, count):
+    """Rows ``start`` to ``start + count`` of a column (array, Series or Index), without its index;
+    a single value stands for every row."""
+    if isinstance(values, (pd.Series, pd.Index)):
+        return values.array[start:start + count]
+    return values[start:start + count] if isinstance(values, COLUMN_TYPES) else values
 
 
 def _active(alias, column):
@@ -248,6 +259,8 @@ class CrmSegmentationRun(models.Model):
                                   indicators=indicators, contacted=contacted, counts=counts)
         except ValueError as error:
             raise UserError(self.env._("The segmentation could not run: %s", error)) from error
+        # the extracted frames are the biggest objects of a run: free them before writing back
+        del transactions, purchases, customers, indicators, contacted, counts
         computed = time.monotonic()
         self._write_back(result)
         self.duration = time.monotonic() - started
@@ -447,23 +460,29 @@ class CrmSegmentationRun(models.Model):
         """A query's rows as a DataFrame, streamed through COPY (far faster than fetchall).
 
         Columns named in ``days`` arrive as day numbers since 1970-01-01, which parse far
-        faster than date strings, and become datetime64 columns.
+        faster than date strings, and become datetime64 columns. The CSV goes through a
+        temporary file, not memory: a run's biggest frames would otherwise be held twice.
         """
         copy = SQL("COPY (%s) TO STDOUT WITH CSV HEADER", query)
-        buffer = io.BytesIO()
-        self.env.cr.copy_expert(self.env.cr.mogrify(copy).decode(), buffer)
-        buffer.seek(0)
-        frame = pd.read_csv(buffer, dtype=dict(dtypes, **dict.fromkeys(days, np.int64)))
+        with tempfile.TemporaryFile() as buffer:
+            self.env.cr.copy_expert(self.env.cr.mogrify(copy).decode(), buffer)
+            buffer.seek(0)
+            frame = pd.read_csv(buffer, dtype=dict(dtypes, **dict.fromkeys(days, np.int64)))
         for name in days:
             frame[name] = frame[name].to_numpy().astype("datetime64[D]").astype("datetime64[ns]")
         return frame
 
-    def _copy_in(self, table, columns, frame, chunk=200_000):
-        """Bulk insert through COPY, a slice at a time to bound the size of each CSV buffer."""
-        statement = "COPY %s (%s) FROM STDIN WITH CSV NULL '\\N'" % (table, ", ".join(columns))
-        for start in range(0, len(frame), chunk):
+    def _copy_in(self, table, columns, chunk=200_000):
+        """Bulk insert through COPY of ``columns`` (a DataFrame, or a dict of column name to array,
+        Series or one value for every row), a slice at a time: only a slice is ever gathered into
+        a frame and a CSV buffer."""
+        names = list(columns)
+        length = max(len(columns[name]) for name in names if isinstance(columns[name], COLUMN_TYPES))
+        statement = "COPY %s (%s) FROM STDIN WITH CSV NULL '\\N'" % (table, ", ".join(names))
+        for start in range(0, length, chunk):
+            part = pd.DataFrame({name: _rows(columns[name], start, chunk) for name in names})
             buffer = io.StringIO()
-            frame.iloc[start:start + chunk].to_csv(buffer, index=False, header=False, na_rep="\\N")
+            part.to_csv(buffer, index=False, header=False, na_rep="\\N")
             buffer.seek(0)
             self.env.cr.copy_expert(statement, buffer)
 
@@ -485,13 +504,12 @@ class CrmSegmentationRun(models.Model):
         segment_column = pd.array(np.zeros(len(labels), dtype=np.int64), dtype="Int64")
         segment_column[labelled] = segment_ids[labels[labelled].astype(np.int64)]
         segment_column[~labelled] = pd.NA
-        customers = customers.assign(segment_id=segment_column)
-        customers["memberships"] = segments_analytics.memberships_as_json(
+        memberships = segments_analytics.memberships_as_json(
             result.memberships.reindex(customers.index), segment_ids)
-        frame = pd.DataFrame({
+        self._copy_in("crm_segmentation_result", {
             "run_id": self.id, "date_as_of": self.date_as_of,
-            "partner_id": customers.index, "segment_id": customers["segment_id"],
-            "memberships": customers["memberships"], "recency_days": customers["recency_days"].round().astype("Int64"),
+            "partner_id": customers.index, "segment_id": segment_column,
+            "memberships": memberships, "recency_days": customers["recency_days"].round().astype("Int64"),
             "frequency": customers["frequency"], "monetary": customers["monetary"],
             "r_score": customers["r_score"], "f_score": customers["f_score"], "m_score": customers["m_score"],
             "rfm_score": customers["rfm_score"], "membership": customers["membership"],
@@ -500,15 +518,14 @@ class CrmSegmentationRun(models.Model):
             "value_decile": customers["value_decile"].astype("Int64"), "at_risk": customers["at_risk"],
             **{name: customers[name] for name in PROFIT_COLUMNS},
         })
-        self._copy_in("crm_segmentation_result", frame.columns, frame)
         if len(result.suggestions):
             suggestions = result.suggestions.assign(run_id=self.id)[["run_id", "partner_id", "product_id", "rank",
                                                                        "share"]]
-            self._copy_in("crm_segmentation_suggestion", suggestions.columns, suggestions)
+            self._copy_in("crm_segmentation_suggestion", suggestions)
         if len(result.products):
             products = result.products.reset_index().assign(run_id=self.id)[["run_id", "product_id", "revenue",
                                                                                "margin"]]
-            self._copy_in("crm_segmentation_product", products.columns, products)
+            self._copy_in("crm_segmentation_product", products)
         if len(result.whale):
             self.env["crm.segmentation.whale.point"].create([{
                 "run_id": self.id, "customer_percent": round(100 * point.entity_share),
@@ -573,7 +590,7 @@ class CrmSegmentationRun(models.Model):
                 r_score int, f_score int, m_score int, rfm_score varchar) ON COMMIT DROP;
             TRUNCATE crm_rfm_scored
         """)
-        self._copy_in("crm_rfm_scored", frame.columns, frame)
+        self._copy_in("crm_rfm_scored", frame)
         self._update_partners(SQL.identifier("crm_rfm_scored"), RFM_COLUMNS)
 
     def _rescore_rfm(self, customers):

@@ -53,4 +53,4 @@ class CrmSegmentationResult(models.Model):
     expected_profit_90 = fields.Monetary("Expected Profit (90 days)")
     expected_profit_365 = fields.Monetary("Expected Profit (365 days)")
     at_risk = fields.Boolean(
-        "At Risk", help="High past profit, and a probability of being still active below the run's threshold.")
+        help="High past profit, and a probability of being still active below the run's threshold.")

@@ -109,16 +109,19 @@ def run(transactions, purchases, customers, as_of, settings, indicators=None, co
     :raise ValueError: bad settings or data, with a message fit for the user.
     """
     occasions = rfm.purchase_occasions(transactions)
+    # The transactions and their occasions are the biggest frames of a run: once summed up,
+    # free them (a caller that hands the transactions over frees them with this reference).
+    del transactions
     table = rfm.rfm_table(occasions, as_of, customers=customers)
-    del occasions  # the biggest frame of a run: free it before the next ones
+    del occasions
     scores, edges = rfm.rfm_scores(table)
     result = table.join(scores)
-    buyers = table[table["frequency"] > 0]
+    buyers = table.index[table["frequency"].to_numpy() > 0]
     if len(buyers) < settings.n_segments:
         raise ValueError("Only %d customers have purchases: too few for %d segments."
                          % (len(buyers), settings.n_segments))
 
-    features = buyers[list(segments.RFM_FEATURES)]
+    features = table.loc[buyers, list(segments.RFM_FEATURES)]
     if indicators is not None and len(indicators.columns):
         features = features.join(indicators, how="left")
     segmentation = segments.segment_customers(
@@ -155,7 +158,7 @@ def run(transactions, purchases, customers, as_of, settings, indicators=None, co
         predicted = pd.DataFrame(np.nan, index=summary_input.index, columns=["probability_alive"] + forecasts)
     result["customer_npv"] = npv.reindex(result.index).fillna(0.0)
     _add_columns(result, predicted.reindex(result.index))
-    buyer_npv = result.loc[buyers.index, "customer_npv"]
+    buyer_npv = result.loc[buyers, "customer_npv"]
     high, low = (float(buyer_npv.quantile(settings.high_value_quantile)),
                  float(buyer_npv.quantile(settings.low_value_quantile)))
     result["value_tier"] = segments.value_tier(buyer_npv, high, low).reindex(result.index)
@@ -164,7 +167,7 @@ def run(transactions, purchases, customers, as_of, settings, indicators=None, co
         result["frequency"], result["recency_days"], result.index.isin(list(contacted)),
         settings.dormant_after_days)
 
-    buyer_profit = result.loc[buyers.index, "profit"]
+    buyer_profit = result.loc[buyers, "profit"]
     result["at_risk"] = profit.at_risk(buyer_profit, result["probability_alive"], settings.high_value_quantile,
                                        settings.at_risk_probability).reindex(result.index, fill_value=False)
     ranks = buyer_profit.rank(ascending=False, method="first")
@@ -176,7 +179,8 @@ def run(transactions, purchases, customers, as_of, settings, indicators=None, co
     if summary["total"] > 0:
         summary.update(pareto.whale_figures(ranked))
         whale = pareto.pareto_curve(ranked)
-    sold = lines[lines["product_id"] > 0]
+    with_product = lines["product_id"].to_numpy() > 0
+    sold = lines if with_product.all() else lines[with_product]
     products = pareto.totals(sold, "product_id")
     losing_products = pareto.unprofitable(products["margin"]) if len(products) else pd.Series(dtype=float)
     known = lines["known_amount"].sum() if "known_amount" in lines else 0.0

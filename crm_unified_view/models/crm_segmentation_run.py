@@ -252,15 +252,15 @@ class CrmSegmentationRun(models.Model):
         self.check_access("write")
         self._lock()
         started = time.monotonic()
-        transactions, purchases, customers, indicators, contacted, counts = self._extract()
+        frames = self._extract()
         extracted = time.monotonic()
         try:
-            result = pipeline.run(transactions, purchases, customers, self.date_as_of, self._settings(),
-                                  indicators=indicators, contacted=contacted, counts=counts)
+            # Handed over, not kept: the analytics free the transactions as soon as they are read.
+            result = pipeline.run(frames.pop("transactions"), as_of=self.date_as_of, settings=self._settings(),
+                                  **frames)
         except ValueError as error:
             raise UserError(self.env._("The segmentation could not run: %s", error)) from error
-        # the extracted frames are the biggest objects of a run: free them before writing back
-        del transactions, purchases, customers, indicators, contacted, counts
+        del frames  # the extracted frames are big: free them before writing back
         computed = time.monotonic()
         self._write_back(result)
         self.duration = time.monotonic() - started
@@ -269,7 +269,8 @@ class CrmSegmentationRun(models.Model):
                      started + self.duration - computed)
 
     def _extract(self):
-        """Every frame the analytics need, each from one set-based query."""
+        """Every frame the analytics need (the arguments of :func:`pipeline.run` by name), each
+        from one set-based query."""
         self.env.flush_all()
         params = {"company": self.company_id.id, "as_of": self.date_as_of}
         transactions = self._transactions()
@@ -297,7 +298,8 @@ class CrmSegmentationRun(models.Model):
                  WHERE l.create_date::date <= %(as_of)s
             """, **params))
             contacted.update(row[0] for row in self.env.cr.fetchall())
-        return transactions, purchases, customers, indicators, contacted, self._cost_counts(transactions)
+        return {"transactions": transactions, "purchases": purchases, "customers": customers,
+                "indicators": indicators, "contacted": contacted, "counts": self._cost_counts(transactions)}
 
     def _order_lines(self):
         """Confirmed order lines at the cost ``sale_margin`` froze on them, minus the credit notes

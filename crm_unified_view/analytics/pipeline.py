@@ -116,22 +116,32 @@ def run(transactions, purchases, customers, as_of, settings, indicators=None, co
     del occasions
     scores, edges = rfm.rfm_scores(table)
     result = table.join(scores)
-    buyers = table.index[table["frequency"].to_numpy() > 0]
+    del table, scores  # result holds them: one copy of a million rows is enough
+    buyers = result.index[result["frequency"].to_numpy() > 0]
     if len(buyers) < settings.n_segments:
         raise ValueError("Only %d customers have purchases: too few for %d segments."
                          % (len(buyers), settings.n_segments))
 
-    features = table.loc[buyers, list(segments.RFM_FEATURES)]
+    features = result.loc[buyers, list(segments.RFM_FEATURES)]
     if indicators is not None and len(indicators.columns):
         features = features.join(indicators, how="left")
     segmentation = segments.segment_customers(
         features, n_segments=settings.n_segments, random_state=settings.random_state)
+    del features
     result["segment"] = segmentation.labels.reindex(result.index)
     result["membership"] = segmentation.memberships.max(axis=1).reindex(result.index)
 
     if "amount" not in purchases:
         purchases = pd.DataFrame({"partner_id": pd.Series(dtype=np.int64), "product_id": pd.Series(dtype=np.int64),
                                   "amount": pd.Series(dtype=np.float64)})
+    # Cross-selling first, while the run holds the least memory.
+    with_product = purchases["product_id"].to_numpy() > 0
+    sold = purchases if with_product.all() else purchases[with_product]
+    suggestions = cross_sell.suggestions(
+        sold, segmentation.labels,
+        top_n=settings.suggestions_per_customer) if len(sold) else pd.DataFrame(
+        columns=["partner_id", "rank", "product_id", "share"])
+    del sold
     # In place: a copy of the lines of a million customers would cost hundreds of megabytes.
     purchases["margin"] = profit.line_margin(purchases, settings.margin_rate)
     lines = purchases
@@ -141,7 +151,7 @@ def run(transactions, purchases, customers, as_of, settings, indicators=None, co
     money = profit.customer_profit(lines, costs, result.index, settings.margin_rate)
     _add_columns(result, money)
 
-    summary_input = clv.summary_from_rfm(table, settings.time_unit)
+    summary_input = clv.summary_from_rfm(result, settings.time_unit)
     forecasts = forecast_columns(settings.forecast_days)
     try:
         npv, params = clv.customer_npv(
@@ -179,24 +189,18 @@ def run(transactions, purchases, customers, as_of, settings, indicators=None, co
     if summary["total"] > 0:
         summary.update(pareto.whale_figures(ranked))
         whale = pareto.pareto_curve(ranked)
-    with_product = lines["product_id"].to_numpy() > 0
-    sold = lines if with_product.all() else lines[with_product]
-    products = pareto.totals(sold, "product_id")
+    products = pareto.totals(lines if with_product.all() else lines[with_product], "product_id")
     losing_products = pareto.unprofitable(products["margin"]) if len(products) else pd.Series(dtype=float)
     known = lines["known_amount"].sum() if "known_amount" in lines else 0.0
     summary.update(
         basis="profit", customer_count=len(result), buyer_count=len(buyers),
-        revenue=float(table["monetary"].sum()), npv_total=float(result["customer_npv"].sum()),
+        revenue=float(result["monetary"].sum()), npv_total=float(result["customer_npv"].sum()),
         high_threshold=high, low_threshold=low, at_risk_count=int(result["at_risk"].sum()),
         cost_coverage=float(known / lines["amount"].sum()) if lines["amount"].sum() > 0 else None,
         unprofitable_product_count=len(losing_products), product_losses=float(losing_products.sum()),
         **{name: float(result[name].sum()) for name in (
             "net_revenue", "margin", *profit.COST_PARTS, "cost_to_serve", "profit", *forecasts)})
 
-    suggestions = cross_sell.suggestions(
-        sold, segmentation.labels,
-        top_n=settings.suggestions_per_customer) if len(sold) else pd.DataFrame(
-        columns=["partner_id", "rank", "product_id", "share"])
     by_segment = result[result["segment"].notna()].groupby(result["segment"].dropna().astype(np.int64))
     forecast_by_segment = by_segment[["profit", *forecasts]].sum(min_count=1).assign(
         at_risk_count=by_segment["at_risk"].sum())

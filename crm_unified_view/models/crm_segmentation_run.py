@@ -63,7 +63,8 @@ def _rows(values, start, count):
     """Rows ``start`` to ``start + count`` of a column (array, Series or Index), without its index;
     a single value stands for every row."""
     if isinstance(values, (pd.Series, pd.Index)):
-        return values.array[start:start + count]
+        # numpy columns as numpy (the CSV writer's fast path), nullable ones as they are
+        values = values.array if isinstance(values.dtype, pd.api.extensions.ExtensionDtype) else values.to_numpy()
     return values[start:start + count] if isinstance(values, COLUMN_TYPES) else values
 
 

@@ -257,8 +257,10 @@ class CrmSegmentationRun(models.Model):
         extracted = time.monotonic()
         try:
             # Handed over, not kept: the analytics free the transactions as soon as they are read.
-            result = pipeline.run(frames.pop("transactions"), as_of=self.date_as_of, settings=self._settings(),
-                                  **frames)
+            result = pipeline.run(
+                frames.pop("transactions"), frames.pop("purchases"), frames["customers"], self.date_as_of,
+                self._settings(), indicators=frames["indicators"], contacted=frames["contacted"],
+                counts=frames["counts"])
         except ValueError as error:
             raise UserError(self.env._("The segmentation could not run: %s", error)) from error
         del frames  # the extracted frames are big: free them before writing back

@@ -202,7 +202,8 @@ def run(transactions, purchases, customers, as_of, settings, indicators=None, co
             "net_revenue", "margin", *profit.COST_PARTS, "cost_to_serve", "profit", *forecasts)})
 
     by_segment = result[result["segment"].notna()].groupby(result["segment"].dropna().astype(np.int64))
-    forecast_by_segment = by_segment[["profit", *forecasts]].sum(min_count=1).assign(
+    forecast_by_segment = by_segment[["net_revenue", "margin", *profit.COST_PARTS, "cost_to_serve", "profit",
+                                      *forecasts]].sum(min_count=1).assign(
         at_risk_count=by_segment["at_risk"].sum())
     return Result(customers=result, segments=segmentation.segments.join(forecast_by_segment),
                   memberships=segmentation.memberships, suggestions=suggestions, products=products, whale=whale,

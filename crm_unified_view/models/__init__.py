@@ -1,4 +1,5 @@
 from . import crm_reply_clock_mixin
+from . import crm_profit_figures_mixin
 from . import crm_customer_info_item
 from . import crm_private_category
 from . import crm_customer_private_info

@@ -7,6 +7,7 @@ from ..analytics.segments import LEVELS
 class CrmSegment(models.Model):
     _name = "crm.segment"
     _description = "Customer Segment"
+    _inherit = "crm.profit.figures.mixin"
     _order = "run_id desc, sequence, id"
 
     name = fields.Char(required=True, translate=True)
@@ -22,12 +23,7 @@ class CrmSegment(models.Model):
     median_frequency = fields.Float("Median Purchases")
     median_monetary = fields.Float("Median Revenue")
     currency_id = fields.Many2one(related="run_id.currency_id")
-    profit = fields.Monetary(help="Profit of the segment's customers to the run's day.")
     at_risk_count = fields.Integer("Customers at Risk")
-    expected_purchases_365 = fields.Float("Expected Purchases (365 days)")
-    expected_profit_30 = fields.Monetary("Expected Profit (30 days)")
-    expected_profit_90 = fields.Monetary("Expected Profit (90 days)")
-    expected_profit_365 = fields.Monetary("Expected Profit (365 days)")
     color = fields.Integer(compute="_compute_color")
 
     def _compute_color(self):

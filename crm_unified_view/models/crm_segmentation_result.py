@@ -8,6 +8,7 @@ from ..analytics.segments import AGE_TYPES, VALUE_TIERS
 class CrmSegmentationResult(models.Model):
     _name = "crm.segmentation.result"
     _description = "Customer Segmentation Result"
+    _inherit = "crm.profit.figures.mixin"
     _order = "date_as_of desc, run_id desc, partner_id"
     # A run inserts one row per customer, a million at a time: each foreign key costs a
     # lookup per row, so who and when live on the run, and the company is read through it.
@@ -33,24 +34,7 @@ class CrmSegmentationResult(models.Model):
     customer_npv = fields.Monetary("Customer NPV")
     lifecycle_stage = fields.Selection(LIFECYCLE_STAGES)
     value_decile = fields.Integer(help="1 for the 10% of buyers with the most profit, 10 for the last.")
-    # --- profit: margin of the lines sold minus the cost to serve ----------------------
-    net_revenue = fields.Monetary(help="Revenue of the lines sold, credit notes deducted.")
-    margin = fields.Monetary(help="Net revenue minus the cost of the goods sold (at the default margin where "
-                                  "a product has no cost).")
-    cost_orders = fields.Monetary("Cost of Orders")
-    cost_complaints = fields.Monetary("Cost of Complaints")
-    cost_credit_notes = fields.Monetary("Cost of Credit Notes")
-    cost_late_payment = fields.Monetary("Cost of Late Payment")
-    cost_to_serve = fields.Monetary("Cost to Serve")
-    profit = fields.Monetary(help="Margin minus cost to serve.")
-    # --- forecasts (BG/NBD and Gamma-Gamma), empty when the models could not be fitted ---
     probability_alive = fields.Float("Probability Active", aggregator="avg",
                                      help="Probability that the customer is still buying (0-1).")
-    expected_purchases_30 = fields.Float("Expected Purchases (30 days)")
-    expected_purchases_90 = fields.Float("Expected Purchases (90 days)")
-    expected_purchases_365 = fields.Float("Expected Purchases (365 days)")
-    expected_profit_30 = fields.Monetary("Expected Profit (30 days)")
-    expected_profit_90 = fields.Monetary("Expected Profit (90 days)")
-    expected_profit_365 = fields.Monetary("Expected Profit (365 days)")
     at_risk = fields.Boolean(
         help="High past profit, and a probability of being still active below the run's threshold.")

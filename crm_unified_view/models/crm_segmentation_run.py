@@ -34,8 +34,9 @@ PARTNER_COLUMNS = {
 # Figures of each customer a run saves beyond RFM and segments: profit, its parts, forecasts.
 PROFIT_COLUMNS = ("net_revenue", "margin", *profit.COST_PARTS, "cost_to_serve", "profit", "probability_alive",
                   *pipeline.forecast_columns(pipeline.Settings.forecast_days))
-RUN_TOTALS = ("net_revenue", "margin", *profit.COST_PARTS, "cost_to_serve", "profit",
-              *pipeline.forecast_columns(pipeline.Settings.forecast_days))
+# The figures of the profit mixin: totals on a run, sums on a segment.
+PROFIT_TOTALS = ("net_revenue", "margin", *profit.COST_PARTS, "cost_to_serve", "profit",
+                 *pipeline.forecast_columns(pipeline.Settings.forecast_days))
 # The first half of the advisory lock of a company's run: the same number in every process
 # (``hash()`` of a string is not: Python seeds it per process).
 LOCK_NAMESPACE = zlib.crc32(b"crm_unified_view.segmentation_run") & 0x7FFFFFFF
@@ -77,7 +78,7 @@ def _active(alias, column):
 class CrmSegmentationRun(models.Model):
     _name = "crm.segmentation.run"
     _description = "Customer Segmentation Run"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "crm.profit.figures.mixin"]
     _order = "date_as_of desc, id desc"
 
     name = fields.Char(compute="_compute_name", store=True)
@@ -117,14 +118,6 @@ class CrmSegmentationRun(models.Model):
     cost_coverage = fields.Float(
         "Revenue of Known Cost (%)", readonly=True, copy=False,
         help="Share of the net revenue sold with a known cost; the rest counts at the default margin.")
-    net_revenue = fields.Monetary(readonly=True, copy=False, help="Revenue of the lines sold, credit notes deducted.")
-    margin = fields.Monetary(readonly=True, copy=False)
-    cost_orders = fields.Monetary("Cost of Orders", readonly=True, copy=False)
-    cost_complaints = fields.Monetary("Cost of Complaints", readonly=True, copy=False)
-    cost_credit_notes = fields.Monetary("Cost of Credit Notes", readonly=True, copy=False)
-    cost_late_payment = fields.Monetary("Cost of Late Payment", readonly=True, copy=False)
-    cost_to_serve = fields.Monetary("Cost to Serve", readonly=True, copy=False)
-    profit = fields.Monetary(readonly=True, copy=False, help="Margin minus cost to serve.")
     top20_share = fields.Float("Top 20% Share (%)", readonly=True,
                                help="Share of the profit made by the 20% most profitable customers.")
     whale_peak_share = fields.Float(
@@ -142,12 +135,6 @@ class CrmSegmentationRun(models.Model):
     product_losses = fields.Monetary("Losses on Products", readonly=True, copy=False,
                                      help="Negative margin of the unprofitable products, after credit notes.")
     at_risk_count = fields.Integer("Customers at Risk", readonly=True, copy=False)
-    expected_purchases_30 = fields.Float("Expected Purchases (30 days)", readonly=True, copy=False)
-    expected_purchases_90 = fields.Float("Expected Purchases (90 days)", readonly=True, copy=False)
-    expected_purchases_365 = fields.Float("Expected Purchases (365 days)", readonly=True, copy=False)
-    expected_profit_30 = fields.Monetary("Expected Profit (30 days)", readonly=True, copy=False)
-    expected_profit_90 = fields.Monetary("Expected Profit (90 days)", readonly=True, copy=False)
-    expected_profit_365 = fields.Monetary("Expected Profit (365 days)", readonly=True, copy=False)
     rfm_edges = fields.Json("RFM Quantile Edges", readonly=True, copy=False)
     clv_params = fields.Json("Fitted Model Parameters", readonly=True, copy=False)
     error = fields.Text(readonly=True, copy=False)
@@ -499,8 +486,7 @@ class CrmSegmentationRun(models.Model):
             "recency_level": row["recency_level"], "customer_count": int(row["customers"]),
             "median_recency_days": row.get("median_recency_days"), "median_frequency": row.get("median_frequency"),
             "median_monetary": row.get("median_monetary"), "at_risk_count": int(row.get("at_risk_count") or 0),
-            **{name: _number(row.get(name)) for name in ("profit", "expected_purchases_365", "expected_profit_30",
-                                                          "expected_profit_90", "expected_profit_365")},
+            **{name: _number(row.get(name)) for name in PROFIT_TOTALS},
         } for index, row in result.segments.iterrows()])
         self._translate_segment_names(segments, result.segments)
         segment_ids = np.array(segments.ids, dtype=np.int64)
@@ -549,7 +535,7 @@ class CrmSegmentationRun(models.Model):
             "product_losses": summary["product_losses"], "at_risk_count": summary["at_risk_count"],
             "cost_basis": "order_line" if self.transaction_source == "orders" else self._invoice_cost_basis(),
             "rfm_edges": result.rfm_edges, "clv_params": result.clv_params,
-            **percent, **{name: summary[name] for name in RUN_TOTALS},
+            **percent, **{name: summary[name] for name in PROFIT_TOTALS},
         })
         self.env.invalidate_all()
 

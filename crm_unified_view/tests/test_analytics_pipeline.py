@@ -67,7 +67,8 @@ class TestPipelineProfit(BaseCase):
     def test_forecasts_add_up_per_segment_and_company(self):
         segments, summary = self.result.segments, self.result.summary
         by_segment = self.customers.groupby("segment")
-        for name in ("profit", "expected_purchases_365", "expected_profit_30", "expected_profit_365"):
+        for name in ("margin", "cost_to_serve", "profit", "expected_purchases_365", "expected_profit_30",
+                     "expected_profit_365"):
             np.testing.assert_allclose(segments[name].sort_index(), by_segment[name].sum().sort_index())
             self.assertAlmostEqual(summary[name], self.customers[name].sum(), places=4)
         self.assertEqual(segments["at_risk_count"].sum(), summary["at_risk_count"])
@@ -85,7 +86,7 @@ class TestPipelineProfit(BaseCase):
         visits = calibration.groupby("partner_id")["date"].nunique()
         # 27 one-off buyers and 3 who came back: too few repeat buyers to fit the models
         chosen = list(visits.index[visits == 1][:27]) + list(visits.index[visits > 1][:3])
-        few = self.purchases[self.purchases["partner_id"].isin(chosen)]
+        few = self.purchases[self.purchases["partner_id"].isin(chosen)].copy()
         transactions = calibration[calibration["partner_id"].isin(chosen)]
         result = pipeline.run(transactions[["partner_id", "date", "amount"]], few, few["partner_id"].to_numpy(),
                               AS_OF, pipeline.Settings(n_segments=2))

@@ -6,7 +6,9 @@ from odoo.tools import mute_logger
 
 from .common import CustomerViewCommon
 
-PARTNER_FIGURES = ["rfm_monetary", "customer_npv", "rfm_score", "segment_id", "value_tier"]
+PARTNER_FIGURES = ["rfm_monetary", "customer_npv", "rfm_score", "segment_id", "value_tier",
+                   # read through the latest result line
+                   "segmentation_result_id", "customer_profit", "probability_alive", "at_risk"]
 
 
 @tagged("post_install", "-at_install")
@@ -26,16 +28,19 @@ class TestSegmentationFigureRights(CustomerViewCommon):
                 "run_id": run.id, "name": "高价值 %s" % source, "median_monetary": 1200.0})
             result = cls.env["crm.segmentation.result"].create({
                 "run_id": run.id, "partner_id": cls.customer.id, "segment_id": segment.id,
-                "monetary": 1200.0, "customer_npv": 900.0, "rfm_score": "555"})
+                "monetary": 1200.0, "customer_npv": 900.0, "rfm_score": "555", "profit": 400.0,
+                "probability_alive": 0.2, "at_risk": True})
+            whale_point = cls.env["crm.segmentation.whale.point"].create({
+                "run_id": run.id, "customer_percent": 20, "profit_share": 130.0})
             product = cls.env["crm.segmentation.product"].create({
                 "run_id": run.id, "product_id": cls.product_tea.id, "revenue": 1200.0, "margin": 300.0})
             suggestion = cls.env["crm.segmentation.suggestion"].create({
                 "run_id": run.id, "partner_id": cls.person.id, "product_id": cls.product_tea.id, "rank": 1})
             cls.figures[source] = {
                 run: "revenue", segment: "median_monetary", result: "monetary", product: "revenue",
-                suggestion: "share"}
+                suggestion: "share", whale_point: "profit_share"}
         cls.customer.write({"rfm_monetary": 1200.0, "customer_npv": 900.0, "rfm_score": "555",
-                            "segment_id": segment.id, "value_tier": "high"})
+                            "segment_id": segment.id, "value_tier": "high", "segmentation_result_id": result.id})
 
     # ASSERTS
     def assertReadsFigures(self, user, source):

@@ -13,8 +13,12 @@ class CrmSegmentationResult(models.Model):
     # A run inserts one row per customer, a million at a time: each foreign key costs a
     # lookup per row, so who and when live on the run, and the company is read through it.
     _log_access = False
+    # Also the index of a run's lines, and of a customer's line in the latest run.
+    _sql_constraints = [
+        ("run_partner_unique", "UNIQUE(run_id, partner_id)", "A customer has one line per segmentation run."),
+    ]
 
-    run_id = fields.Many2one("crm.segmentation.run", required=True, ondelete="cascade", index=True)
+    run_id = fields.Many2one("crm.segmentation.run", required=True, ondelete="cascade")
     date_as_of = fields.Date(related="run_id.date_as_of", store=True)
     company_id = fields.Many2one(related="run_id.company_id")
     currency_id = fields.Many2one(related="run_id.currency_id")
@@ -23,6 +27,7 @@ class CrmSegmentationResult(models.Model):
     membership = fields.Float(help="Degree of membership in its main segment (0-1).")
     memberships = fields.Json(help="Degree of membership in every segment of the run, by segment id.")
     recency_days = fields.Integer("Days Since Last Purchase", aggregator="avg")
+    first_purchase_date = fields.Date("First Purchase")
     frequency = fields.Integer("Purchases", aggregator="avg")
     monetary = fields.Monetary("Revenue")
     r_score = fields.Integer(aggregator="avg")

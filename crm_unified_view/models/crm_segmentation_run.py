@@ -20,16 +20,17 @@ from .sql_expressions import company_amount, counted_invoice, counted_order, kno
 
 _logger = logging.getLogger(__name__)
 
-# Partner fields a run writes (company-dependent jsonb), from the results it saved (r) and the partner (p).
+# Partner fields a run writes (company-dependent jsonb), from the results it saved (r) and the
+# partner (p): only figures that stay true from one night to the next, so that a run rewrites
+# only the customers whose figures changed. Money is rounded to the cent for the comparison.
 PARTNER_COLUMNS = {
-    "segmentation_run_id": SQL("r.run_id"), "segment_id": SQL("r.segment_id"),
-    "segment_membership": SQL("r.membership"), "rfm_recency_days": SQL("r.recency_days"),
-    "rfm_frequency": SQL("r.frequency"), "rfm_monetary": SQL("r.monetary"), "rfm_r_score": SQL("r.r_score"),
-    "rfm_f_score": SQL("r.f_score"), "rfm_m_score": SQL("r.m_score"), "rfm_score": SQL("r.rfm_score"),
-    "value_tier": SQL("r.value_tier"), "customer_age_type": SQL("r.age_type"), "customer_npv": SQL("r.customer_npv"),
+    "last_purchase_date": SQL("r.date_as_of - r.recency_days"), "first_purchase_date": SQL("r.first_purchase_date"),
+    "rfm_frequency": SQL("r.frequency"), "rfm_monetary": SQL("round(r.monetary::numeric, 2)"),
+    "rfm_r_score": SQL("r.r_score"), "rfm_f_score": SQL("r.f_score"), "rfm_m_score": SQL("r.m_score"),
+    "rfm_score": SQL("r.rfm_score"), "value_tier": SQL("r.value_tier"), "customer_age_type": SQL("r.age_type"),
     "needs_account_manager": SQL("r.value_tier = %s AND p.user_id IS NULL", segments_analytics.TIER_HIGH),
     "automated_service": SQL("r.value_tier = %s", segments_analytics.TIER_LOW),
-    "lifecycle_stage": SQL("r.lifecycle_stage"), "segmentation_result_id": SQL("r.id"),
+    "lifecycle_stage": SQL("r.lifecycle_stage"),
 }
 # Figures of each customer a run saves beyond RFM and segments: profit, its parts, forecasts.
 PROFIT_COLUMNS = ("net_revenue", "margin", *profit.COST_PARTS, "cost_to_serve", "profit", "probability_alive",
@@ -51,8 +52,8 @@ LINES_BY_CUSTOMER_AND_PRODUCT = """
 """
 # What a column of rows can be, for a bulk insert (anything else is one value for every row).
 COLUMN_TYPES = (pd.Series, pd.Index, np.ndarray, pd.api.extensions.ExtensionArray)
-RFM_COLUMNS = ("rfm_recency_days", "rfm_frequency", "rfm_monetary", "rfm_r_score", "rfm_f_score", "rfm_m_score",
-               "rfm_score")
+RFM_COLUMNS = ("last_purchase_date", "first_purchase_date", "rfm_frequency", "rfm_monetary", "rfm_r_score",
+               "rfm_f_score", "rfm_m_score", "rfm_score")
 
 
 def _number(value):
@@ -108,6 +109,9 @@ class CrmSegmentationRun(models.Model):
     duration = fields.Float("Duration (s)", readonly=True)
     customer_count = fields.Integer("Customers", readonly=True, copy=False)
     buyer_count = fields.Integer("Buyers", readonly=True, copy=False)
+    customers_updated = fields.Integer(
+        readonly=True, copy=False,
+        help="Customers whose stored figures this run changed (a back-test changes none).")
     revenue = fields.Monetary(readonly=True, copy=False)
     npv_total = fields.Monetary("Total Customer NPV", readonly=True, copy=False)
     cost_basis = fields.Selection(
@@ -499,7 +503,7 @@ class CrmSegmentationRun(models.Model):
             result.memberships.reindex(customers.index), segment_ids)
         self._copy_in("crm_segmentation_result", {
             "run_id": self.id, "date_as_of": self.date_as_of,
-            "partner_id": customers.index, "segment_id": segment_column,
+            "partner_id": customers.index, "segment_id": segment_column, "first_purchase_date": customers["first_date"],
             "memberships": memberships, "recency_days": customers["recency_days"].round().astype("Int64"),
             "frequency": customers["frequency"], "monetary": customers["monetary"],
             "r_score": customers["r_score"], "f_score": customers["f_score"], "m_score": customers["m_score"],
@@ -522,13 +526,13 @@ class CrmSegmentationRun(models.Model):
                 "run_id": self.id, "customer_percent": round(100 * point.entity_share),
                 "profit_share": 100 * point.value_share,
             } for point in result.whale.itertuples()])
-        self._update_partners()
+        updated = self._update_partners()
         summary = result.summary
         percent = {name: 100 * (summary.get(key) or 0.0) for name, key in (
             ("top20_share", "top_share"), ("consumed_share", "consumed_share"), ("cost_coverage", "cost_coverage"),
             ("whale_peak_share", "peak_share"), ("whale_peak_customer_share", "peak_customer_share"))}
         self.write({
-            "state": "done", "error": False, "customer_count": summary["customer_count"],
+            "state": "done", "error": False, "customer_count": summary["customer_count"], "customers_updated": updated,
             "buyer_count": summary["buyer_count"], "revenue": summary["revenue"], "npv_total": summary["npv_total"],
             "unprofitable_count": summary.get("unprofitable_count", 0), "profit_consumed": -summary["losses"],
             "unprofitable_product_count": summary["unprofitable_product_count"],
@@ -550,35 +554,56 @@ class CrmSegmentationRun(models.Model):
                 segment.with_context(lang=code).name = name if row["variant"] == 1 else "%s (%d)" % (
                     name, row["variant"])
 
+    @api.model
+    def _latest_id(self, company):
+        """The id of the run whose figures ``company``'s customers show (None before any): its
+        finished run of the latest day. A run on an earlier day is a back-test."""
+        self.flush_model(["company_id", "state", "date_as_of"])
+        self.env.cr.execute(SQL("""
+            SELECT id FROM crm_segmentation_run WHERE company_id = %s AND state = 'done'
+          ORDER BY date_as_of DESC, id DESC LIMIT 1""", company.id))
+        row = self.env.cr.fetchone()
+        return row and row[0]
+
     def _update_partners(self, source=None, columns=tuple(PARTNER_COLUMNS)):
-        """Customers' latest figures in one UPDATE from ``source`` (rows by partner_id; by default
-        the results just saved), under the run's company key of each company-dependent column.
+        """Customers' latest figures from ``source`` (rows by partner_id; by default the results
+        of this run), under the run's company key of each company-dependent column; only the
+        customers whose figures differ are written. Returns how many were.
 
         A back-test, run on an earlier day than the company's latest run, leaves them alone.
         """
         if self.search_count([("company_id", "=", self.company_id.id), ("state", "=", "done"),
                               ("date_as_of", ">", self.date_as_of)], limit=1):
-            return
+            return 0
         key = str(self.company_id.id)
+        self.env["res.partner"].flush_model(list(columns) + ["user_id"])
+        # JSON null and a missing key both read as empty: compare them as equal
+        current = {column: SQL("COALESCE(%s -> %s, 'null'::jsonb)", SQL.identifier("p", column), key)
+                   for column in columns}
+        new = {column: SQL("COALESCE(to_jsonb(%s), 'null'::jsonb)", PARTNER_COLUMNS[column]) for column in columns}
         self.env.cr.execute(SQL(
-            "UPDATE res_partner p SET %s FROM %s r WHERE p.id = r.partner_id",
+            "UPDATE res_partner p SET %s FROM %s r WHERE p.id = r.partner_id AND (%s)",
             SQL(", ").join(
                 SQL("%s = COALESCE(%s, '{}'::jsonb) || jsonb_build_object(%s, %s)",
-                    SQL.identifier(column), SQL.identifier("p", column), key, PARTNER_COLUMNS[column])
+                    SQL.identifier(column), SQL.identifier("p", column), key, new[column])
                 for column in columns),
-            source or SQL("(SELECT * FROM crm_segmentation_result WHERE run_id = %s)", self.id)))
-        self.env["res.partner"].invalidate_model(list(columns))
+            source or SQL("(SELECT * FROM crm_segmentation_result WHERE run_id = %s)", self.id),
+            SQL(" OR ").join(SQL("%s IS DISTINCT FROM %s", current[column], new[column]) for column in columns)))
+        count = self.env.cr.rowcount
+        self.env["res.partner"].invalidate_model(list(columns) + ["rfm_recency_days"])
+        return count
 
-    def _write_rfm(self, table, scores):
-        """Customers' RFM figures (:func:`rfm.rfm_table` and their scores) onto the customers,
-        through COPY and one UPDATE."""
+    def _write_rfm(self, table, scores, as_of):
+        """Customers' RFM figures (:func:`rfm.rfm_table` on ``as_of`` and their scores) onto the
+        customers, through COPY and one UPDATE."""
         frame = table.join(scores).reset_index()[
-            ["partner_id", "recency_days", "frequency", "monetary", "r_score", "f_score", "m_score", "rfm_score"]]
-        frame = frame.assign(recency_days=frame["recency_days"].round().astype("Int64"))
+            ["partner_id", "recency_days", "first_date", "frequency", "monetary", "r_score", "f_score", "m_score",
+             "rfm_score"]].rename(columns={"first_date": "first_purchase_date"})
+        frame = frame.assign(recency_days=frame["recency_days"].round().astype("Int64"), date_as_of=as_of)
         self.env.cr.execute("""
             CREATE TEMPORARY TABLE IF NOT EXISTS crm_rfm_scored (
-                partner_id int, recency_days int, frequency int, monetary float8,
-                r_score int, f_score int, m_score int, rfm_score varchar) ON COMMIT DROP;
+                partner_id int, recency_days int, first_purchase_date date, frequency int, monetary float8,
+                r_score int, f_score int, m_score int, rfm_score varchar, date_as_of date) ON COMMIT DROP;
             TRUNCATE crm_rfm_scored
         """)
         self._copy_in("crm_rfm_scored", frame)
@@ -590,21 +615,35 @@ class CrmSegmentationRun(models.Model):
         today = fields.Date.context_today(self)
         occasions = rfm.purchase_occasions(self._transactions(customers.ids, as_of=today))
         table = rfm.rfm_table(occasions, today, customers=customers.ids)
-        self._write_rfm(table, rfm.scores_from_edges(table, self.rfm_edges))
+        self._write_rfm(table, rfm.scores_from_edges(table, self.rfm_edges), today)
+
+    @api.model
+    def _forget_figures(self, company):
+        """The customers of ``company`` forget their stored figures (the lifecycle stage, which
+        users edit too, stays)."""
+        columns = [column for column in PARTNER_COLUMNS if column != "lifecycle_stage"]
+        key = str(company.id)
+        self.env.cr.execute(SQL(
+            "UPDATE res_partner SET %s WHERE %s",
+            SQL(", ").join(SQL("%s = %s - %s", SQL.identifier(column), SQL.identifier(column), key)
+                           for column in columns),
+            SQL(" OR ").join(SQL("%s ? %s", SQL.identifier(column), key) for column in columns)))
+        self.env["res.partner"].invalidate_model(columns)
 
     def unlink(self):
-        # No foreign key guards jsonb values: the customers whose latest figures came from
-        # these runs forget them (the lifecycle stage, which users edit too, stays).
-        columns = [column for column in PARTNER_COLUMNS if column != "lifecycle_stage"]
-        for run in self:
-            key = str(run.company_id.id)
-            self.env.cr.execute(SQL(
-                "UPDATE res_partner SET %s WHERE segmentation_run_id->>%s = %s",
-                SQL(", ").join(SQL("%s = %s - %s", SQL.identifier(column), SQL.identifier(column), key)
-                               for column in columns),
-                key, str(run.id)))
-        self.env["res.partner"].invalidate_model(columns)
-        return super().unlink()
+        # No foreign key guards jsonb values: where the company's latest run goes, its
+        # customers take the figures of the run that is now the latest, or forget them.
+        latest = {company: self._latest_id(company) for company in self.company_id}
+        result = super().unlink()
+        for company, run_id in latest.items():
+            if run_id in self.ids:
+                now_latest = self.browse(self._latest_id(company))
+                if now_latest:
+                    now_latest._update_partners()
+                else:
+                    self._forget_figures(company)
+        self.env["res.partner"].invalidate_model()  # the figures read through the latest run
+        return result
 
     # -------------------------------------------------------------------------
     # Scheduled runs

@@ -1,10 +1,11 @@
 """The partner as one unified customer view: the seven categories and data-quality scores."""
 import operator as py_operator
 from collections import defaultdict
+from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import SQL
+from odoo.tools import SQL, Query
 from odoo.tools.sql import column_exists, create_column
 
 from ..analytics import data_quality
@@ -39,7 +40,7 @@ PRIVATE_FIELD_OPTIONS = {
 # UPDATE of all customers, and a whole-jsonb index does not serve a per-company search.
 SEGMENTATION_FIGURE = {"readonly": True, "groups": SALES_GROUPS, "company_dependent": True, "index": False}
 # Read from the customer's line of the latest run, in the currency of the company the user works in.
-RESULT_FIGURE = {"readonly": True, "groups": SALES_GROUPS}
+RESULT_FIGURE = {"readonly": True, "groups": SALES_GROUPS, "depends_context": ("company",)}
 RESULT_MONEY = dict(RESULT_FIGURE, currency_field="report_currency_id")
 
 
@@ -126,10 +127,14 @@ class ResPartner(models.Model):
     # Each company segments its own customers: a customer shared by several companies keeps
     # one value per company (company-dependent, stored as jsonb in res_partner), so that a
     # company never reads the figures of another.
-    segmentation_run_id = fields.Many2one("crm.segmentation.run", "Last Segmentation", **SEGMENTATION_FIGURE)
-    segment_id = fields.Many2one("crm.segment", **SEGMENTATION_FIGURE)
-    segment_membership = fields.Float(help="Degree of membership in its segment, from 0 to 1.", **SEGMENTATION_FIGURE)
-    rfm_recency_days = fields.Integer("Days Since Last Purchase", **SEGMENTATION_FIGURE)
+    # What stays true from one run to the next is stored (written only where a run changes it);
+    # what ages every day (days since the last purchase) or is new in every run (its lines,
+    # segments and NPV) is read through the customer's line of the company's latest run.
+    last_purchase_date = fields.Date("Last Purchase Occasion", **SEGMENTATION_FIGURE)
+    first_purchase_date = fields.Date("First Purchase Occasion", **SEGMENTATION_FIGURE)
+    rfm_recency_days = fields.Integer(
+        "Days Since Last Purchase", compute="_compute_rfm_recency_days", search="_search_rfm_recency_days",
+        groups=SALES_GROUPS)
     rfm_frequency = fields.Integer("Purchase Occasions", **SEGMENTATION_FIGURE)
     rfm_monetary = fields.Float("Revenue (RFM)", **SEGMENTATION_FIGURE)
     rfm_r_score = fields.Integer("R Score", **SEGMENTATION_FIGURE)
@@ -138,14 +143,17 @@ class ResPartner(models.Model):
     rfm_score = fields.Char("RFM Score", **SEGMENTATION_FIGURE)
     value_tier = fields.Selection(VALUE_TIERS, **SEGMENTATION_FIGURE)
     customer_age_type = fields.Selection(AGE_TYPES, "New or Old Customer", **SEGMENTATION_FIGURE)
-    # Float: a company-dependent field cannot be Monetary; views show it in report_currency_id.
-    customer_npv = fields.Float("Customer NPV", help="Expected discounted future margin (BG/NBD and Gamma-Gamma).",
-                                **SEGMENTATION_FIGURE)
     needs_account_manager = fields.Boolean(help="High-value customer without a salesperson.", **SEGMENTATION_FIGURE)
-    # Profit and forecasts are read through the customer's line of the latest run, which holds
-    # them: one more key per customer in the nightly UPDATE instead of fifteen.
-    segmentation_result_id = fields.Many2one("crm.segmentation.result", "Latest Segmentation Result",
-                                             **SEGMENTATION_FIGURE)
+    segmentation_result_id = fields.Many2one(
+        "crm.segmentation.result", "Latest Segmentation Result", compute="_compute_segmentation_result_id",
+        search="_search_segmentation_result_id", groups=SALES_GROUPS)
+    segmentation_run_id = fields.Many2one(related="segmentation_result_id.run_id", string="Last Segmentation",
+                                          **RESULT_FIGURE)
+    segment_id = fields.Many2one(related="segmentation_result_id.segment_id", string="Segment", **RESULT_FIGURE)
+    segment_membership = fields.Float(related="segmentation_result_id.membership", string="Segment Membership",
+                                      help="Degree of membership in its segment, from 0 to 1.", **RESULT_FIGURE)
+    customer_npv = fields.Monetary(related="segmentation_result_id.customer_npv", string="Customer NPV",
+                                   help="Expected discounted future margin (BG/NBD and Gamma-Gamma).", **RESULT_MONEY)
     customer_net_revenue = fields.Monetary(related="segmentation_result_id.net_revenue", **RESULT_MONEY)
     customer_margin = fields.Monetary(related="segmentation_result_id.margin", **RESULT_MONEY)
     cost_orders = fields.Monetary(related="segmentation_result_id.cost_orders", **RESULT_MONEY)
@@ -471,6 +479,71 @@ class ResPartner(models.Model):
     def action_assign_suggested_user(self):
         for partner in self.filtered("suggested_user_id"):
             partner.user_id = partner.suggested_user_id
+
+    @api.depends("last_purchase_date")
+    @api.depends_context("company")
+    def _compute_rfm_recency_days(self):
+        today = fields.Date.context_today(self)
+        for partner in self:
+            last = partner.last_purchase_date
+            partner.rfm_recency_days = (today - last).days if last else False
+
+    def _search_rfm_recency_days(self, operator, value):
+        """Days since the last purchase, searched as the day of the last purchase."""
+        self.check_field_access_rights("read", ["rfm_recency_days"])
+        mirrored = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "=": "=", "!=": "!="}
+        if operator not in mirrored or (value is not False and not isinstance(value, (int, float))):
+            raise UserError(self.env._("Search the days since the last purchase with a number of days."))
+        if value is False:
+            return [("last_purchase_date", operator, False)]
+        day = fields.Date.context_today(self) - timedelta(days=value)
+        return [("last_purchase_date", mirrored[operator], day)]
+
+    def _latest_result_lines(self, lines):
+        """``lines`` (a query on segmentation results) narrowed to the company's latest run."""
+        latest = self.env["crm.segmentation.run"]._latest_id(self.env.company)
+        lines.add_where(SQL("%s = %s", SQL.identifier(lines.table, "run_id"), latest or 0))
+        return lines
+
+    @api.depends_context("company")
+    def _compute_segmentation_result_id(self):
+        latest = self.env["crm.segmentation.run"]._latest_id(self.env.company)
+        ids = [partner_id for partner_id in self._origin.ids if partner_id]
+        lines = {}
+        if latest and ids:
+            self.env["crm.segmentation.result"].flush_model(["run_id", "partner_id"])
+            self.env.cr.execute(SQL(
+                "SELECT partner_id, id FROM crm_segmentation_result WHERE run_id = %s AND partner_id = ANY(%s)",
+                latest, ids))
+            lines = dict(self.env.cr.fetchall())
+        for partner in self:
+            partner.segmentation_result_id = lines.get(partner._origin.id, False)
+
+    def _search_segmentation_result_id(self, operator, value):
+        # a searched field is not read: check its groups here
+        self.check_field_access_rights("read", ["segmentation_result_id"])
+        Result = self.env["crm.segmentation.result"]
+        negative = operator in ("!=", "not in", "not any")
+        if isinstance(value, Query):
+            lines = value
+        elif operator in ("any", "not any"):
+            lines = Result._search(value)
+        elif operator in ("=", "!=") and not value:
+            lines, negative = Result._search([]), not negative
+        else:
+            ids = value if isinstance(value, (list, tuple, set)) else [value]
+            lines = Result._search([("id", "in", [line_id for line_id in ids if line_id])])
+        partners = self._latest_result_lines(lines).subselect(SQL.identifier(lines.table, "partner_id"))
+        return [("id", "not in" if negative else "in", partners)]
+
+    def _field_to_sql(self, alias, fname, query=None, flush=True):
+        # The line of the latest run as SQL: the figures read through it can be grouped and sorted.
+        if fname != "segmentation_result_id":
+            return super()._field_to_sql(alias, fname, query, flush)
+        self.check_field_access_rights("read", [fname])
+        latest = self.env["crm.segmentation.run"]._latest_id(self.env.company)
+        return SQL("(SELECT r.id FROM crm_segmentation_result r WHERE r.run_id = %s AND r.partner_id = %s)",
+                   latest or 0, SQL.identifier(alias, "id"))
 
     @api.depends("segmentation_run_id")
     def _compute_cross_sell_suggestion_ids(self):

@@ -147,11 +147,14 @@ class TestSegmentationProfit(CustomerViewCommon):
         self.assertNotIn(self.buyer_a, self.env["res.partner"].with_user(self.user_sales).search(
             [("customer_profit", "<", 0)]))
         # A back-test on an earlier day leaves the customers' latest figures alone.
-        self.env["crm.segmentation.run"].create({
-            "n_segments": 2, "date_as_of": self.today - timedelta(days=12)}).action_run()
+        back_test = self.env["crm.segmentation.run"].create({
+            "n_segments": 2, "date_as_of": self.today - timedelta(days=12)})
+        back_test.action_run()
         self.assertEqual(self.buyer_b.segmentation_result_id.run_id, run)
-        # Deleting the run forgets them.
+        # Deleting the latest run shows the figures of the run now the latest; deleting that too forgets them.
         run.unlink()
+        self.assertEqual(self.buyer_b.segmentation_result_id.run_id, back_test)
+        back_test.unlink()
         self.assertFalse(self.buyer_b.segmentation_result_id)
         self.assertEqual(self.buyer_b.customer_profit, 0.0)
 

@@ -41,7 +41,7 @@ if params["compare"]:
     table = rfm.rfm_table(rfm.purchase_occasions(frame), run.date_as_of, customers=ids)
     scores, _edges = rfm.rfm_scores(table)
     figures["  of which score (s)"] = time.monotonic() - start - figures["  of which extract (s)"]
-    run._write_rfm(table, scores)
+    run._write_rfm(table, scores, run.date_as_of)
     figures["  of which write back (s)"] = (time.monotonic() - start - figures["  of which extract (s)"]
                                             - figures["  of which score (s)"])
     figures["RFM set-based: extract + score + write back (s)"] = time.monotonic() - start

@@ -6,3 +6,4 @@ from . import segments
 from . import pareto
 from . import cross_sell
 from . import pipeline
+from . import retention

@@ -13,7 +13,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 from odoo.tools.translate import code_translations
 
-from ..analytics import pipeline, profit, rfm
+from ..analytics import pipeline, profit, retention, rfm
 from ..analytics import segments as segments_analytics
 from .res_company import COMPLAINT_COST_FIELDS
 from .sql_expressions import company_amount, counted_invoice, counted_order, known_cost
@@ -658,6 +658,42 @@ class CrmSegmentationRun(models.Model):
         if todo:
             self._run_for_company(todo[0])
         self.env["ir.cron"]._notify_progress(done=1 if todo else 0, remaining=max(len(todo) - 1, 0))
+
+    @api.model
+    def _runs_to_prune(self):
+        """Runs the retention policy of their company no longer keeps, oldest first."""
+        today = fields.Date.context_today(self)
+        doomed = self.browse()
+        for company in self.env["res.company"].search([]):
+            runs = self.with_context(active_test=False).search([("company_id", "=", company.id)])
+            kept = retention.runs_to_keep(
+                [retention.StoredRun(run.id, run.date_as_of, run.create_date.date(), run.state == "done")
+                 for run in runs], today, company.segmentation_keep_days, company.segmentation_keep_months)
+            doomed |= runs.filtered(lambda run: run.id not in kept)
+        return doomed.sorted(lambda run: (run.date_as_of, run.id))
+
+    @api.model
+    def _cron_prune_runs(self, batch_size=200_000):
+        """Nightly: delete the runs the retention policy no longer keeps, ``batch_size`` customer
+        lines at a time (a run of a million customers is deleted over several calls)."""
+        doomed = self._runs_to_prune()
+        if not doomed:
+            self.env["ir.cron"]._notify_progress(done=0, remaining=0)
+            return
+        run = doomed[0]
+        deleted = 0
+        for table in ("crm_segmentation_suggestion", "crm_segmentation_result"):
+            self.env.cr.execute(SQL(
+                "DELETE FROM %s WHERE id IN (SELECT id FROM %s WHERE run_id = %s LIMIT %s)",
+                SQL.identifier(table), SQL.identifier(table), run.id, batch_size - deleted))
+            deleted += self.env.cr.rowcount
+        if deleted < batch_size:
+            run.unlink()  # its lines are gone: the rest (segments, products, whale curve) is small
+        self.env["crm.segmentation.result"].invalidate_model()
+        self.env["crm.segmentation.suggestion"].invalidate_model()
+        self.env.cr.execute(SQL("SELECT COUNT(*) FROM crm_segmentation_result WHERE run_id = ANY(%s)", doomed.ids))
+        remaining = self.env.cr.fetchone()[0] + len(doomed.exists())  # a run without lines still goes
+        self.env["ir.cron"]._notify_progress(done=deleted, remaining=remaining)
 
     @api.model
     def _run_for_company(self, company):

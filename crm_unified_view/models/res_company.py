@@ -31,6 +31,22 @@ class ResCompany(models.Model):
         "Financing Cost of Late Payment (%/year)",
         help="Annual rate charged on each amount for every day it is paid after its due date.")
 
+    # Retention of segmentation runs: every run of the last days, then one a month, then one a year.
+    segmentation_keep_days = fields.Integer(
+        "Keep Every Run For (days)", default=35,
+        help="Segmentation runs of the last days are all kept; older ones are thinned out every night.")
+    segmentation_keep_months = fields.Integer(
+        "Then One Run a Month For (months)", default=24,
+        help="After the days above, the last run of each month is kept for this many months; after them, the last "
+             "run of each year.")
+
+    @api.constrains("segmentation_keep_days", "segmentation_keep_months")
+    def _check_segmentation_retention(self):
+        for company in self:
+            if company.segmentation_keep_days < 1 or company.segmentation_keep_months < 0:
+                raise ValidationError(self.env._(
+                    "Keep every segmentation run for one day at least, and monthly runs for zero months or more."))
+
     @api.constrains(*COST_TO_SERVE_FIELDS)
     def _check_cost_to_serve(self):
         for company in self:

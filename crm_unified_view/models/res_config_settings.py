@@ -40,6 +40,8 @@ class ResConfigSettings(models.TransientModel):
     cost_to_serve_complaint_critical = fields.Monetary(
         related="company_id.cost_to_serve_complaint_critical", readonly=False)
     late_payment_rate = fields.Float(related="company_id.late_payment_rate", readonly=False)
+    segmentation_keep_days = fields.Integer(related="company_id.segmentation_keep_days", readonly=False)
+    segmentation_keep_months = fields.Integer(related="company_id.segmentation_keep_months", readonly=False)
     complaint_survey_id = fields.Many2one(
         "survey.survey", "Satisfaction Survey", config_parameter="crm_unified_view.complaint_survey_id")
     complaint_survey_auto = fields.Boolean(

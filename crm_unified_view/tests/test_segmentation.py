@@ -137,6 +137,31 @@ class TestSegmentationRun(CustomerViewCommon):
         self.assertEqual((in_a.segmentation_run_id, in_a.rfm_frequency), (run_a, 12))
         self.assertEqual(other_a.segmentation_run_id, run_a)
 
+    def test_a_run_rewrites_only_the_customers_whose_figures_changed(self):
+        first = self._run()
+        self.assertEqual(first.customers_updated, first.customer_count, "the first run writes every customer")
+        best = self.buyers[-1]
+        last_order = self.today - timedelta(days=10 + 11)
+        self.assertEqual((best.last_purchase_date, best.rfm_recency_days), (last_order, 21))
+        self.assertIn(best, self.env["res.partner"].search([("rfm_recency_days", "<=", 21), ("rfm_frequency", ">", 0)]))
+        self.assertNotIn(best, self.env["res.partner"].search([("rfm_recency_days", ">", 21)]))
+        self.assertEqual(self._run().customers_updated, 0, "nothing changed")
+        # a figure that differs from the run's is written back, and only that customer
+        key = str(self.env.company.id)
+        self.env.cr.execute("UPDATE res_partner SET rfm_frequency = rfm_frequency || jsonb_build_object(%s, 99) "
+                            "WHERE id = %s", [key, best.id])
+        self.env.invalidate_all()
+        self.assertEqual(self._run().customers_updated, 1)
+        self.assertEqual(best.rfm_frequency, 12)
+        # what changes with every run is read through the customer's line of the latest run
+        latest = self._run()
+        self.assertEqual(best.segmentation_result_id.run_id, latest)
+        self.assertEqual(best.segment_id, best.segmentation_result_id.segment_id)
+        self.assertIn(best, self.env["res.partner"].search([("segment_id", "=", best.segment_id.id)]))
+        groups = self.env["res.partner"].read_group([("segment_id", "!=", False)], ["customer_npv:sum"], ["segment_id"])
+        self.assertEqual({group["segment_id"][0] for group in groups}, set(latest.segment_ids.ids))
+        self.assertEqual(sum(group["segment_id_count"] for group in groups), latest.buyer_count)
+
     def test_segment_names_in_every_active_language(self):
         for lang in ("zh_CN", "zh_TW"):
             self.env["res.lang"]._activate_lang(lang)

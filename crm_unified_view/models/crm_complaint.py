@@ -4,6 +4,8 @@ from odoo.exceptions import UserError
 from odoo.tools import consteq, email_normalize, html2plaintext, plaintext2html
 from odoo.tools.misc import hmac
 
+from ..analytics.segments import TIER_HIGH
+
 CHANNELS = [
     ("phone", "Phone / Call Centre"),
     ("email", "Email"),
@@ -12,6 +14,7 @@ CHANNELS = [
     ("visit", "Face to Face"),
 ]
 PRIORITIES = [("0", "Normal"), ("1", "Important"), ("2", "Urgent"), ("3", "Critical")]
+HIGH_VALUE_PRIORITY = "2"
 
 
 class CrmComplaint(models.Model):
@@ -41,7 +44,7 @@ class CrmComplaint(models.Model):
                                   domain="['|', ('company_id', '=', False), ('company_id', '=', company_id)]")
     feedback_type = fields.Selection(related="category_id.feedback_type", store=True)
     product_id = fields.Many2one("product.product", help="Product the complaint is about, if any.")
-    priority = fields.Selection(PRIORITIES, default="0", index=True)
+    priority = fields.Selection(PRIORITIES, compute="_compute_priority", store=True, readonly=False, index=True)
     user_id = fields.Many2one(
         "res.users", "Responsible", compute="_compute_routing", store=True, readonly=False, tracking=True,
         domain=[("share", "=", False)], index=True)
@@ -99,17 +102,37 @@ class CrmComplaint(models.Model):
             if complaint.partner_id.phone or complaint.partner_id.mobile:
                 complaint.phone = complaint.partner_id.phone or complaint.partner_id.mobile
 
-    @api.depends("category_id")
+    @api.depends("partner_id", "company_id")
+    def _compute_priority(self):
+        """High-value customers' complaints are urgent unless someone chose a priority."""
+        for complaint in self:
+            if complaint._is_high_value() and complaint.priority in (False, "0"):
+                complaint.priority = HIGH_VALUE_PRIORITY
+            elif not complaint.priority:
+                complaint.priority = "0"
+
+    @api.depends("category_id", "partner_id", "company_id")
     def _compute_routing(self):
-        """Route to the category's recipient: R&D for product complaints, management for process ones."""
+        """Route a high-value customer's complaint to the account manager; the others to the category's
+        recipient: R&D for product complaints, management for process ones."""
         for complaint in self:
             category = complaint.category_id
-            if category.user_id:
+            account_manager = complaint.partner_id.commercial_partner_id.sudo().user_id \
+                if complaint._is_high_value() else None
+            if account_manager:
+                complaint.user_id = account_manager
+            elif category.user_id:
                 complaint.user_id = category.user_id
             elif category.team_id.user_id and not complaint.user_id:
                 complaint.user_id = category.team_id.user_id
             if category.team_id:
                 complaint.team_id = category.team_id
+
+    def _is_high_value(self):
+        """Value tiers are per company: the one the complaint's company gave its customer."""
+        self.ensure_one()
+        customer = self.partner_id.commercial_partner_id.sudo()
+        return bool(customer) and customer.with_company(self.company_id).value_tier == TIER_HIGH
 
     def _knowledge_text(self):
         return html2plaintext(self.description or ""), self.subject or ""

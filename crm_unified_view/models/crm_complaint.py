@@ -60,6 +60,9 @@ class CrmComplaint(models.Model):
     # reply templates chosen by keywords, from the last customer email
     reply_rule_id = fields.Many2one("crm.reply.rule", "Matched Reply Rule", readonly=True, copy=False)
     suggested_template_id = fields.Many2one("mail.template", "Suggested Reply", readonly=True, copy=False)
+    self_service_article_id = fields.Many2one(
+        "crm.knowledge.article", "Self-Service Article", readonly=True, copy=False,
+        help="The public article that answers the last email of a customer served through automated channels.")
     # satisfaction survey
     survey_input_ids = fields.One2many("survey.user_input", "complaint_id", "Survey Answers", groups="survey.group_survey_user")
     survey_sent = fields.Boolean(readonly=True, copy=False)
@@ -244,6 +247,9 @@ class CrmComplaint(models.Model):
     def _reply_clock_show_rule(self, rule):
         self.write({"reply_rule_id": rule.id, "suggested_template_id": rule.template_id.id})
 
+    def _reply_clock_show_article(self, article):
+        self.self_service_article_id = article
+
     def _message_get_suggested_recipients(self):
         recipients = super()._message_get_suggested_recipients()
         if self.partner_id:
@@ -269,6 +275,26 @@ class CrmComplaint(models.Model):
             "context": {
                 "default_model": self._name, "default_res_ids": self.ids,
                 "default_template_id": self.suggested_template_id.id,
+                "default_composition_mode": "comment", "default_subtype_xmlid": "mail.mt_comment",
+                "default_partner_ids": self.partner_id.ids,
+            },
+        }
+
+    def action_reply_with_article(self):
+        """Open the composer with the self-service answer: the link to the proposed public article."""
+        self.ensure_one()
+        article = self.self_service_article_id
+        if not article:
+            raise UserError(self.env._("No self-service article was proposed for this complaint."))
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "mail.compose.message",
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "new",
+            "context": {
+                "default_model": self._name, "default_res_ids": self.ids,
+                "default_body": article.sudo()._self_service_answer(self.partner_id),
                 "default_composition_mode": "comment", "default_subtype_xmlid": "mail.mt_comment",
                 "default_partner_ids": self.partner_id.ids,
             },

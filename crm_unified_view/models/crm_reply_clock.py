@@ -40,6 +40,9 @@ class CrmReplyClock(models.Model):
     replied_by_id = fields.Many2one("res.users", readonly=True)
     rule_id = fields.Many2one("crm.reply.rule", "Matched Rule", readonly=True, ondelete="set null")
     template_id = fields.Many2one("mail.template", "Suggested Reply", readonly=True, ondelete="set null")
+    article_id = fields.Many2one("crm.knowledge.article", "Self-Service Article", readonly=True, ondelete="set null",
+                                 help="The public article proposed (or sent) to a customer served through "
+                                      "automated channels.")
     date_auto_reply = fields.Datetime("Answered Automatically On", readonly=True)
     auto_reply_email = fields.Char("Answered Automatically To", readonly=True)
 

@@ -38,7 +38,7 @@ class TestSelfService(ServiceCommon):
         self.assertFalse(self._answers(complaint), "proposed, not sent")
         # the agent sends it with one click, in the composer
         action = complaint.with_user(self.user_salesman).action_reply_with_article()
-        composer = self.env[action["res_model"]].with_user(self.user_salesman).with_context(action["context"]).create({})
+        composer = self.env[action["res_model"]].with_user(self.user_salesman).with_context(**action["context"]).create({})
         self.assertIn("/help/article/%s" % self.article.id, composer.body)
         composer.action_send_mail()
         self.assertEqual(self._clock(complaint).state, "replied")

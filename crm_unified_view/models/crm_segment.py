@@ -40,19 +40,21 @@ class CrmSegment(models.Model):
 
     def _compute_suggestion_figures(self):
         counts = {}
-        if self.ids:
+        segments = self._origin.filtered("id")
+        if segments:
             self.env["crm.segmentation.suggestion"].flush_model(["run_id", "partner_id", "is_quoted", "is_sold"])
             self.env["crm.segmentation.result"].flush_model(["run_id", "partner_id", "segment_id"])
             # one pass over the runs' suggestions, matched to their customers' segment in the same run
+            # (results are indexed by run, not by segment)
             self.env.cr.execute(SQL(
                 """SELECT r.segment_id, COUNT(*), COUNT(*) FILTER (WHERE s.is_quoted), COUNT(*) FILTER (WHERE s.is_sold)
                      FROM crm_segmentation_suggestion s
                      JOIN crm_segmentation_result r ON r.run_id = s.run_id AND r.partner_id = s.partner_id
-                    WHERE r.segment_id IN %s
-                 GROUP BY r.segment_id""", tuple(self.ids)))
+                    WHERE r.run_id IN %s AND r.segment_id IN %s
+                 GROUP BY r.segment_id""", tuple(segments.run_id.ids), tuple(segments.ids)))
             counts = {row[0]: row[1:] for row in self.env.cr.fetchall()}
         for segment in self:
-            total, quoted, sold = counts.get(segment.id, (0, 0, 0))
+            total, quoted, sold = counts.get(segment._origin.id, (0, 0, 0))
             segment.suggestion_count = total
             segment.suggestion_quoted_count = quoted
             segment.suggestion_sold_count = sold

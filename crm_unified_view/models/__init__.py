@@ -35,3 +35,4 @@ from . import survey_user_input
 from . import crm_lead
 from . import resource_calendar
 from . import crm_segmentation_whale_point
+from . import sale_order_line

@@ -4,6 +4,8 @@ from odoo.exceptions import UserError
 from odoo.tools import consteq, email_normalize, html2plaintext, plaintext2html
 from odoo.tools.misc import hmac
 
+from ..analytics.segments import TIER_HIGH
+
 CHANNELS = [
     ("phone", "Phone / Call Centre"),
     ("email", "Email"),
@@ -12,6 +14,7 @@ CHANNELS = [
     ("visit", "Face to Face"),
 ]
 PRIORITIES = [("0", "Normal"), ("1", "Important"), ("2", "Urgent"), ("3", "Critical")]
+HIGH_VALUE_PRIORITY = "2"
 
 
 class CrmComplaint(models.Model):
@@ -41,7 +44,7 @@ class CrmComplaint(models.Model):
                                   domain="['|', ('company_id', '=', False), ('company_id', '=', company_id)]")
     feedback_type = fields.Selection(related="category_id.feedback_type", store=True)
     product_id = fields.Many2one("product.product", help="Product the complaint is about, if any.")
-    priority = fields.Selection(PRIORITIES, default="0", index=True)
+    priority = fields.Selection(PRIORITIES, compute="_compute_priority", store=True, readonly=False, index=True)
     user_id = fields.Many2one(
         "res.users", "Responsible", compute="_compute_routing", store=True, readonly=False, tracking=True,
         domain=[("share", "=", False)], index=True)
@@ -57,6 +60,9 @@ class CrmComplaint(models.Model):
     # reply templates chosen by keywords, from the last customer email
     reply_rule_id = fields.Many2one("crm.reply.rule", "Matched Reply Rule", readonly=True, copy=False)
     suggested_template_id = fields.Many2one("mail.template", "Suggested Reply", readonly=True, copy=False)
+    self_service_article_id = fields.Many2one(
+        "crm.knowledge.article", "Self-Service Article", readonly=True, copy=False,
+        help="The public article that answers the last email of a customer served through automated channels.")
     # satisfaction survey
     survey_input_ids = fields.One2many("survey.user_input", "complaint_id", "Survey Answers", groups="survey.group_survey_user")
     survey_sent = fields.Boolean(readonly=True, copy=False)
@@ -99,17 +105,37 @@ class CrmComplaint(models.Model):
             if complaint.partner_id.phone or complaint.partner_id.mobile:
                 complaint.phone = complaint.partner_id.phone or complaint.partner_id.mobile
 
-    @api.depends("category_id")
+    @api.depends("partner_id", "company_id")
+    def _compute_priority(self):
+        """High-value customers' complaints are urgent unless someone chose a priority."""
+        for complaint in self:
+            if complaint._is_high_value() and complaint.priority in (False, "0"):
+                complaint.priority = HIGH_VALUE_PRIORITY
+            elif not complaint.priority:
+                complaint.priority = "0"
+
+    @api.depends("category_id", "partner_id", "company_id")
     def _compute_routing(self):
-        """Route to the category's recipient: R&D for product complaints, management for process ones."""
+        """Route a high-value customer's complaint to the account manager; the others to the category's
+        recipient: R&D for product complaints, management for process ones."""
         for complaint in self:
             category = complaint.category_id
-            if category.user_id:
+            account_manager = complaint.partner_id.commercial_partner_id.sudo().user_id \
+                if complaint._is_high_value() else None
+            if account_manager:
+                complaint.user_id = account_manager
+            elif category.user_id:
                 complaint.user_id = category.user_id
             elif category.team_id.user_id and not complaint.user_id:
                 complaint.user_id = category.team_id.user_id
             if category.team_id:
                 complaint.team_id = category.team_id
+
+    def _is_high_value(self):
+        """Value tiers are per company: the one the complaint's company gave its customer."""
+        self.ensure_one()
+        customer = self.partner_id.commercial_partner_id.sudo()
+        return bool(customer) and customer.with_company(self.company_id).value_tier == TIER_HIGH
 
     def _knowledge_text(self):
         return html2plaintext(self.description or ""), self.subject or ""
@@ -221,6 +247,9 @@ class CrmComplaint(models.Model):
     def _reply_clock_show_rule(self, rule):
         self.write({"reply_rule_id": rule.id, "suggested_template_id": rule.template_id.id})
 
+    def _reply_clock_show_article(self, article):
+        self.self_service_article_id = article
+
     def _message_get_suggested_recipients(self):
         recipients = super()._message_get_suggested_recipients()
         if self.partner_id:
@@ -246,6 +275,26 @@ class CrmComplaint(models.Model):
             "context": {
                 "default_model": self._name, "default_res_ids": self.ids,
                 "default_template_id": self.suggested_template_id.id,
+                "default_composition_mode": "comment", "default_subtype_xmlid": "mail.mt_comment",
+                "default_partner_ids": self.partner_id.ids,
+            },
+        }
+
+    def action_reply_with_article(self):
+        """Open the composer with the self-service answer: the link to the proposed public article."""
+        self.ensure_one()
+        article = self.self_service_article_id
+        if not article:
+            raise UserError(self.env._("No self-service article was proposed for this complaint."))
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "mail.compose.message",
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "new",
+            "context": {
+                "default_model": self._name, "default_res_ids": self.ids,
+                "default_body": article.sudo()._self_service_answer(self.partner_id),
                 "default_composition_mode": "comment", "default_subtype_xmlid": "mail.mt_comment",
                 "default_partner_ids": self.partner_id.ids,
             },

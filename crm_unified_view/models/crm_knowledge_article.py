@@ -1,4 +1,6 @@
 """A knowledge-base article: written by anyone, approved and published by editors, versioned."""
+from markupsafe import Markup
+
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, html2plaintext
@@ -260,9 +262,10 @@ class CrmKnowledgeArticle(models.Model):
         return [("search_text", "ilike", term) for term in knowledge.query_terms(query)]
 
     @api.model
-    def _suggest(self, text, subject="", limit=knowledge.MAX_SUGGESTIONS, company=None):
-        """Approved articles the user can read (of ``company`` or shared) that answer ``text``, best first."""
-        domain = [("state", "=", "approved")]
+    def _suggest(self, text, subject="", limit=knowledge.MAX_SUGGESTIONS, company=None, domain=None):
+        """Approved articles the user can read (of ``company`` or shared, within ``domain``) that answer
+        ``text``, best first."""
+        domain = [("state", "=", "approved")] + list(domain or [])
         if company:
             domain.append(("company_id", "in", [False, company.id]))
         articles = self.search(domain)
@@ -270,3 +273,11 @@ class CrmKnowledgeArticle(models.Model):
             [(article.id, knowledge.match_terms(article.keywords, article.tag_ids.mapped("name"), article.name))
              for article in articles], text, subject, limit=limit)
         return self.browse([article_id for article_id, _score in ranked])
+
+    def _self_service_answer(self, partner):
+        """The answer sent to a customer for self-service: this article's public link, in their language."""
+        self.ensure_one()
+        article = self.with_context(lang=partner.lang or self.env.context.get("lang"))
+        return Markup("<p>%s</p><p><a href=\"%s\">%s</a></p>") % (
+            article.env._("Hello, this article of our help pages answers your question:"),
+            article.get_base_url() + article.website_url, article.name)

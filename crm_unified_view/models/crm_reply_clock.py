@@ -5,6 +5,8 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.tools import SQL, create_index, email_normalize
 
+from ..analytics.segments import VALUE_TIERS
+
 _logger = logging.getLogger(__name__)
 
 OPEN_STATES = ("open", "alarmed", "escalated")
@@ -23,6 +25,8 @@ class CrmReplyClock(models.Model):
     record_name = fields.Char("Document Name", readonly=True)
     partner_id = fields.Many2one("res.partner", "Customer", readonly=True, index="btree_not_null")
     user_id = fields.Many2one("res.users", "Responsible", readonly=True, index="btree_not_null")
+    value_tier = fields.Selection(VALUE_TIERS, "Customer Value", readonly=True,
+                                  help="The customer's value tier when the email came: it sets the limits.")
     company_id = fields.Many2one("res.company", readonly=True, default=lambda self: self.env.company)
     message_id = fields.Many2one("mail.message", "Customer Email", readonly=True, ondelete="set null")
     date_received = fields.Datetime("Received On", required=True, readonly=True)
@@ -36,6 +40,9 @@ class CrmReplyClock(models.Model):
     replied_by_id = fields.Many2one("res.users", readonly=True)
     rule_id = fields.Many2one("crm.reply.rule", "Matched Rule", readonly=True, ondelete="set null")
     template_id = fields.Many2one("mail.template", "Suggested Reply", readonly=True, ondelete="set null")
+    article_id = fields.Many2one("crm.knowledge.article", "Self-Service Article", readonly=True, ondelete="set null",
+                                 help="The public article proposed (or sent) to a customer served through "
+                                      "automated channels.")
     date_auto_reply = fields.Datetime("Answered Automatically On", readonly=True)
     auto_reply_email = fields.Char("Answered Automatically To", readonly=True)
 
@@ -69,14 +76,16 @@ class CrmReplyClock(models.Model):
         }
 
     @api.model
-    def _deadlines(self, received, company):
-        """Reply and escalation deadlines of an email received at ``received`` (naive UTC) by ``company``:
+    def _deadlines(self, received, company, tier=False):
+        """Reply and escalation deadlines of an email received at ``received`` (naive UTC) by ``company``
+        from a customer of value tier ``tier`` (the company's limits of that tier, else the general ones):
         plain hours, or working hours of its customer-service calendar (else its working hours)."""
         settings = self._settings()
+        limit, escalation = company._reply_tier_limits(tier) or (settings["limit"], settings["escalation"])
         calendar = (company.reply_calendar_id or company.resource_calendar_id).sudo() \
             if settings["working_hours"] else None
-        return (self._plan_hours(calendar, received, settings["limit"], company),
-                self._plan_hours(calendar, received, settings["escalation"], company))
+        return (self._plan_hours(calendar, received, limit, company),
+                self._plan_hours(calendar, received, escalation, company))
 
     @api.model
     def _plan_hours(self, calendar, start, hours, company):
@@ -106,10 +115,12 @@ class CrmReplyClock(models.Model):
         if clock:
             return clock
         received = message.date or fields.Datetime.now()
-        deadline, escalation = self._deadlines(received, company)
+        # value tiers are per company: the one the document's company gave the customer
+        tier = partner.commercial_partner_id.with_company(company).sudo().value_tier if partner else False
+        deadline, escalation = self._deadlines(received, company, tier)
         return self.sudo().create({
             "res_model": record._name, "res_id": record.id, "record_name": record.display_name,
-            "partner_id": partner.id, "user_id": user.id, "message_id": message.id,
+            "partner_id": partner.id, "user_id": user.id, "message_id": message.id, "value_tier": tier,
             "company_id": company.id, "date_received": received,
             "date_deadline": deadline, "date_escalation": escalation,
         })
@@ -173,6 +184,9 @@ class CrmReplyClock(models.Model):
         for clock in self:
             clock.state = "alarmed"
             record = clock._document()
+            if record and not clock.user_id:
+                # nobody was responsible when the email came: whoever is now, else the company's default
+                clock.user_id = record._reply_clock_responsible() or clock.company_id.service_user_id
             if record:
                 clock._warn(record, clock.user_id, self.env._(
                     "No reply to the customer's email of %(date)s on %(document)s: the reply is overdue.",
@@ -190,7 +204,8 @@ class CrmReplyClock(models.Model):
                     date=clock._local_date(clock.date_received, manager), document=clock.record_name))
 
     def _manager(self):
-        """The responsible user's manager (Employees), else the leader of the document's team."""
+        """The responsible user's manager (Employees), else the leader of the document's team, else the
+        company's default service responsible."""
         self.ensure_one()
         employee = self.user_id.sudo().employee_id
         manager = employee.parent_id.user_id or employee.coach_id.user_id
@@ -198,6 +213,7 @@ class CrmReplyClock(models.Model):
             record = self._document()
             team = record.team_id if record and "team_id" in record._fields else None
             manager = team.user_id if team else self.env["res.users"]
+        manager = manager or self.company_id.service_user_id
         return manager if manager != self.user_id else self.env["res.users"]
 
     def _local_date(self, value, user):

@@ -39,6 +39,9 @@ class CrmReplyClockMixin(models.AbstractModel):
     def _reply_clock_show_rule(self, rule):
         """Show the rule matched by the customer's last email on the document (nothing by default)."""
 
+    def _reply_clock_show_article(self, article):
+        """Show the self-service article proposed for the customer's last email (nothing by default)."""
+
     # ------------------------------------------------------------------
     # Business methods
     # ------------------------------------------------------------------
@@ -68,19 +71,39 @@ class CrmReplyClockMixin(models.AbstractModel):
         record._reply_clock_propose_reply(message, clock, partner)
 
     def _reply_clock_propose_reply(self, message, clock, partner):
-        """Choose a reply template by keywords; propose it, or send it when its rule says so."""
+        """Choose a reply template by keywords; propose it, or send it when its rule says so.
+        Then the self-service answer, for customers served through automated channels."""
         rule = self.env["crm.reply.rule"]._match(
             self._name, message.body, message.subject, company=self._reply_clock_company())
-        if not rule:
+        if rule:
+            clock.write({"rule_id": rule.id, "template_id": rule.template_id.id})
+            self._reply_clock_show_rule(rule)
+            if rule.auto_send and self._reply_clock_may_auto_answer(message, clock):
+                # sent in the name of OdooBot: an internal author, so the clock stops as for any staff reply
+                self.message_post_with_source(
+                    rule.template_id, message_type="comment", subtype_xmlid="mail.mt_comment",
+                    partner_ids=partner.ids, author_id=self.env.ref("base.partner_root").id,
+                    parent_id=message.id)
+        self._reply_clock_self_service(message, clock, partner)
+
+    def _reply_clock_self_service(self, message, clock, partner):
+        """A customer served through automated channels gets the approved public article that answers
+        the email: proposed to the agent, or sent when the company says so (within the loop guard)."""
+        company = self._reply_clock_company()
+        if not partner or not partner.commercial_partner_id.with_company(company).automated_service:
             return
-        clock.write({"rule_id": rule.id, "template_id": rule.template_id.id})
-        self._reply_clock_show_rule(rule)
-        if rule.auto_send and self._reply_clock_may_auto_answer(message, clock):
-            # sent in the name of OdooBot: an internal author, so the clock stops as for any staff reply
-            self.message_post_with_source(
-                rule.template_id, message_type="comment", subtype_xmlid="mail.mt_comment",
-                partner_ids=partner.ids, author_id=self.env.ref("base.partner_root").id,
-                parent_id=message.id)
+        Article = self.env["crm.knowledge.article"]
+        article = Article._suggest(
+            self.env["crm.reply.rule"]._email_text(message.body), message.subject or "", limit=1, company=company,
+            domain=[("is_published", "=", True)])
+        if not article:
+            return
+        clock.article_id = article
+        self._reply_clock_show_article(article)
+        if company.self_service_auto_send and self._reply_clock_may_auto_answer(message, clock):
+            self.message_post(
+                body=article._self_service_answer(partner), message_type="comment", subtype_xmlid="mail.mt_comment",
+                partner_ids=partner.ids, author_id=self.env.ref("base.partner_root").id, parent_id=message.id)
 
     def _reply_clock_may_auto_answer(self, message, clock):
         """No automatic answer to a machine, nor more than the limits allow (mail loops)."""

@@ -1,5 +1,6 @@
 """A customer segment discovered by one segmentation run."""
 from odoo import fields, models
+from odoo.tools import SQL
 
 from ..analytics.segments import LEVELS
 
@@ -25,7 +26,36 @@ class CrmSegment(models.Model):
     currency_id = fields.Many2one(related="run_id.currency_id")
     at_risk_count = fields.Integer("Customers at Risk")
     color = fields.Integer(compute="_compute_color")
+    # what became of the run's cross-selling suggestions to the segment's customers, counted on read
+    suggestion_count = fields.Integer("Suggestions", compute="_compute_suggestion_figures")
+    suggestion_quoted_count = fields.Integer("Suggestions Quoted", compute="_compute_suggestion_figures")
+    suggestion_sold_count = fields.Integer("Suggestions Sold", compute="_compute_suggestion_figures")
+    suggestion_hit_rate = fields.Float(
+        "Suggestion Hit Rate (%)", compute="_compute_suggestion_figures",
+        help="Share of the suggestions made to the segment's customers that they bought.")
 
     def _compute_color(self):
         for segment in self:
             segment.color = segment.sequence % 11 + 1
+
+    def _compute_suggestion_figures(self):
+        counts = {}
+        segments = self._origin.filtered("id")
+        if segments:
+            self.env["crm.segmentation.suggestion"].flush_model(["run_id", "partner_id", "is_quoted", "is_sold"])
+            self.env["crm.segmentation.result"].flush_model(["run_id", "partner_id", "segment_id"])
+            # one pass over the runs' suggestions, matched to their customers' segment in the same run
+            # (results are indexed by run, not by segment)
+            self.env.cr.execute(SQL(
+                """SELECT r.segment_id, COUNT(*), COUNT(*) FILTER (WHERE s.is_quoted), COUNT(*) FILTER (WHERE s.is_sold)
+                     FROM crm_segmentation_suggestion s
+                     JOIN crm_segmentation_result r ON r.run_id = s.run_id AND r.partner_id = s.partner_id
+                    WHERE r.run_id IN %s AND r.segment_id IN %s
+                 GROUP BY r.segment_id""", tuple(segments.run_id.ids), tuple(segments.ids)))
+            counts = {row[0]: row[1:] for row in self.env.cr.fetchall()}
+        for segment in self:
+            total, quoted, sold = counts.get(segment._origin.id, (0, 0, 0))
+            segment.suggestion_count = total
+            segment.suggestion_quoted_count = quoted
+            segment.suggestion_sold_count = sold
+            segment.suggestion_hit_rate = 100.0 * sold / total if total else 0.0

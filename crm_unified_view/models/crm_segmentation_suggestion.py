@@ -1,5 +1,5 @@
 """A cross-selling suggestion: a product the customer's segment buys and the customer does not."""
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 
@@ -13,7 +13,12 @@ class CrmSegmentationSuggestion(models.Model):
     product_id = fields.Many2one("product.product", required=True, ondelete="cascade")
     rank = fields.Integer()
     share = fields.Float("Bought by (%)", help="Share of the segment's customers who bought the product.")
+    is_quoted = fields.Boolean("Quoted", readonly=True, help="An order line of the customer has the product.")
+    is_sold = fields.Boolean("Sold", readonly=True, help="A confirmed order of the customer has the product.")
 
+    # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
     def action_create_opportunity(self):
         """Turn the suggestion into a CRM opportunity for the customer's salesperson."""
         self.ensure_one()
@@ -27,3 +32,44 @@ class CrmSegmentationSuggestion(models.Model):
             "description": self.env._("Bought by %(share)d%% of similar customers.", share=round(self.share * 100)),
         })
         return {"type": "ir.actions.act_window", "res_model": "crm.lead", "res_id": lead.id, "view_mode": "form"}
+
+    def action_add_to_order(self):
+        """Add the suggested product to the quotation in the context (``cuv_order_id``)."""
+        self.ensure_one()
+        order = self.env["sale.order"].browse(self.env.context.get("cuv_order_id"))
+        order.check_access("write")
+        if order.partner_id.commercial_partner_id != self.partner_id:
+            raise UserError(self.env._("This suggestion is for another customer."))
+        if order.state not in ("draft", "sent"):
+            raise UserError(self.env._("Only quotations take new products."))
+        self.env["sale.order.line"].create({"order_id": order.id, "product_id": self.product_id.id})
+        return True
+
+    # ------------------------------------------------------------------
+    # Business methods
+    # ------------------------------------------------------------------
+    def _filter_offerable(self):
+        """Suggestions worth offering: an active, saleable product the customer has not bought since the run."""
+        offerable = self.filtered(lambda s: s.product_id.active and s.product_id.sale_ok and not s.is_sold)
+        if not offerable:
+            return offerable
+        bought = self.env["sale.order.line"].sudo()._read_group(
+            [("state", "=", "sale"), ("product_id", "in", offerable.product_id.ids),
+             ("order_id.partner_id.commercial_partner_id", "in", offerable.partner_id.ids)],
+            ["order_partner_id", "product_id"])
+        bought = {(partner.commercial_partner_id, product) for partner, product in bought}
+        return offerable.filtered(lambda s: (s.partner_id, s.product_id) not in bought)
+
+    @api.model
+    def _of_order_lines(self, lines):
+        """The suggestions made to the customers of ``lines``, by their orders' companies, of their products."""
+        lines = lines.filtered("product_id")
+        if not lines:
+            return self.browse()
+        keys = {(line.order_id.partner_id.commercial_partner_id.id, line.product_id.id, line.company_id.id)
+                for line in lines}
+        candidates = self.sudo().search([
+            ("partner_id", "in", [key[0] for key in keys]), ("product_id", "in", lines.product_id.ids),
+            ("run_id.company_id", "in", lines.company_id.ids)])
+        return candidates.filtered(
+            lambda s: (s.partner_id.id, s.product_id.id, s.run_id.company_id.id) in keys)

@@ -8,6 +8,12 @@ COMPLAINT_COST_FIELDS = {
     "2": "cost_to_serve_complaint_urgent",
     "3": "cost_to_serve_complaint_critical",
 }
+# Reply and escalation limits (hours) by the customer's value tier: company field names
+REPLY_TIER_LIMIT_FIELDS = {
+    "high": ("reply_limit_high_hours", "reply_escalation_high_hours"),
+    "medium": ("reply_limit_medium_hours", "reply_escalation_medium_hours"),
+    "low": ("reply_limit_low_hours", "reply_escalation_low_hours"),
+}
 COST_TO_SERVE_FIELDS = ["cost_to_serve_order", "cost_to_serve_credit_note", *COMPLAINT_COST_FIELDS.values(),
                         "late_payment_rate"]
 
@@ -19,6 +25,20 @@ class ResCompany(models.Model):
     reply_calendar_id = fields.Many2one(
         "resource.calendar", "Customer Service Hours",
         help="The working hours reply deadlines are counted in; empty: the company's working hours.")
+    # Service levels by value: how fast customers of each value tier are answered.
+    reply_limit_high_hours = fields.Float("High Value: Reply Within (hours)", default=4.0)
+    reply_escalation_high_hours = fields.Float("High Value: Escalate After (hours)", default=8.0)
+    reply_limit_medium_hours = fields.Float("Medium Value: Reply Within (hours)", default=12.0)
+    reply_escalation_medium_hours = fields.Float("Medium Value: Escalate After (hours)", default=24.0)
+    reply_limit_low_hours = fields.Float("Low Value: Reply Within (hours)", default=24.0)
+    reply_escalation_low_hours = fields.Float("Low Value: Escalate After (hours)", default=48.0)
+    service_user_id = fields.Many2one(
+        "res.users", "Default Service Responsible", domain=[("share", "=", False)],
+        help="Gets the reply alarms of documents nobody is responsible for.")
+    self_service_auto_send = fields.Boolean(
+        "Send Self-Service Answers",
+        help="Customers served through automated channels get the matching public article at once, "
+             "instead of it being proposed to the agent.")
     # Cost to serve: what handling a customer costs beyond the goods sold (all zero: pure margin).
     cost_to_serve_order = fields.Monetary(
         "Cost per Order", help="Cost of handling one confirmed sales order (one customer invoice on runs on invoices).")
@@ -46,6 +66,21 @@ class ResCompany(models.Model):
             if company.segmentation_keep_days < 1 or company.segmentation_keep_months < 0:
                 raise ValidationError(self.env._(
                     "Keep every segmentation run for one day at least, and monthly runs for zero months or more."))
+
+    @api.constrains(*(name for pair in REPLY_TIER_LIMIT_FIELDS.values() for name in pair))
+    def _check_reply_tier_limits(self):
+        for company in self:
+            for limit, escalation in REPLY_TIER_LIMIT_FIELDS.values():
+                if company[limit] <= 0 or company[escalation] < company[limit]:
+                    raise ValidationError(self.env._(
+                        "The reply limit of each value tier must be positive, and its escalation come no earlier "
+                        "than its alarm."))
+
+    def _reply_tier_limits(self, tier):
+        """Reply and escalation limits (hours) of a customer of value tier ``tier``; None without a tier."""
+        self.ensure_one()
+        names = REPLY_TIER_LIMIT_FIELDS.get(tier)
+        return (self[names[0]], self[names[1]]) if names else None
 
     @api.constrains(*COST_TO_SERVE_FIELDS)
     def _check_cost_to_serve(self):

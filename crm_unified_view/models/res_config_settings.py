@@ -28,6 +28,14 @@ class ResConfigSettings(models.TransientModel):
         help="Count only the working hours of the company's customer-service calendar, without its time off "
              "(public holidays).")
     reply_calendar_id = fields.Many2one(related="company_id.reply_calendar_id", readonly=False)
+    reply_limit_high_hours = fields.Float(related="company_id.reply_limit_high_hours", readonly=False)
+    reply_escalation_high_hours = fields.Float(related="company_id.reply_escalation_high_hours", readonly=False)
+    reply_limit_medium_hours = fields.Float(related="company_id.reply_limit_medium_hours", readonly=False)
+    reply_escalation_medium_hours = fields.Float(related="company_id.reply_escalation_medium_hours", readonly=False)
+    reply_limit_low_hours = fields.Float(related="company_id.reply_limit_low_hours", readonly=False)
+    reply_escalation_low_hours = fields.Float(related="company_id.reply_escalation_low_hours", readonly=False)
+    service_user_id = fields.Many2one(related="company_id.service_user_id", readonly=False)
+    self_service_auto_send = fields.Boolean(related="company_id.self_service_auto_send", readonly=False)
     # --- profit: cost to serve ----------------------------------------------------------
     cost_to_serve_order = fields.Monetary(related="company_id.cost_to_serve_order", readonly=False)
     cost_to_serve_credit_note = fields.Monetary(related="company_id.cost_to_serve_credit_note", readonly=False)

@@ -549,6 +549,7 @@ class ResPartner(models.Model):
     def _compute_cross_sell_suggestion_ids(self):
         suggestions = self.env["crm.segmentation.suggestion"].search([
             ("partner_id", "in", self._origin.ids), ("run_id", "in", self.segmentation_run_id.ids)])
+        suggestions = suggestions._filter_offerable()
         for partner in self:
             partner.cross_sell_suggestion_ids = suggestions.filtered(
                 lambda suggestion: suggestion.partner_id == partner._origin

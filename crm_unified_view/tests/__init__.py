@@ -36,3 +36,6 @@ from . import test_demo_data
 from . import test_segmentation_profit
 from . import test_analytics_pipeline
 from . import test_segmentation_retention
+from . import test_service_levels
+from . import test_self_service
+from . import test_quotation_suggestions

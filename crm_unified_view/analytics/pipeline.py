@@ -92,10 +92,12 @@ def _add_columns(frame, columns):
         frame[name] = columns[name].to_numpy()
 
 
-def run(transactions, purchases, customers, as_of, settings, indicators=None, contacted=(), counts=None):
+def run(transactions, purchases, customers, as_of, settings, indicators=None, contacted=(), counts=None,
+        totals=None):
     """Compute everything a run saves.
 
-    :param transactions: partner_id, date, amount[, margin] (commercial partners, company currency).
+    :param transactions: partner_id, date, amount[, margin] (commercial partners, company currency);
+        or None with ``totals``, each customer's sums of them (:func:`rfm.purchase_totals`).
     :param purchases: partner_id, product_id (0 for lines without a product), amount, and
         optionally known_amount and known_margin (the revenue of known cost, and its margin), per
         customer and product, credit notes deducted (profit, cross-selling, products); gets a
@@ -108,12 +110,15 @@ def run(transactions, purchases, customers, as_of, settings, indicators=None, co
         serve (:data:`profit.COUNT_COLUMNS`).
     :raise ValueError: bad settings or data, with a message fit for the user.
     """
-    occasions = rfm.purchase_occasions(transactions)
-    # The transactions and their occasions are the biggest frames of a run: once summed up,
-    # free them (a caller that hands the transactions over frees them with this reference).
-    del transactions
-    table = rfm.rfm_table(occasions, as_of, customers=customers)
-    del occasions
+    if totals is None:
+        # The transactions and their occasions are the biggest frames of a run: once summed up,
+        # free them (a caller that hands the transactions over frees them with this reference).
+        occasions = rfm.purchase_occasions(transactions)
+        del transactions
+        table = rfm.rfm_table(occasions, as_of, customers=customers)
+        del occasions
+    else:
+        table = rfm.rfm_table_from_totals(totals, as_of, customers=customers)
     scores, edges = rfm.rfm_scores(table)
     result = table.join(scores)
     del table, scores  # result holds them: one copy of a million rows is enough

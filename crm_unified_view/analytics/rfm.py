@@ -143,46 +143,78 @@ def rfm_table(occasions, as_of, customers=None):
         raise ValueError("%d purchase day(s) fall after the analysis date %s (first: %s); "
                          "fix their dates or analyse a later date."
                          % (future.sum(), as_of.date(), pd.Timestamp(days[future].min(), unit="D").date()))
-    amounts = occasions["amount"].to_numpy(dtype=np.float64)
+    return rfm_table_from_totals(purchase_totals(occasions, partners, days), as_of, customers=customers)
 
-    # Sorted by customer: runs give the index and each occasion's row without any search.
+
+def purchase_totals(occasions, partners=None, days=None):
+    """The sums RFM needs, one row per customer with an occasion (what the ORM layer computes in
+    SQL for a whole company).
+
+    :param occasions: output of :func:`purchase_occasions`; ``partners`` and ``days``, its sorted
+        columns as int64 when the caller has them.
+    :return: DataFrame indexed by partner_id (sorted) with frequency (purchase occasions),
+        first_day and last_day (day numbers since 1970-01-01 of the first and last purchase
+        occasion, NaN without any), monetary (net amount of every day), repeat_total (net amount
+        of the purchase occasions after the first) and, when the occasions have one, margin.
+    """
+    if partners is None:
+        occasions, partners, days = _sorted_daily(occasions)
+    amounts = occasions["amount"].to_numpy(dtype=np.float64)
     new_customer = np.r_[True, partners[1:] != partners[:-1]] if len(partners) else np.zeros(0, bool)
     index = partners[new_customer]
     rows = np.cumsum(new_customer) - 1
-    if customers is not None:
-        index = np.union1d(index, np.asarray(customers, dtype=np.int64))
-        rows = np.searchsorted(index, partners)
     n = len(index)
-    table = pd.DataFrame(index=pd.Index(index, name="partner_id"))
-
     buying = occasions["is_purchase"].to_numpy(dtype=bool)
     b_partners, b_days, b_amounts = partners[buying], days[buying], amounts[buying]
     starts = np.flatnonzero(np.r_[True, b_partners[1:] != b_partners[:-1]]) if len(b_partners) else np.zeros(0, int)
     counts = np.diff(np.r_[starts, len(b_partners)])
     buyer_rows = rows[buying][starts]
-    first = np.full(n, np.nan)
-    last = np.full(n, np.nan)
-    first_date = np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]")
-    last_date = first_date.copy()
-    frequency = np.zeros(n, np.int64)
-    repeat_total = np.zeros(n)
+    totals = pd.DataFrame(index=pd.Index(index, name="partner_id"))
+    frequency, first, last, repeat_total = np.zeros(n, np.int64), np.full(n, np.nan), np.full(n, np.nan), np.zeros(n)
+    frequency[buyer_rows] = counts
     first[buyer_rows] = b_days[starts]
     last[buyer_rows] = b_days[starts + counts - 1]
-    first_date[buyer_rows] = b_days[starts].astype("datetime64[D]")
-    last_date[buyer_rows] = b_days[starts + counts - 1].astype("datetime64[D]")
-    frequency[buyer_rows] = counts
     if len(starts):
         repeat_total[buyer_rows] = np.add.reduceat(b_amounts, starts) - b_amounts[starts]
+    totals["frequency"], totals["first_day"], totals["last_day"] = frequency, first, last
+    totals["monetary"] = np.bincount(rows, weights=amounts, minlength=n)
+    totals["repeat_total"] = repeat_total
+    if "margin" in occasions:
+        totals["margin"] = np.bincount(rows, weights=occasions["margin"].to_numpy(dtype=np.float64), minlength=n)
+    return totals
 
+
+def rfm_table_from_totals(totals, as_of, customers=None):
+    """:func:`rfm_table` from each customer's sums (:func:`purchase_totals`, or the same computed
+    in SQL); ``customers`` without a row get empty figures.
+
+    :raise ValueError: a purchase is dated after ``as_of``.
+    """
+    as_of = _as_day(as_of)
+    as_of_day = np.int64(as_of.to_datetime64().astype("datetime64[D]").astype(np.int64))
+    if (totals["last_day"].to_numpy(dtype=np.float64) > as_of_day).any():
+        raise ValueError("Purchases fall after the analysis date %s: fix their dates or analyse a later date."
+                         % as_of.date())
+    if customers is not None:
+        index = np.union1d(totals.index.to_numpy(dtype=np.int64), np.asarray(customers, dtype=np.int64))
+        totals = totals.reindex(pd.Index(index, name="partner_id"))
+        totals = totals.fillna({"frequency": 0, "monetary": 0.0, "repeat_total": 0.0})
+    frequency = totals["frequency"].to_numpy().astype(np.int64)
+    first, last = (totals[name].to_numpy(dtype=np.float64) for name in ("first_day", "last_day"))
+    table = pd.DataFrame(index=totals.index.rename("partner_id"))
     table["frequency"] = frequency
-    table["first_date"] = first_date
-    table["last_date"] = last_date
+    for name, days in (("first_date", first), ("last_date", last)):
+        dates = np.full(len(days), np.datetime64("NaT"), dtype="datetime64[ns]")
+        known = ~np.isnan(days)
+        dates[known] = days[known].astype(np.int64).astype("datetime64[D]")
+        table[name] = dates
     table["recency_days"] = as_of_day - last
     table["T"] = as_of_day - first
-    table["monetary"] = np.bincount(rows, weights=amounts, minlength=n)
-    table["repeat_mean"] = np.divide(repeat_total, frequency - 1, out=np.zeros(n), where=frequency > 1)
-    if "margin" in occasions:
-        table["margin"] = np.bincount(rows, weights=occasions["margin"].to_numpy(dtype=np.float64), minlength=n)
+    table["monetary"] = totals["monetary"].to_numpy(dtype=np.float64)
+    table["repeat_mean"] = np.divide(totals["repeat_total"].to_numpy(dtype=np.float64), frequency - 1,
+                                     out=np.zeros(len(table)), where=frequency > 1)
+    if "margin" in totals:
+        table["margin"] = totals["margin"].to_numpy(dtype=np.float64)
     return table
 
 

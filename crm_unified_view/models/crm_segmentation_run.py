@@ -50,6 +50,24 @@ LINES_BY_CUSTOMER_AND_PRODUCT = """
       FROM (%s) lines
   GROUP BY partner_id, product_id
 """
+# Each customer's sums of the transactions (partner_id, date as a day number, amount) that RFM
+# needs (:func:`rfm.purchase_totals`): a day with an order of amount >= 0 is one purchase
+# occasion; orders counts every transaction (the orders handled, for the cost to serve).
+TOTALS_OF_TRANSACTIONS = """
+    SELECT partner_id, COUNT(*) FILTER (WHERE is_purchase) AS frequency,
+           MIN(date) FILTER (WHERE is_purchase) AS first_day, MAX(date) FILTER (WHERE is_purchase) AS last_day,
+           SUM(amount) AS monetary,
+           COALESCE(SUM(amount) FILTER (WHERE is_purchase), 0)
+               - COALESCE((ARRAY_AGG(amount ORDER BY date) FILTER (WHERE is_purchase))[1], 0) AS repeat_total,
+           SUM(orders) AS orders
+      FROM (SELECT partner_id, date, SUM(amount) AS amount, BOOL_OR(amount >= 0) AS is_purchase, COUNT(*) AS orders
+              FROM (%s) transactions
+          GROUP BY partner_id, date) days
+  GROUP BY partner_id
+"""
+# Memory for the sorts and hashes of the extract: a company's lines, summed per customer and
+# product, spill to disk many times over with PostgreSQL's default of 4 MB.
+EXTRACT_WORK_MEM = "256MB"
 # What a column of rows can be, for a bulk insert (anything else is one value for every row).
 COLUMN_TYPES = (pd.Series, pd.Index, np.ndarray, pd.api.extensions.ExtensionArray)
 RFM_COLUMNS = ("last_purchase_date", "first_purchase_date", "rfm_frequency", "rfm_monetary", "rfm_r_score",
@@ -247,11 +265,11 @@ class CrmSegmentationRun(models.Model):
         frames = self._extract()
         extracted = time.monotonic()
         try:
-            # Handed over, not kept: the analytics free the transactions as soon as they are read.
+            # Handed over, not kept: the analytics free the big frames as soon as they are read.
             result = pipeline.run(
-                frames.pop("transactions"), frames.pop("purchases"), frames["customers"], self.date_as_of,
-                self._settings(), indicators=frames["indicators"], contacted=frames["contacted"],
-                counts=frames["counts"])
+                None, frames.pop("purchases"), frames["customers"], self.date_as_of, self._settings(),
+                indicators=frames["indicators"], contacted=frames["contacted"], counts=frames["counts"],
+                totals=frames.pop("totals"))
         except ValueError as error:
             raise UserError(self.env._("The segmentation could not run: %s", error)) from error
         del frames  # the extracted frames are big: free them before writing back
@@ -266,8 +284,11 @@ class CrmSegmentationRun(models.Model):
         """Every frame the analytics need (the arguments of :func:`pipeline.run` by name), each
         from one set-based query."""
         self.env.flush_all()
+        self.env.cr.execute(SQL("SELECT set_config('work_mem', %s, true)", EXTRACT_WORK_MEM))
         params = {"company": self.company_id.id, "as_of": self.date_as_of}
-        transactions = self._transactions()
+        totals = self._frame(SQL(TOTALS_OF_TRANSACTIONS, self._transactions_query()), {
+            "partner_id": np.int64, "frequency": np.int64, "first_day": np.float64, "last_day": np.float64,
+            "monetary": np.float64, "repeat_total": np.float64, "orders": np.float64}).set_index("partner_id")
         purchases = self._frame(
             self._order_lines() if self.transaction_source == "orders" else self._invoice_lines(),
             {"partner_id": np.int64, "product_id": np.int64, "amount": np.float64, "known_amount": np.float64,
@@ -278,7 +299,7 @@ class CrmSegmentationRun(models.Model):
                AND (company_id IS NULL OR company_id = %(company)s)
         """, **params))
         customers = np.union1d(np.array([row[0] for row in self.env.cr.fetchall()], dtype=np.int64),
-                               transactions["partner_id"].unique())
+                               totals.index.to_numpy())
         breadth = purchases.groupby("partner_id")["product_id"].nunique().rename("product_breadth")
         indicators = breadth.to_frame()
         self.env.cr.execute(SQL("""
@@ -292,8 +313,8 @@ class CrmSegmentationRun(models.Model):
                  WHERE l.create_date::date <= %(as_of)s
             """, **params))
             contacted.update(row[0] for row in self.env.cr.fetchall())
-        return {"transactions": transactions, "purchases": purchases, "customers": customers,
-                "indicators": indicators, "contacted": contacted, "counts": self._cost_counts(transactions)}
+        return {"totals": totals, "purchases": purchases, "customers": customers,
+                "indicators": indicators, "contacted": contacted, "counts": self._cost_counts(totals["orders"])}
 
     def _order_lines(self):
         """Confirmed order lines at the cost ``sale_margin`` froze on them, minus the credit notes
@@ -365,16 +386,16 @@ class CrmSegmentationRun(models.Model):
         """, sign=sign, quantity=quantity, cost=cost, known=known_cost(cost), valued=valued,
             counted=counted_invoice(company_id), as_of=self.date_as_of, active=_active("m", "commercial_partner_id")))
 
-    def _cost_counts(self, transactions):
-        """What each customer cost to serve, as counts: orders handled (confirmed orders on runs on
-        orders, customer invoices on runs on invoices), credit notes, complaints by priority, and
+    def _cost_counts(self, orders):
+        """What each customer cost to serve, as counts: orders handled (``orders``, the confirmed
+        orders of each customer, on runs on orders; customer invoices on runs on invoices), credit notes, complaints by priority, and
         the sum of amount x days paid late (or overdue on the run's day) of its receivables."""
         company_id, as_of = self.company_id.id, self.date_as_of
         self.env["account.move"].flush_model()
         self.env["crm.complaint"].flush_model()
         counts = []
         if self.transaction_source == "orders":
-            counts.append(transactions.groupby("partner_id").size().rename("orders").to_frame())
+            counts.append(orders.rename("orders").to_frame())
         moves = self._frame(SQL("""
             SELECT m.commercial_partner_id AS partner_id,
                    COUNT(*) FILTER (WHERE m.move_type = 'out_invoice') AS orders,
@@ -419,9 +440,14 @@ class CrmSegmentationRun(models.Model):
         return table
 
     def _transactions(self, customer_ids=None, as_of=None):
-        """The run's transactions (partner_id, date, amount) from one query: its source and
-        company, up to ``as_of`` (the run's day by default); of ``customer_ids`` (commercial
-        partners) only, when given."""
+        """The run's transactions (:meth:`_transactions_query`) as a frame, dates as datetime64."""
+        return self._frame(self._transactions_query(customer_ids, as_of),
+                           {"partner_id": np.int64, "amount": np.float64}, days=["date"])
+
+    def _transactions_query(self, customer_ids=None, as_of=None):
+        """The query of the run's transactions (partner_id, date as days since 1970-01-01,
+        amount): its source and company, up to ``as_of`` (the run's day by default); of
+        ``customer_ids`` (commercial partners) only, when given."""
         company_id = self.company_id.id
         if self.transaction_source == "orders":
             query = """
@@ -447,10 +473,8 @@ class CrmSegmentationRun(models.Model):
         self.env["res.partner"].flush_model(["commercial_partner_id", "active"])
         only = SQL("TRUE") if customer_ids is None else SQL(
             "%s = ANY(%s)", SQL.identifier(alias, "commercial_partner_id"), list(customer_ids))
-        return self._frame(
-            SQL(query, amount=amount, counted=counted, as_of=as_of or self.date_as_of, only=only,
-                active=_active(alias, "commercial_partner_id")),
-            {"partner_id": np.int64, "amount": np.float64}, days=["date"])
+        return SQL(query, amount=amount, counted=counted, as_of=as_of or self.date_as_of, only=only,
+                   active=_active(alias, "commercial_partner_id"))
 
     def _frame(self, query, dtypes, days=()):
         """A query's rows as a DataFrame, streamed through COPY (far faster than fetchall).

@@ -1,12 +1,16 @@
 """A segmentation run on orders it creates: saved results, partner fields, back-testing, bad input."""
 from datetime import timedelta
 
+import pandas as pd
 from psycopg2 import IntegrityError
 
 from odoo import Command, fields
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import new_test_user, tagged
-from odoo.tools import mute_logger
+from odoo.tools import SQL, mute_logger
+
+from ..analytics import rfm
+from ..models.crm_segmentation_run import TOTALS_OF_TRANSACTIONS
 
 from .common import CustomerViewCommon
 
@@ -161,6 +165,20 @@ class TestSegmentationRun(CustomerViewCommon):
         groups = self.env["res.partner"].read_group([("segment_id", "!=", False)], ["customer_npv:sum"], ["segment_id"])
         self.assertEqual({group["segment_id"][0] for group in groups}, set(latest.segment_ids.ids))
         self.assertEqual(sum(group["segment_id_count"] for group in groups), latest.buyer_count)
+
+    def test_sums_in_sql_equal_the_pure_computation(self):
+        buyer = self.buyers[2]
+        self._posted_invoice(buyer, 80.0, days_ago=3)
+        self._posted_invoice(buyer, 20.0, days_ago=3)    # same day: one occasion
+        self._posted_invoice(buyer, 30.0, days_ago=1, move_type="out_refund")  # refund-only day: no occasion
+        self._posted_invoice(self.buyers[4], 45.0, days_ago=2, move_type="out_refund")
+        for source in ("orders", "invoices"):
+            with self.subTest(source=source):
+                run = self.env["crm.segmentation.run"].create({"transaction_source": source})
+                in_sql = run._frame(SQL(TOTALS_OF_TRANSACTIONS, run._transactions_query()), {}).set_index(
+                    "partner_id").drop(columns="orders")
+                in_python = rfm.purchase_totals(rfm.purchase_occasions(run._transactions()))
+                pd.testing.assert_frame_equal(in_sql.sort_index(), in_python, check_dtype=False)
 
     def test_segment_names_in_every_active_language(self):
         for lang in ("zh_CN", "zh_TW"):

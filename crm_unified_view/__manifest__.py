@@ -6,7 +6,7 @@
     "license": "LGPL-3",
     "author": "crm_unified_view developers",
     "website": "https://github.com/crm-unified-view/crm_unified_view",
-    "depends": ["contacts", "sale", "sale_margin", "account", "hr", "resource", "crm", "survey", "portal", "web_editor"],
+    "depends": ["contacts", "sale", "sale_margin", "account", "hr", "resource", "crm", "survey", "portal", "web_editor", "spreadsheet_dashboard"],
     "external_dependencies": {"python": ["pandas", "numpy", "scipy", "scikit-learn", "phonenumbers", "jieba", "opencc-python-reimplemented", "chinesecalendar"]},
     "data": [
         "security/crm_unified_view_security.xml",
@@ -51,6 +51,7 @@
     "assets": {
         "web.assets_backend": [
             "crm_unified_view/static/src/scss/*.scss",
+            "crm_unified_view/static/src/rf_heat_map/*",
         ],
         "web.assets_tests": [
             "crm_unified_view/static/tests/tours/*.js",

@@ -35,3 +35,4 @@ from . import test_reply_calendar
 from . import test_demo_data
 from . import test_segmentation_profit
 from . import test_analytics_pipeline
+from . import test_pictures

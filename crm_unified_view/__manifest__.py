@@ -16,6 +16,7 @@
         "data/crm_complaint_data.xml",
         "data/ir_cron_data.xml",
         "data/crm_knowledge_data.xml",
+        "data/spreadsheet_dashboard_data.xml",
         "views/res_partner_views.xml",
         "views/crm_customer_info_item_views.xml",
         "views/crm_private_category_views.xml",

@@ -1,9 +1,15 @@
 """The R×F heat map and the Customer 360 dashboard, opened in Chinese, show the ORM's figures."""
+import fnmatch
 import json
+import os
+from datetime import timedelta
 
 from lxml import etree
 
+from odoo import fields
 from odoo.tests import HttpCase, tagged
+from odoo.tools import file_open
+from odoo.tools.translate import extract_spreadsheet_terms
 from odoo.tools import float_round, mute_logger
 
 from .common import CustomerViewCommon
@@ -62,6 +68,66 @@ class TestPictureViews(PicturesCommon):
 
 
 @tagged("post_install", "-at_install")
+class TestCustomerDashboard(PicturesCommon):
+
+    def _dashboard_data(self):
+        return json.loads(self.env.ref("crm_unified_view.spreadsheet_dashboard_customer_360").spreadsheet_data)
+
+    def _sources(self):
+        """(model, domain, field names) of every pivot and chart of the dashboard."""
+        data = self._dashboard_data()
+        for pivot in data["pivots"].values():
+            names = [m["fieldName"] for m in pivot["measures"]] + [r["fieldName"] for r in pivot["rows"]]
+            yield pivot["model"], pivot["domain"], names, pivot["fieldMatching"]
+        for figure in data["sheets"][0]["figures"]:
+            chart = figure["data"]
+            names = [chart["metaData"]["measure"]] + [g.split(":")[0] for g in chart["metaData"]["groupBy"]]
+            yield chart["metaData"]["resModel"], chart["searchParams"]["domain"], names, chart["fieldMatching"]
+
+    def test_dashboard_reads_existing_fields_with_the_managers_rights(self):
+        manager = self.user_manager
+        for model, domain, names, matching in self._sources():
+            records = self.env[model].with_user(manager)
+            for name in names:
+                if name != "__count":
+                    self.assertIn(name, records._fields, "%s.%s" % (model, name))
+            # every filter the dashboard applies is a valid search for a manager
+            filters = [(match["chain"], "!=", False) for match in matching.values()]
+            records.search_count(domain + filters)
+
+    def test_dashboard_only_for_customer_information_managers(self):
+        dashboards = self.env["spreadsheet.dashboard"]
+        dashboard = self.env.ref("crm_unified_view.spreadsheet_dashboard_customer_360")
+        self.assertIn(dashboard, dashboards.with_user(self.user_manager).search([]))
+        self.assertNotIn(dashboard, dashboards.with_user(self.user_info).search([]))
+        self.assertNotIn(dashboard, dashboards.with_user(self.user_sales).search([]))
+
+    def test_dashboard_texts_are_extracted_for_translation(self):
+        # the translation export reads *_dashboard.json files under a data/ folder
+        path = "crm_unified_view/data/files/customer_360_dashboard.json"
+        self.assertTrue(fnmatch.fnmatch(os.path.dirname(path), "*/data/*"))
+        self.assertTrue(fnmatch.fnmatch(os.path.basename(path), "*_dashboard.json"))
+        with file_open(path, "rb") as dashboard_file:
+            terms = {term for _line, _func, term, _comments in
+                     extract_spreadsheet_terms(dashboard_file, [], [], {})}
+        self.assertTrue({"Customer 360", "Complaints by Category", "Period", "Company",
+                         "Whale Curve: Cumulative Profit (%) by Share of Customers (%)"} <= terms)
+
+    def test_share_of_emails_answered_in_time(self):
+        now = fields.Datetime.now()
+        clocks = self.env["crm.reply.clock"].sudo().create([{
+            "res_model": "res.partner", "res_id": self.customer.id, "date_received": now - timedelta(hours=20),
+            "date_deadline": now - timedelta(hours=8), "date_escalation": now, "state": state,
+            "date_replied": replied,
+        } for state, replied in (("replied", now - timedelta(hours=10)), ("replied", now - timedelta(hours=2)),
+                                 ("alarmed", False))])
+        self.assertEqual(clocks.mapped("answered_in_time"), [1, 0, 0])
+        [group] = self.env["crm.reply.clock"].read_group(
+            [("id", "in", clocks.ids), ("state", "!=", "open")], ["answered_in_time"], [])
+        self.assertAlmostEqual(group["answered_in_time"], 1 / 3)
+
+
+@tagged("post_install", "-at_install")
 class TestPicturesTour(PicturesCommon, HttpCase):
 
     @classmethod
@@ -92,3 +158,22 @@ class TestPicturesTour(PicturesCommon, HttpCase):
         self.assertGreater(len(cells), 3)
         busiest = max(cells, key=lambda key: cells[key]["count"])
         self._start("crm_unified_view_pictures", {"cells": cells, "open": busiest})
+
+    def test_dashboard_tour(self):
+        categories = self.env["crm.complaint.category"].create([{"name": "物流"}, {"name": "质量"}])
+        now = fields.Datetime.now()
+        for category, days_ago in ((categories[0], 5), (categories[0], 40), (categories[1], 3), (categories[1], 800)):
+            self.env["crm.complaint"].create({
+                "subject": "投诉", "partner_id": self.customer.id, "category_id": category.id,
+                "date_received": now - timedelta(days=days_ago)})
+        admin = self.env(user=self.admin, context=dict(self.env.context, lang="zh_CN"))
+        # the dashboard's period: the last 365 days (the complaint of 800 days ago is left out)
+        complaints = {group["category_id"][1]: group["category_id_count"] for group in admin["crm.complaint"].read_group(
+            [("date_received", ">=", now - timedelta(days=365))], ["category_id"], ["category_id"])}
+        self.assertEqual(complaints, {"物流": 2, "质量": 1})
+        segments = {group["name"]: group["customer_count"] for group in admin["crm.segment"].read_group(
+            [("is_latest", "=", True)], ["customer_count:sum"], ["name"])}
+        self.assertEqual(sum(segments.values()), 12)
+        dashboard = admin.ref("crm_unified_view.spreadsheet_dashboard_customer_360")
+        self._start("crm_unified_view_dashboard", {
+            "dashboard_name": dashboard.display_name, "complaints": complaints, "segments": segments})

@@ -74,3 +74,83 @@ registry.category("web_tour.tours").add("crm_unified_view_pictures", {
         },
     ],
 });
+
+// The spreadsheet model of the open dashboard, found in the component tree (the grid is a canvas).
+function dashboardModel() {
+    const nodes = [odoo.__WOWL_DEBUG__.root.__owl__];
+    while (nodes.length) {
+        const node = nodes.pop();
+        const model = node.component.state?.activeDashboard?.model;
+        if (model) {
+            return model;
+        }
+        nodes.push(...Object.values(node.children));
+    }
+}
+
+// {row label: value of the first measure} of the table spilled by the =PIVOT() at (col, row)
+function pivotTable(model, col, row) {
+    const sheetId = model.getters.getActiveSheetId();
+    const cell = (c, r) => model.getters.getEvaluatedCell({ sheetId, col: c, row: r });
+    const table = {};
+    // two header rows (column group, measure names), then one row per group and the total
+    for (let r = row + 2; cell(col + 1, r).type === "number"; r++) {
+        table[cell(col, r).formattedValue] = cell(col + 1, r).value;
+    }
+    return table;
+}
+
+// Until its data arrives, a pivot formula evaluates to a "Loading..." error.
+function isLoading(model) {
+    const sheetId = model.getters.getActiveSheetId();
+    return [[0, 32], [5, 32]].some(([col, row]) => {
+        const cell = model.getters.getEvaluatedCell({ sheetId, col, row });
+        return cell.type === "error" || cell.value === "";
+    });
+}
+
+function checkTable(name, shown, wanted) {
+    // the pivot adds a total row to the groups
+    const total = Object.values(wanted).reduce((sum, value) => sum + value, 0);
+    const rows = Object.entries(wanted).concat([[null, total]]);
+    if (Object.keys(shown).length !== rows.length) {
+        throw new Error(`${name}: ${JSON.stringify(shown)} instead of ${JSON.stringify(wanted)}`);
+    }
+    for (const [label, value] of rows) {
+        const found = label === null ? Object.values(shown).at(-1) : shown[label];
+        if (found !== value) {
+            throw new Error(`${name}: ${label} shows ${found} instead of ${value} (${JSON.stringify(shown)})`);
+        }
+    }
+}
+
+registry.category("web_tour.tours").add("crm_unified_view_dashboard", {
+    url: "/odoo/dashboards",
+    steps: () => [
+        {
+            content: "Open the Customer 360 dashboard",
+            trigger: ".o_spreadsheet_dashboard_action .o_search_panel",
+            run: () => {
+                document.querySelector(`li[data-name="${expected().dashboard_name}"]`).click();
+            },
+        },
+        {
+            content: "Its pivots show the figures read through the ORM",
+            trigger: ".o_spreadsheet_dashboard_action .o_renderer",
+            run: async () => {
+                if (user.lang.replace("-", "_") !== "zh_CN") {
+                    throw new Error(`The user's language is ${user.lang}`);
+                }
+                let model = dashboardModel();
+                for (let wait = 0; (!model || isLoading(model)) && wait < 200; wait++) {
+                    await new Promise((resolve) => setTimeout(resolve, 100));
+                    model = dashboardModel();
+                }
+                console.log(`Customer 360 dashboard loaded ${Math.round(performance.now())} ms after the page was opened`);
+                // segments at A33 (col 0, row 32), complaints by category at F33 (col 5, row 32)
+                checkTable("Segments", pivotTable(model, 0, 32), expected().segments);
+                checkTable("Complaints", pivotTable(model, 5, 32), expected().complaints);
+            },
+        },
+    ],
+});

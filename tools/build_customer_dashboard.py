@@ -54,7 +54,7 @@ PIVOTS = [
         "rows": [{"fieldName": "date_received", "granularity": "month"}],
         "measures": ["__count", "answered_in_time"],
         "fieldMatching": matching(company="company_id", date="date_received"),
-        "format": {"answered_in_time": "0%"},
+        "format": {"answered_in_time"},
     }),
     ("F64", "Questions without an Answer in the Knowledge Base", {
         "model": "crm.complaint", "domain": [["knowledge_gap", "=", True]],
@@ -79,7 +79,12 @@ CHARTS = [
 ]
 
 STYLES = {"1": {"textColor": "#01666b", "bold": True, "fontSize": 16},
-          "2": {"bold": True, "fontSize": 11, "textColor": "#434343"}}
+          "2": {"bold": True, "fontSize": 11, "textColor": "#434343"},
+          "3": {"textColor": "#434343", "align": "right"}}
+# Column headers of the tables (the pivots' own titles are neither translated nor needed)
+MEASURE_LABELS = {"__count": "Count", "customer_count": "Customers", "profit": "Profit",
+                  "at_risk_count": "At Risk", "satisfaction_rating": "Satisfaction",
+                  "answered_in_time": "Answered in Time"}
 
 
 def cell_position(ref):
@@ -87,18 +92,23 @@ def cell_position(ref):
 
 
 def build():
-    cells = {"A1": {"content": '=_t("Customer 360")', "style": 1}}
-    pivots, formats, format_ranges = {}, {}, []
+    cells = {"A1": {"content": '=_t("Customer 360")'}}
+    styles, formats = {"A1": 1}, {}
+    pivots = {}
     for index, (ref, title, pivot) in enumerate(PIVOTS, start=1):
         pivot_id = str(index)
         col, row = cell_position(ref)
-        cells[ref] = {"content": '=_t("%s")' % title, "style": 2}
-        cells["%s%d" % (ref[0], row + 2)] = {"content": "=PIVOT(%s)" % pivot_id}
-        for measure, number_format in pivot.get("format", {}).items():
-            # the measure's column of the spilled table, on its rows
-            measure_col = chr(ord(ref[0]) + 1 + pivot["measures"].index(measure))
-            formats["1"] = number_format
-            format_ranges.append("%s%d:%s%d" % (measure_col, row + 3, measure_col, row + 15))
+        column = ref[0]
+        # the title, translated labels of the measures, then the table without its own titles
+        cells[ref] = {"content": '=_t("%s")' % title}
+        styles[ref] = 2
+        for offset, measure in enumerate(pivot["measures"], start=1):
+            label_ref = "%s%d" % (chr(ord(column) + offset), row + 2)
+            cells[label_ref] = {"content": '=_t("%s")' % MEASURE_LABELS[measure]}
+            styles[label_ref] = 3
+            if measure in pivot.get("format", {}):
+                formats["%s%d:%s%d" % (label_ref[0], row + 3, label_ref[0], row + 16)] = 1
+        cells["%s%d" % (column, row + 3)] = {"content": "=PIVOT(%s,,TRUE,FALSE)" % pivot_id}
         pivots[pivot_id] = {
             "type": "ODOO", "id": pivot_id, "formulaId": pivot_id, "name": title,
             "model": pivot["model"], "domain": pivot["domain"], "context": {},
@@ -106,12 +116,6 @@ def build():
             "measures": [{"id": measure, "fieldName": measure} for measure in pivot["measures"]],
             "sortedColumn": None, "fieldMatching": pivot["fieldMatching"],
         }
-    for cell_range in format_ranges:
-        first, last = cell_range.split(":")
-        col, start = cell_position(first)
-        _col, end = cell_position(last)
-        for row in range(start, end + 1):
-            cells.setdefault("%s%d" % (first[0], row + 1), {})["format"] = 1
     figures = []
     for index, (title, x, y, width, chart_type, model, group_by, measure, domain, fields, extra) in enumerate(CHARTS):
         data = {
@@ -131,12 +135,13 @@ def build():
         "id": "sheet1", "name": "Dashboard", "colNumber": 9, "rowNumber": 80,
         "rows": {}, "cols": {"0": {"size": 230}, "1": {"size": 110}, "2": {"size": 110}, "3": {"size": 110},
                              "4": {"size": 40}, "5": {"size": 230}, "6": {"size": 110}, "7": {"size": 110}},
-        "merges": [], "cells": cells, "conditionalFormats": [], "figures": figures, "tables": [],
+        "merges": [], "cells": cells, "styles": styles, "formats": formats, "borders": {},
+        "conditionalFormats": [], "figures": figures, "tables": [],
         "areGridLinesVisible": False, "isVisible": True, "headerGroups": {"ROW": [], "COL": []},
         "dataValidationRules": [], "comments": {},
     }
     return {
-        "version": 21, "odooVersion": 12, "sheets": [sheet], "styles": STYLES, "formats": formats,
+        "version": 21, "odooVersion": 12, "sheets": [sheet], "styles": STYLES, "formats": {"1": "0%"},
         "borders": {}, "revisionId": "START_REVISION", "uniqueFigureIds": True, "settings": {},
         "pivots": pivots, "pivotNextId": len(pivots) + 1, "customTableStyles": {},
         "globalFilters": [

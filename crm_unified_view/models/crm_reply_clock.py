@@ -40,7 +40,7 @@ class CrmReplyClock(models.Model):
     auto_reply_email = fields.Char("Answered Automatically To", readonly=True)
     # Averaged over clocks whose deadline is known to be met or missed: the share answered in time.
     answered_in_time = fields.Integer(
-        compute="_compute_answered_in_time", store=True, aggregator="avg",
+        "Answered in Time", compute="_compute_answered_in_time", store=True, aggregator="avg",
         help="1 when the reply was sent by its deadline, otherwise 0.")
 
     def init(self):

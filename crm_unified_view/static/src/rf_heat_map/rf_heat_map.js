@@ -135,6 +135,7 @@ export class RfHeatMap extends Component {
                 }],
                 backgroundColor: `rgba(${rgb}, ${alpha})`,
                 borderColor: `rgb(${rgb})`,
+                clip: false,
             };
         });
         const currencyId = this.run.currency_id[0];
@@ -143,11 +144,17 @@ export class RfHeatMap extends Component {
             data: { datasets },
             options: {
                 maintainAspectRatio: false,
+                // room around the axes, so that the largest bubbles are not cut
+                layout: { padding: 20 },
                 scales: {
-                    x: { reverse: true, title: { display: true, text: _t("Median days since last purchase") } },
-                    y: { title: { display: true, text: _t("Median purchases") } },
+                    x: {
+                        reverse: true, min: 0, grace: "10%",
+                        title: { display: true, text: _t("Median days since last purchase") },
+                    },
+                    y: { grace: "20%", title: { display: true, text: _t("Median purchases") } },
                 },
                 plugins: {
+                    legend: { position: "right" },
                     tooltip: {
                         callbacks: {
                             label: (item) => _t("%(segment)s: %(count)s customers, profit %(profit)s", {

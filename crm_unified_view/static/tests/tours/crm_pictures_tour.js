@@ -146,7 +146,6 @@ registry.category("web_tour.tours").add("crm_unified_view_dashboard", {
                     await new Promise((resolve) => setTimeout(resolve, 100));
                     model = dashboardModel();
                 }
-                console.log(`Customer 360 dashboard loaded ${Math.round(performance.now())} ms after the page was opened`);
                 // segments at A34 (col 0, row 33), complaints by category at F34 (col 5, row 33)
                 checkTable("Segments", pivotTable(model, 0, 33), expected().segments);
                 checkTable("Complaints", pivotTable(model, 5, 33), expected().complaints);

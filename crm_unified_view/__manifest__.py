@@ -6,7 +6,7 @@
     "license": "LGPL-3",
     "author": "crm_unified_view developers",
     "website": "https://github.com/crm-unified-view/crm_unified_view",
-    "depends": ["contacts", "sale", "sale_margin", "account", "hr", "resource", "crm", "survey", "portal", "web_editor"],
+    "depends": ["contacts", "sale", "sale_margin", "account", "hr", "resource", "crm", "survey", "portal", "web_editor", "spreadsheet_dashboard"],
     "external_dependencies": {"python": ["pandas", "numpy", "scipy", "scikit-learn", "phonenumbers", "jieba", "opencc-python-reimplemented", "chinesecalendar"]},
     "data": [
         "security/crm_unified_view_security.xml",
@@ -16,6 +16,7 @@
         "data/crm_complaint_data.xml",
         "data/ir_cron_data.xml",
         "data/crm_knowledge_data.xml",
+        "data/spreadsheet_dashboard_data.xml",
         "views/res_partner_views.xml",
         "views/crm_customer_info_item_views.xml",
         "views/crm_private_category_views.xml",
@@ -53,6 +54,7 @@
     "assets": {
         "web.assets_backend": [
             "crm_unified_view/static/src/scss/*.scss",
+            "crm_unified_view/static/src/rf_heat_map/*",
         ],
         "web.assets_tests": [
             "crm_unified_view/static/tests/tours/*.js",

@@ -92,6 +92,18 @@ class Browser:
         shutil.rmtree(self.profile, ignore_errors=True)
 
 
+def log_in(browser, base, lang=None, company=DEMO_COMPANY):
+    """Log in as admin, in ``lang`` if given, showing ``company``."""
+    browser.goto(base + "/web/login")
+    browser.evaluate("document.querySelector('#login').value='admin';"
+                     "document.querySelector('#password').value='admin';"
+                     "document.querySelector('form.oe_login_form').submit()")
+    time.sleep(3)
+    if lang:
+        browser.evaluate(SET_LANG % json.dumps(lang))
+    browser.evaluate(SET_COMPANY % json.dumps(company))
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("output")
@@ -109,14 +121,7 @@ def main():
     try:
         browser.call("Page.enable")
         if not args.no_login:
-            browser.goto(base + "/web/login")
-            browser.evaluate("document.querySelector('#login').value='admin';"
-                             "document.querySelector('#password').value='admin';"
-                             "document.querySelector('form.oe_login_form').submit()")
-            time.sleep(3)
-            if args.lang:
-                browser.evaluate(SET_LANG % json.dumps(args.lang))
-            browser.evaluate(SET_COMPANY % json.dumps(args.company))
+            log_in(browser, base, args.lang, args.company)
         browser.goto(base + args.path)
         for selector in args.click:
             browser.wait_for(selector)

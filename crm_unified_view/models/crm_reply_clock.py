@@ -45,6 +45,10 @@ class CrmReplyClock(models.Model):
                                       "automated channels.")
     date_auto_reply = fields.Datetime("Answered Automatically On", readonly=True)
     auto_reply_email = fields.Char("Answered Automatically To", readonly=True)
+    # Averaged over clocks whose deadline is known to be met or missed: the share answered in time.
+    answered_in_time = fields.Integer(
+        "Answered in Time", compute="_compute_answered_in_time", store=True, aggregator="avg",
+        help="1 when the reply was sent by its deadline, otherwise 0.")
 
     def init(self):
         # The cron reads only due clocks: partial indexes keep that cheap however many are open.
@@ -59,6 +63,11 @@ class CrmReplyClock(models.Model):
                      ["res_model", "res_id", "date_auto_reply"], where="date_auto_reply IS NOT NULL")
         create_index(self.env.cr, "crm_reply_clock_auto_reply_sender_idx", self._table,
                      ["auto_reply_email", "date_auto_reply"], where="date_auto_reply IS NOT NULL")
+
+    @api.depends("date_replied", "date_deadline")
+    def _compute_answered_in_time(self):
+        for clock in self:
+            clock.answered_in_time = int(bool(clock.date_replied) and clock.date_replied <= clock.date_deadline)
 
     # ------------------------------------------------------------------
     # Settings

@@ -1,5 +1,6 @@
 """A customer segment discovered by one segmentation run."""
 from odoo import fields, models
+from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 from ..analytics.segments import LEVELS
@@ -33,6 +34,8 @@ class CrmSegment(models.Model):
     suggestion_hit_rate = fields.Float(
         "Suggestion Hit Rate (%)", compute="_compute_suggestion_figures",
         help="Share of the suggestions made to the segment's customers that they bought.")
+    is_latest = fields.Boolean("Latest Run", compute="_compute_is_latest", search="_search_is_latest",
+                               help="Made by the latest run, of its company and source, that the user may read.")
 
     def _compute_color(self):
         for segment in self:
@@ -59,3 +62,19 @@ class CrmSegment(models.Model):
             segment.suggestion_quoted_count = quoted
             segment.suggestion_sold_count = sold
             segment.suggestion_hit_rate = 100.0 * sold / total if total else 0.0
+    def _compute_is_latest(self):
+        latest = self._latest_run_ids()
+        for segment in self:
+            segment.is_latest = segment.run_id.id in latest
+
+    def _search_is_latest(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(self.env._("Operation not supported"))
+        in_latest = (operator == "=") == value
+        return [("run_id", "in" if in_latest else "not in", self._latest_run_ids())]
+
+    def _latest_run_ids(self):
+        # Runs read with the user's rights: the latest one is among those they may see.
+        groups = self.env["crm.segmentation.run"]._read_group(
+            [("state", "=", "done")], ["company_id", "transaction_source"], ["id:max"])
+        return [run_id for _company, _source, run_id in groups]

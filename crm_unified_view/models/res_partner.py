@@ -3,6 +3,8 @@ import operator as py_operator
 from collections import defaultdict
 from datetime import timedelta
 
+from lxml import etree
+
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL, Query
@@ -18,6 +20,8 @@ SALES_GROUPS = "sales_team.group_sale_salesman"
 INVOICE_GROUPS = "account.group_account_invoice,account.group_account_readonly"
 CUSTOMER_INFO_GROUPS = "crm_unified_view.group_customer_info_user"
 TOP_PRODUCT_COUNT = 5
+CUSTOMER_360_LIST = "crm_unified_view.res_partner_view_list_customer_360"
+SCORE_BANDS = [(str(low), "%d-%d%%" % (low, low + 9 if low < 90 else 100)) for low in range(0, 100, 10)]
 # Computed from orders, invoices and messages: read live, never stored.
 LIVE_FIGURES = [
     "customer_since", "customer_status", "overdue_amount", "net_invoiced_amount", "credit_usage",
@@ -42,6 +46,11 @@ SEGMENTATION_FIGURE = {"readonly": True, "groups": SALES_GROUPS, "company_depend
 # Read from the customer's line of the latest run, in the currency of the company the user works in.
 RESULT_FIGURE = {"readonly": True, "groups": SALES_GROUPS, "depends_context": ("company",)}
 RESULT_MONEY = dict(RESULT_FIGURE, currency_field="report_currency_id")
+
+
+def score_band(score):
+    """The SCORE_BANDS key of a 0-100 score (100 falls in the last band)."""
+    return str(min(int(score // 10) * 10, 90))
 
 
 class ResPartner(models.Model):
@@ -208,6 +217,11 @@ class ResPartner(models.Model):
         help="Another customer has the same email address or tax ID.")
     data_quality_date = fields.Datetime(
         "Scores Computed On", compute="_compute_data_quality", store=True, groups=CUSTOMER_INFO_GROUPS)
+    # Ten-point bands, for graphs of how the scores are spread.
+    data_accuracy_band = fields.Selection(
+        SCORE_BANDS, "Accuracy Band", compute="_compute_score_bands", store=True, groups=CUSTOMER_INFO_GROUPS)
+    data_completeness_band = fields.Selection(
+        SCORE_BANDS, "Completeness Band", compute="_compute_score_bands", store=True, groups=CUSTOMER_INFO_GROUPS)
 
     # -------------------------------------------------------------------------
     # Compute methods
@@ -219,6 +233,13 @@ class ResPartner(models.Model):
     def _compute_properties_company_id(self):
         for partner in self:
             partner.properties_company_id = partner.company_id or self.env.company
+
+    @api.depends("data_accuracy", "data_completeness", "data_quality_date")
+    def _compute_score_bands(self):
+        for partner in self:
+            scored = bool(partner.data_quality_date)
+            partner.data_accuracy_band = scored and score_band(partner.data_accuracy)
+            partner.data_completeness_band = scored and score_band(partner.data_completeness)
 
     def _hide_if_inaccessible(self, fnames):
         """Blank ``fnames`` when the user's groups hide them, and say so.
@@ -705,6 +726,14 @@ class ResPartner(models.Model):
             for column, column_type in (("data_accuracy", "float8"), ("data_completeness", "float8"),
                                         ("is_possible_duplicate", "bool"), ("data_quality_date", "timestamp")):
                 create_column(self.env.cr, self._table, column, column_type)
+        if not column_exists(self.env.cr, self._table, "data_accuracy_band"):
+            for column in ("data_accuracy_band", "data_completeness_band"):
+                create_column(self.env.cr, self._table, column, "varchar")
+            self.env.cr.execute(SQL("""
+                UPDATE res_partner
+                   SET data_accuracy_band = LEAST(FLOOR(data_accuracy / 10) * 10, 90)::int::text,
+                       data_completeness_band = LEAST(FLOOR(data_completeness / 10) * 10, 90)::int::text
+                 WHERE data_quality_date IS NOT NULL"""))
         if not column_exists(self.env.cr, self._table, "properties_company_id"):
             create_column(self.env.cr, self._table, "properties_company_id", "int4")
             self.env.cr.execute(SQL("UPDATE res_partner SET properties_company_id = COALESCE(company_id, %s)",
@@ -722,6 +751,18 @@ class ResPartner(models.Model):
         # the private values loaded by an export are logged as exported, not read
         with logged_as("export"):
             return super().export_data(fields_to_export)
+
+    @api.model
+    def get_view(self, view_id=None, view_type="form", **options):
+        result = super().get_view(view_id, view_type, **options)
+        # The Customer 360 list puts the best customers first for those who may read the value
+        # they are ranked by: ordering on it would tell the others who is worth more.
+        if view_type == "list" and self.env.user.has_group(SALES_GROUPS) and result["id"] == \
+                self.env["ir.model.data"]._xmlid_to_res_id(CUSTOMER_360_LIST, raise_if_not_found=False):
+            arch = etree.fromstring(result["arch"])
+            arch.set("default_order", "customer_npv desc, complete_name")
+            result = dict(result, arch=etree.tostring(arch, encoding="unicode"))
+        return result
 
     # -------------------------------------------------------------------------
     # Actions

@@ -39,3 +39,4 @@ from . import test_segmentation_retention
 from . import test_service_levels
 from . import test_self_service
 from . import test_quotation_suggestions
+from . import test_pictures

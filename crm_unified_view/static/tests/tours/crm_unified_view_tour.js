@@ -6,6 +6,11 @@ registry.category("web_tour.tours").add("crm_unified_view_customer_360", {
     url: "/odoo/action-crm_unified_view.res_partner_action_customer_360",
     steps: () => [
         {
+            content: "Show the customers the segmentation has not valued yet",
+            trigger: ".o_searchview_facet:contains('Valued by Segmentation') .o_facet_remove",
+            run: "click",
+        },
+        {
             content: "Open the customer from the Customer 360 list",
             trigger: ".o_list_view .o_data_row td[name='complete_name']:contains('杭州西湖茶业有限公司')",
             run: "click",

@@ -1,0 +1,179 @@
+"""The R×F heat map and the Customer 360 dashboard, opened in Chinese, show the ORM's figures."""
+import fnmatch
+import json
+import os
+from datetime import timedelta
+
+from lxml import etree
+
+from odoo import fields
+from odoo.tests import HttpCase, tagged
+from odoo.tools import file_open
+from odoo.tools.translate import extract_spreadsheet_terms
+from odoo.tools import float_round, mute_logger
+
+from .common import CustomerViewCommon
+
+
+class PicturesCommon(CustomerViewCommon):
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        # customer i buys i + 1 times, every 20 days, for more money as i grows
+        cls.buyers = cls.env["res.partner"].create([
+            {"name": "热图客户 %02d" % index, "is_company": True, "customer_rank": 1} for index in range(12)])
+        for index, buyer in enumerate(cls.buyers):
+            for visit in range(index + 1):
+                cls._confirmed_order(buyer, [(cls.product_tea, 1, 50.0 * (index + 1))], days_ago=10 + 20 * visit + index)
+        cls.segmentation_run = cls.env["crm.segmentation.run"].create({"n_segments": 3})
+        cls.segmentation_run.action_run()
+
+
+@tagged("post_install", "-at_install")
+class TestPictureViews(PicturesCommon):
+
+    def test_segment_graph_opens_on_the_latest_run(self):
+        newer = self.env["crm.segmentation.run"].create({"n_segments": 2})
+        newer.action_run()
+        segments = self.env["crm.segment"].with_user(self.user_sales)
+        self.assertEqual(segments.search([("is_latest", "=", True)]).run_id, newer)
+        self.assertEqual(segments.search([("is_latest", "=", False)]).run_id, self.segmentation_run)
+        self.assertTrue(newer.segment_ids[0].with_user(self.user_sales).is_latest)
+        # what the user may not read is not "latest" for them
+        with mute_logger("odoo.addons.base.models.ir_rule"):
+            self.assertFalse(segments.with_user(self.user_billing).search([("is_latest", "=", True)]))
+
+    def test_data_quality_graph_shows_score_bands(self):
+        partner = self.env["res.partner"].create({"name": "带分数的客户"})
+        partner._recompute_data_quality()
+        band = min(int(partner.data_accuracy // 10) * 10, 90)
+        self.assertEqual(partner.data_accuracy_band, str(band))
+        self.assertEqual(partner.data_completeness_band, str(min(int(partner.data_completeness // 10) * 10, 90)))
+        graph = self.env["res.partner"].get_view(
+            self.env.ref("crm_unified_view.res_partner_view_graph_customer_360").id, "graph")
+        self.assertIn('name="data_accuracy_band"', graph["arch"])
+
+    def test_customer_360_list_best_first_for_sales_only(self):
+        view_id = self.env.ref("crm_unified_view.res_partner_view_list_customer_360").id
+        for user, order in ((self.user_sales, "customer_npv desc, complete_name"), (self.user_info, None)):
+            arch = self.env["res.partner"].with_user(user).get_view(view_id, "list")["arch"]
+            self.assertEqual(etree.fromstring(arch).get("default_order"), order, user.name)
+        action = self.env.ref("crm_unified_view.res_partner_action_customer_360")
+        self.assertIn("search_default_customers_current_company", action.context)
+        # the ranking shows the best customer of the run first
+        best = self.env["res.partner"].with_user(self.user_sales).search(
+            [("id", "in", self.buyers.ids)], order="customer_npv desc, complete_name", limit=1)
+        self.assertEqual(best, self.buyers[-1])
+
+
+@tagged("post_install", "-at_install")
+class TestCustomerDashboard(PicturesCommon):
+
+    def _dashboard_data(self):
+        return json.loads(self.env.ref("crm_unified_view.spreadsheet_dashboard_customer_360").spreadsheet_data)
+
+    def _sources(self):
+        """(model, domain, field names) of every pivot and chart of the dashboard."""
+        data = self._dashboard_data()
+        for pivot in data["pivots"].values():
+            names = [m["fieldName"] for m in pivot["measures"]] + [r["fieldName"] for r in pivot["rows"]]
+            yield pivot["model"], pivot["domain"], names, pivot["fieldMatching"]
+        for figure in data["sheets"][0]["figures"]:
+            chart = figure["data"]
+            names = [chart["metaData"]["measure"]] + [g.split(":")[0] for g in chart["metaData"]["groupBy"]]
+            yield chart["metaData"]["resModel"], chart["searchParams"]["domain"], names, chart["fieldMatching"]
+
+    def test_dashboard_reads_existing_fields_with_the_managers_rights(self):
+        manager = self.user_manager
+        for model, domain, names, matching in self._sources():
+            records = self.env[model].with_user(manager)
+            for name in names:
+                if name != "__count":
+                    self.assertIn(name, records._fields, "%s.%s" % (model, name))
+            # every filter the dashboard applies is a valid search for a manager
+            filters = [(match["chain"], "!=", False) for match in matching.values()]
+            records.search_count(domain + filters)
+
+    def test_dashboard_only_for_customer_information_managers(self):
+        dashboards = self.env["spreadsheet.dashboard"]
+        dashboard = self.env.ref("crm_unified_view.spreadsheet_dashboard_customer_360")
+        self.assertIn(dashboard, dashboards.with_user(self.user_manager).search([]))
+        self.assertNotIn(dashboard, dashboards.with_user(self.user_info).search([]))
+        self.assertNotIn(dashboard, dashboards.with_user(self.user_sales).search([]))
+
+    def test_dashboard_texts_are_extracted_for_translation(self):
+        # the translation export reads *_dashboard.json files under a data/ folder
+        path = "crm_unified_view/data/files/customer_360_dashboard.json"
+        self.assertTrue(fnmatch.fnmatch(os.path.dirname(path), "*/data/*"))
+        self.assertTrue(fnmatch.fnmatch(os.path.basename(path), "*_dashboard.json"))
+        with file_open(path, "rb") as dashboard_file:
+            terms = {term for _line, _func, term, _comments in
+                     extract_spreadsheet_terms(dashboard_file, [], [], {})}
+        self.assertTrue({"Customer 360", "Complaints by Category", "Period", "Company",
+                         "Whale Curve: Cumulative Profit (%) by Share of Customers (%)"} <= terms)
+
+    def test_share_of_emails_answered_in_time(self):
+        now = fields.Datetime.now()
+        clocks = self.env["crm.reply.clock"].sudo().create([{
+            "res_model": "res.partner", "res_id": self.customer.id, "date_received": now - timedelta(hours=20),
+            "date_deadline": now - timedelta(hours=8), "date_escalation": now, "state": state,
+            "date_replied": replied,
+        } for state, replied in (("replied", now - timedelta(hours=10)), ("replied", now - timedelta(hours=2)),
+                                 ("alarmed", False))])
+        self.assertEqual(clocks.mapped("answered_in_time"), [1, 0, 0])
+        [group] = self.env["crm.reply.clock"].read_group(
+            [("id", "in", clocks.ids), ("state", "!=", "open")], ["answered_in_time"], [])
+        self.assertAlmostEqual(group["answered_in_time"], 1 / 3)
+
+
+@tagged("post_install", "-at_install")
+class TestPicturesTour(PicturesCommon, HttpCase):
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.admin = cls.env.ref("base.user_admin")
+        cls.admin.write({"company_ids": [(4, cls.env.company.id)], "company_id": cls.env.company.id})
+        cls.env["res.lang"]._activate_lang("zh_CN")
+        cls.env["ir.module.module"].search([("name", "=", "crm_unified_view")])._update_translations("zh_CN")
+        cls.admin.lang = "zh_CN"
+
+    def _heat_map_cells(self):
+        groups = self.env["crm.segmentation.result"].with_user(self.admin).read_group(
+            [("run_id", "=", self.segmentation_run.id), ("r_score", ">", 0), ("f_score", ">", 0)],
+            ["profit:avg"], ["r_score", "f_score"], lazy=False)
+        return {"%d-%d" % (g["r_score"], g["f_score"]): {"count": g["__count"], "profit": int(float_round(g["profit"], 0))}
+                for g in groups}
+
+    def _start(self, tour, expected):
+        self.start_tour("/odoo", tour, login="admin", code="sessionStorage.setItem(%s, %s); odoo.startTour(%s, %s)" % (
+            json.dumps("cuv_expected_pictures"), json.dumps(json.dumps(expected)), json.dumps(tour),
+            json.dumps({"stepDelay": 0, "keepWatchBrowser": False, "debug": False, "startUrl": "/odoo"})))
+
+    def test_heat_map_tour(self):
+        cells = self._heat_map_cells()
+        # every buyer is in exactly one cell; several cells, so the grid is a grid
+        self.assertEqual(sum(cell["count"] for cell in cells.values()), 12)
+        self.assertGreater(len(cells), 3)
+        busiest = max(cells, key=lambda key: cells[key]["count"])
+        self._start("crm_unified_view_pictures", {"cells": cells, "open": busiest})
+
+    def test_dashboard_tour(self):
+        categories = self.env["crm.complaint.category"].create([{"name": "物流"}, {"name": "质量"}])
+        now = fields.Datetime.now()
+        for category, days_ago in ((categories[0], 5), (categories[0], 40), (categories[1], 3), (categories[1], 800)):
+            self.env["crm.complaint"].create({
+                "subject": "投诉", "partner_id": self.customer.id, "category_id": category.id,
+                "date_received": now - timedelta(days=days_ago)})
+        admin = self.env(user=self.admin, context=dict(self.env.context, lang="zh_CN"))
+        # the dashboard's period: the last 365 days (the complaint of 800 days ago is left out)
+        complaints = {group["category_id"][1]: group["category_id_count"] for group in admin["crm.complaint"].read_group(
+            [("date_received", ">=", now - timedelta(days=365))], ["category_id"], ["category_id"])}
+        self.assertEqual(complaints, {"物流": 2, "质量": 1})
+        segments = {group["name"]: group["customer_count"] for group in admin["crm.segment"].read_group(
+            [("is_latest", "=", True)], ["customer_count:sum"], ["name"])}
+        self.assertEqual(sum(segments.values()), 12)
+        dashboard = admin.ref("crm_unified_view.spreadsheet_dashboard_customer_360")
+        self._start("crm_unified_view_dashboard", {
+            "dashboard_name": dashboard.display_name, "complaints": complaints, "segments": segments})

@@ -1,0 +1,76 @@
+#!/usr/bin/env python3
+"""What the addon costs the sales team's daily work (prints its figures).
+
+    python3 tools/bench_daily_work.py [--customers 2000] [--orders 20000] [--confirm 500]
+                                      [--form-orders 10000] [--http-port 8172]
+
+Builds one scratch database with the addon's dependencies only (Odoo without the addon) and
+generated sales (tools/sql/generate_sales.sql), one customer of which has --form-orders
+orders; copies it, installs crm_unified_view in the copy and runs a segmentation there (so
+that confirming an order rescores its customer, as it does every day). Then, in each
+database, side by side:
+  1. confirming --confirm quotations one by one, each in its own transaction, as a user would;
+  2. reading a customer's form (its view and every field of it, as the web client does) for
+     the customer with --form-orders orders and for one with a few: server time and queries.
+Both databases are dropped at the end.
+"""
+import argparse
+import ast
+import os
+import subprocess
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import cuv  # noqa: E402  (the project's run/test helpers)
+from cuvlib.odoo_process import generate_sales, run_script, shell_command  # noqa: E402
+from cuvlib.postgres import connect  # noqa: E402
+
+
+def dependencies():
+    with open(os.path.join(cuv.ROOT, cuv.MODULE, "__manifest__.py"), encoding="utf-8") as manifest:
+        return ast.literal_eval(manifest.read())["depends"]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--customers", type=int, default=2000)
+    parser.add_argument("--orders", type=int, default=20000)
+    parser.add_argument("--confirm", type=int, default=500)
+    parser.add_argument("--form-orders", type=int, default=10000)
+    parser.add_argument("--http-port", type=int, default=8172)
+    args = parser.parse_args()
+    odoo_dir = cuv.require_odoo()
+    pg = cuv.Postgres().ensure()
+    without, with_addon = cuv.TEST_DB + "_daily_without", cuv.TEST_DB + "_daily_with"
+    for dbname in (without, with_addon):
+        pg.drop_database(dbname)
+    try:
+        install = ["--without-demo=all", "--stop-after-init", "--log-level=warn", "--http-port=%d" % args.http_port]
+        subprocess.run(cuv.odoo_command(odoo_dir, pg, without, "-i", ",".join(dependencies()), *install), check=True)
+        generate_sales(shell_command(odoo_dir, pg, without), args.customers, args.orders)
+        params = {"confirm": args.confirm, "form_orders": args.form_orders}
+        run_script(shell_command(odoo_dir, pg, without), "bench_daily_work.py", dict(params, prepare=True))
+        connection = connect(pg.host, pg.port, pg.user)
+        connection.cursor().execute('CREATE DATABASE "%s" TEMPLATE "%s"' % (with_addon, without))
+        connection.close()
+        subprocess.run(cuv.odoo_command(odoo_dir, pg, with_addon, "-i", cuv.MODULE, *install), check=True)
+        figures = {}
+        for label, dbname in (("without the addon", without), ("with the addon", with_addon)):
+            _code, stdout, stderr = run_script(shell_command(odoo_dir, pg, dbname), "bench_daily_work.py", params)
+            lines = [line.split(" ", 2)[1:] for line in stdout.splitlines() if line.startswith("BENCH ")]
+            if not lines:
+                print(stdout[-3000:], stderr[-3000:], sep="\n")
+                return 1
+            figures[label] = {name: float(value) for value, name in lines}
+        for name in figures["without the addon"]:
+            base, addon = figures["without the addon"][name], figures["with the addon"][name]
+            print("%-66s %10.3f %10.3f %8.2fx" % (name, base, addon, addon / base if base else float("nan")))
+        return 0
+    finally:
+        for dbname in (without, with_addon):
+            pg.drop_database(dbname)
+        pg.stop_if_started_here()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,54 @@
+"""Daily-work benchmark: confirming quotations one by one, and reading a customer's form.
+
+Runs inside ``odoo shell``, which gives ``env``. Parameters: confirm, form_orders, prepare.
+With prepare, gives the first bench customer ``form_orders`` orders and creates the
+quotations (before the database is copied, so that both databases hold the same); otherwise
+prints ``BENCH <value> <figure>`` lines. With the addon installed, a segmentation runs first.
+"""
+import json
+import os
+import statistics
+import time
+
+from odoo import Command
+
+params = json.load(open(os.environ["CUV_SHELL_PARAMS"], encoding="utf-8"))
+Partner = env["res.partner"]
+customers = Partner.search([("name", "like", "Bench customer %")], order="id")
+heavy, light = customers[0], customers[-1]
+if params.get("prepare"):
+    env.cr.execute("UPDATE sale_order SET partner_id = %s WHERE id IN (SELECT id FROM sale_order ORDER BY id LIMIT %s)",
+                   [heavy.id, params["form_orders"]])
+    product = env["product.product"].search([("default_code", "=like", "BENCH-%")], limit=3)
+    env["sale.order"].create([{
+        "partner_id": customer.id, "client_order_ref": "BENCH-QUOTE",
+        "order_line": [Command.create({"product_id": item.id, "product_uom_qty": 2}) for item in product],
+    } for customer in customers[1:params["confirm"] + 1]])
+    env.cr.commit()
+else:
+    if "crm.segmentation.run" in env:
+        env["crm.segmentation.run"].create({"n_segments": 5}).action_run()
+        env.cr.commit()
+    quotations = env["sale.order"].search([("client_order_ref", "=", "BENCH-QUOTE"), ("state", "=", "draft")],
+                                          order="id")
+    start = time.monotonic()
+    for quotation in quotations:
+        quotation.action_confirm()
+        env.cr.commit()  # each its own transaction, as a user confirming them one by one
+        env.invalidate_all()
+    print("BENCH %.3f confirming %d quotations one by one (s)" % (time.monotonic() - start, len(quotations)))
+    view = Partner.get_views([(False, "form")])
+    spec = {name: {} for name in view["models"]["res.partner"]["fields"]}
+    for label, customer in (("with %d orders" % params["form_orders"], heavy), ("with a few orders", light)):
+        timings, queries = [], []
+        for _attempt in range(6):
+            env.invalidate_all()
+            count, start = env.cr.sql_log_count, time.monotonic()
+            Partner.get_views([(False, "form")])
+            customer.web_read(spec)
+            timings.append(time.monotonic() - start)
+            queries.append(env.cr.sql_log_count - count)
+        print("BENCH %.4f customer form %s: server time, median of 5 warm reads (s)" % (
+            statistics.median(timings[1:]), label))
+        print("BENCH %d customer form %s: queries" % (queries[-1], label))
+    env.cr.rollback()

@@ -62,6 +62,7 @@ class CrmSegment(models.Model):
             segment.suggestion_quoted_count = quoted
             segment.suggestion_sold_count = sold
             segment.suggestion_hit_rate = 100.0 * sold / total if total else 0.0
+
     def _compute_is_latest(self):
         latest = self._latest_run_ids()
         for segment in self:

@@ -2,7 +2,7 @@
 """Benchmark of a segmentation run on generated data (prints its figures).
 
     python3 tools/bench_segmentation.py [--customers 1000000] [--orders 10000000] [--compare 100000]
-                                        [--database NAME] [--keep] [--reuse]
+                                        [--database NAME] [--keep] [--reuse] [--nightly]
 
 Creates a scratch database with crm_unified_view and generates straight into PostgreSQL
 (tools/sql/generate_sales.sql): the customers; a catalogue of 200 products with a list price and
@@ -11,7 +11,11 @@ average) of the products its customer re-buys (3-5 a customer, now and then anot
 some discounted, a few below cost, with the margins sale_margin stores; one complaint per
 40 customers, of every priority. A sample of them is recomputed through the ORM and must
 match. Then it times, in one Odoo process:
-  1. a full crm.segmentation.run (extract, compute, write back) and its peak memory;
+  1. a full crm.segmentation.run (extract, compute, write back) and its peak memory; with
+     --nightly, a first run as of yesterday, then one customer in a hundred orders again today
+     and the next night's run is timed, its RFM part (each customer's sums of the orders,
+     scores, the UPDATE of the customers whose figures changed) against the bare SQL aggregate
+     of every customer's orders;
   2. with --compare N: on the first N customers, the RFM part (extract, score, write back,
      with the run's own methods) against the bare SQL aggregate of their orders and against RFM computed per partner
      through the ORM (timed on a sample of partners and scaled to N).
@@ -36,6 +40,9 @@ def main():
     parser.add_argument("--http-port", type=int, default=8171)
     parser.add_argument("--database", default=cuv.TEST_DB + "_bench", help="the scratch database (dropped first)")
     parser.add_argument("--keep", action="store_true", help="keep the scratch database, to query it afterwards")
+    parser.add_argument("--nightly", action="store_true",
+                        help="time a first run as of yesterday, then, after 1%% of the customers ordered today, "
+                             "the next night's run")
     parser.add_argument("--reuse", action="store_true",
                         help="time the run again on a database kept with --keep: no install, no generation")
     args = parser.parse_args()
@@ -61,7 +68,7 @@ def main():
             generated = time.monotonic() - start
         _code, stdout, stderr = run_script(shell, "bench_segmentation.py", {
             "customers": args.customers, "orders": args.orders, "compare": min(args.compare, args.customers),
-            "orm_sample": args.orm_sample})
+            "orm_sample": args.orm_sample, "nightly": args.nightly})
         lines = [line[6:] for line in stdout.splitlines() if line.startswith("BENCH ")]
         if lines and generated is not None:
             lines.insert(0, "%-75s %12.2f" % ("generation and its ORM check, with the shell's start (s)", generated))

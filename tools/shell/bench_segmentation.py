@@ -4,6 +4,7 @@ RFM part side by side with the bare SQL aggregate and with RFM computed per part
 Runs inside ``odoo shell``, which gives ``env``. Parameters: customers, orders, compare,
 orm_sample. Prints ``BENCH <figure> <value>`` lines, first what was generated.
 """
+import datetime
 import json
 import os
 import resource
@@ -73,23 +74,89 @@ def timed(owner, name, label):
     setattr(owner, name, wrapper)
 
 
+from odoo.addons.crm_unified_view.analytics import rfm
 from odoo.addons.crm_unified_view.models.crm_segmentation_run import CrmSegmentationRun
 timed(CrmSegmentationRun, "_extract", "  extract (s)")
 timed(CrmSegmentationRun, "_frame", "    of which reading the queries' rows (s)")
 timed(CrmSegmentationRun, "_write_back", "  write back (s)")
 timed(CrmSegmentationRun, "_update_partners", "    of which UPDATE res_partner (s)")
-# The analytics are timed as the rest: a wrapper around them would hold on to the frames they free.
-run = Run.create({"n_segments": 5})
-before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-start = time.monotonic()
-run._run()
-figures["full run, %d customers, %d orders (s)" % (params["customers"], params["orders"])] = time.monotonic() - start
-figures["peak memory of the Odoo process (MiB)"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-figures["memory before the run (MiB)"] = before / 1024
-figures["customers scored"] = run.customer_count
-figures.update(phases)
-figures["  compute (s)"] = (figures["full run, %d customers, %d orders (s)" % (params["customers"], params["orders"])]
-                           - phases["  extract (s)"] - phases["  write back (s)"])
+timed(rfm, "rfm_table_from_totals", "  RFM table and scores (s)")
+timed(rfm, "rfm_scores", "  RFM table and scores (s)")
+Frame = CrmSegmentationRun._frame
+
+
+def first_frame_timed(self, query, dtypes, days=()):
+    # the first query of a run sums each customer's orders: the RFM extract
+    start = time.monotonic()
+    try:
+        return Frame(self, query, dtypes, days)
+    finally:
+        phases.setdefault("  RFM extract: each customer's sums of the orders (s)", time.monotonic() - start)
+
+
+CrmSegmentationRun._frame = first_frame_timed
+
+
+def full_run(label, **values):
+    """A run, timed, with its peak memory: the figures of ``label``."""
+    phases.clear()
+    run = Run.create(dict({"n_segments": 5}, **values))
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    start = time.monotonic()
+    run._run()
+    total = time.monotonic() - start
+    figures[label + " (s)"] = total
+    figures["  peak memory of the Odoo process (MiB)"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    figures["  memory before the run (MiB)"] = before / 1024
+    figures["  customers scored"] = run.customer_count
+    figures["  customers whose stored figures it changed"] = run.customers_updated
+    figures.update(phases)
+    figures["  compute (s)"] = total - phases["  extract (s)"] - phases["  write back (s)"]
+    rfm_part = (phases["  RFM extract: each customer's sums of the orders (s)"] + phases["  RFM table and scores (s)"]
+                + phases["    of which UPDATE res_partner (s)"])
+    figures["  RFM part: sums, scores, UPDATE of the changed customers (s)"] = rfm_part
+    return run, rfm_part
+
+
+def bare_aggregate():
+    start = time.monotonic()
+    env.cr.execute("SELECT p.commercial_partner_id, COUNT(DISTINCT so.date_order::date), MAX(so.date_order), "
+                   "SUM(so.amount_untaxed) FROM sale_order so JOIN res_partner p ON p.id = so.partner_id "
+                   "WHERE so.state = 'sale' GROUP BY 1")
+    env.cr.fetchall()
+    return time.monotonic() - start
+
+
+def copy_rows(table, where, overrides):
+    """Copy the rows of ``table`` matching ``where`` with some columns replaced by SQL expressions."""
+    env.cr.execute("SELECT column_name FROM information_schema.columns WHERE table_name = %s AND column_name <> 'id'",
+                   [table])
+    columns = [row[0] for row in env.cr.fetchall()]
+    values = [overrides.get(column, "t.%s" % column) for column in columns]
+    env.cr.execute("INSERT INTO %s (%s) SELECT %s FROM %s t %s" % (
+        table, ", ".join(columns), ", ".join(values), table, where))
+    return env.cr.rowcount
+
+
+today = datetime.date.today()
+if params.get("nightly"):
+    full_run("first run, as of yesterday", date_as_of=today - datetime.timedelta(days=1))
+    # the day's business: one customer in a hundred orders again, today, what it last ordered
+    new_orders = copy_rows("sale_order", """WHERE t.id IN (
+        SELECT MAX(so.id) FROM sale_order so JOIN res_partner p ON p.id = so.partner_id
+         WHERE p.name LIKE 'Bench customer %%' AND p.id %% 100 = 0 GROUP BY so.partner_id)""",
+        {"date_order": "date_trunc('day', now()) + interval '9 hours'", "client_order_ref": "'NIGHTLY-' || t.id",
+         "name": "t.name || '-N'"})
+    copy_rows("sale_order_line", """JOIN sale_order n ON n.client_order_ref = 'NIGHTLY-' || t.order_id""",
+              {"order_id": "n.id"})
+    env.invalidate_all()
+    figures["orders placed today by 1% of the customers"] = new_orders
+    _run, rfm_part = full_run("next night's run, as of today")
+    aggregate = bare_aggregate()
+    figures["bare SQL aggregate of every customer's orders (s)"] = aggregate
+    figures["next night: RFM part / bare SQL aggregate"] = rfm_part / aggregate
+else:
+    full_run("full run, %d customers, %d orders" % (params["customers"], params["orders"]))
 env.cr.rollback()
 for name, value in counts.items():
     print("BENCH %-75s %12d" % (name, value))

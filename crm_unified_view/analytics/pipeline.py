@@ -33,7 +33,6 @@ class Settings:
     high_value_quantile: float = 0.80
     low_value_quantile: float = 0.50
     new_customer_days: int = 365
-    dormant_after_days: int = 180
     suggestions_per_customer: int = 5
     time_unit: str = "week"
     unit_costs: profit.UnitCosts = field(default_factory=profit.UnitCosts)
@@ -55,18 +54,18 @@ class Result:
     clv_params: dict = field(default_factory=dict)
 
 
-def lifecycle_stage(frequency, recency_days, contacted, dormant_after_days):
+def lifecycle_stage(frequency, contacted, redeveloping):
     """Lifecycle stage from purchases and contacts (see README, "Lifecycle stages").
 
     prospect: never bought, never in contact; first contact: in contact (lead, email,
-    message) but never bought; conversion: one purchase occasion; retention: repeat buyer
-    still active; re-development: bought before but dormant or lost.
+    message) but never bought; re-development: bought, and being sold to again (an open
+    opportunity or quotation); conversion: one purchase occasion; retention: repeat buyer.
+    Dormant and lost are statuses (the time since the last order), not stages.
     """
     frequency = np.asarray(frequency, dtype=np.int64)
-    recency = np.nan_to_num(np.asarray(recency_days, dtype=np.float64), nan=np.inf)
     contacted = np.asarray(contacted, dtype=bool)
     return np.select(
-        [frequency == 0, recency >= dormant_after_days, frequency == 1],
+        [frequency == 0, np.asarray(redeveloping, dtype=bool), frequency == 1],
         [np.where(contacted, LIFECYCLE_FIRST_CONTACT, LIFECYCLE_PROSPECT), LIFECYCLE_REDEVELOPMENT,
          LIFECYCLE_CONVERSION],
         default=LIFECYCLE_RETENTION)
@@ -93,7 +92,7 @@ def _add_columns(frame, columns):
 
 
 def run(transactions, purchases, customers, as_of, settings, indicators=None, contacted=(), counts=None,
-        totals=None):
+        totals=None, redeveloping=()):
     """Compute everything a run saves.
 
     :param transactions: partner_id, date, amount[, margin] (commercial partners, company currency);
@@ -106,6 +105,7 @@ def run(transactions, purchases, customers, as_of, settings, indicators=None, co
     :param indicators: optional DataFrame indexed by partner_id with more segmentation features
         (payment delay, country, product breadth...).
     :param contacted: ids of customers with a lead or a message (lifecycle).
+    :param redeveloping: ids of customers with an open opportunity or quotation (lifecycle).
     :param counts: optional DataFrame indexed by partner_id with the counts of the cost to
         serve (:data:`profit.COUNT_COLUMNS`).
     :raise ValueError: bad settings or data, with a message fit for the user.
@@ -179,8 +179,7 @@ def run(transactions, purchases, customers, as_of, settings, indicators=None, co
     result["value_tier"] = segments.value_tier(buyer_npv, high, low).reindex(result.index)
     result["age_type"] = segments.new_or_old(result["first_date"], as_of, settings.new_customer_days)
     result["lifecycle_stage"] = lifecycle_stage(
-        result["frequency"], result["recency_days"], result.index.isin(list(contacted)),
-        settings.dormant_after_days)
+        result["frequency"], result.index.isin(list(contacted)), result.index.isin(list(redeveloping)))
 
     buyer_profit = result.loc[buyers, "profit"]
     result["at_risk"] = profit.at_risk(buyer_profit, result["probability_alive"], settings.high_value_quantile,

@@ -232,13 +232,12 @@ class CrmSegmentationRun(models.Model):
     # The run
     # -------------------------------------------------------------------------
     def _settings(self):
-        dormant_after, _lost_after = self.env["res.partner"]._customer_status_limits()
         company = self.company_id
         return pipeline.Settings(
             n_segments=self.n_segments, horizon_months=self.horizon_months,
             annual_discount_rate=self.discount_rate / 100.0, margin_rate=self.margin_rate / 100.0,
             high_value_quantile=1 - self.high_value_percent / 100.0, low_value_quantile=self.low_value_percent / 100.0,
-            new_customer_days=self.new_customer_days, dormant_after_days=dormant_after,
+            new_customer_days=self.new_customer_days,
             at_risk_probability=self.at_risk_probability / 100.0,
             unit_costs=profit.UnitCosts(
                 order=company.cost_to_serve_order, credit_note=company.cost_to_serve_credit_note,
@@ -269,7 +268,7 @@ class CrmSegmentationRun(models.Model):
             result = pipeline.run(
                 None, frames.pop("purchases"), frames["customers"], self.date_as_of, self._settings(),
                 indicators=frames["indicators"], contacted=frames["contacted"], counts=frames["counts"],
-                totals=frames.pop("totals"))
+                totals=frames.pop("totals"), redeveloping=frames["redeveloping"])
         except ValueError as error:
             raise UserError(self.env._("The segmentation could not run: %s", error)) from error
         del frames  # the extracted frames are big: free them before writing back
@@ -313,8 +312,27 @@ class CrmSegmentationRun(models.Model):
                  WHERE l.create_date::date <= %(as_of)s
             """, **params))
             contacted.update(row[0] for row in self.env.cr.fetchall())
-        return {"totals": totals, "purchases": purchases, "customers": customers,
+        return {"redeveloping": self._redeveloping(), "totals": totals, "purchases": purchases, "customers": customers,
                 "indicators": indicators, "contacted": contacted, "counts": self._cost_counts(totals["orders"])}
+
+    def _redeveloping(self):
+        """Customers being sold to again: an open quotation of the company, or an open
+        opportunity (when CRM is installed), made by the run's day."""
+        params = {"company": self.company_id.id, "as_of": self.date_as_of}
+        self.env["sale.order"].flush_model(["state", "company_id", "partner_id", "create_date"])
+        queries = [SQL("""
+            SELECT p.commercial_partner_id FROM sale_order so JOIN res_partner p ON p.id = so.partner_id
+             WHERE so.state IN ('draft', 'sent') AND so.company_id = %(company)s AND so.create_date::date <= %(as_of)s
+        """, **params)]
+        if "crm.lead" in self.env:
+            self.env["crm.lead"].flush_model(["type", "active", "probability", "company_id", "partner_id"])
+            queries.append(SQL("""
+                SELECT p.commercial_partner_id FROM crm_lead l JOIN res_partner p ON p.id = l.partner_id
+                 WHERE l.type = 'opportunity' AND l.active AND COALESCE(l.probability, 0) < 100
+                   AND (l.company_id IS NULL OR l.company_id = %(company)s) AND l.create_date::date <= %(as_of)s
+            """, **params))
+        self.env.cr.execute(SQL(" UNION ").join(queries))
+        return {row[0] for row in self.env.cr.fetchall()}
 
     def _order_lines(self):
         """Confirmed order lines at the cost ``sale_margin`` froze on them, minus the credit notes

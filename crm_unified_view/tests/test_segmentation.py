@@ -180,6 +180,21 @@ class TestSegmentationRun(CustomerViewCommon):
                 in_python = rfm.purchase_totals(rfm.purchase_occasions(run._transactions()))
                 pd.testing.assert_frame_equal(in_sql.sort_index(), in_python, check_dtype=False)
 
+    def test_redevelopment_is_selling_again_not_dormancy(self):
+        dormant = self.env["res.partner"].create({"name": "老客户", "customer_rank": 1})
+        self._confirmed_order(dormant, [(self.product_tea, 1, 80.0)], days_ago=300)
+        quoted, courted = self.buyers[5], self.buyers[6]
+        self.env["sale.order"].create({"partner_id": quoted.id, "order_line": [Command.create({
+            "product_id": self.product_gift.id, "price_unit": 200.0, "tax_id": [Command.clear()]})]})
+        self.env["crm.lead"].create([{"name": "Second sale", "type": "opportunity", "partner_id": partner.id}
+                                     for partner in (courted, self.prospect)])
+        self._run()
+        self.assertEqual((quoted.lifecycle_stage, courted.lifecycle_stage), ("redevelopment", "redevelopment"))
+        self.assertEqual(dormant.lifecycle_stage, "conversion", "dormant is a status, not a stage")
+        self.assertEqual(dormant.customer_status, "dormant")
+        self.assertEqual(self.prospect.lifecycle_stage, "first_contact", "an opportunity is no purchase")
+        self.assertEqual(self.buyers[7].lifecycle_stage, "retention")
+
     def test_segment_names_in_every_active_language(self):
         for lang in ("zh_CN", "zh_TW"):
             self.env["res.lang"]._activate_lang(lang)

@@ -119,6 +119,7 @@ def run(transactions, purchases, customers, as_of, settings, indicators=None, co
         del occasions
     else:
         table = rfm.rfm_table_from_totals(totals, as_of, customers=customers)
+        del totals
     scores, edges = rfm.rfm_scores(table)
     result = table.join(scores)
     del table, scores  # result holds them: one copy of a million rows is enough
@@ -155,6 +156,10 @@ def run(transactions, purchases, customers, as_of, settings, indicators=None, co
         settings.unit_costs)
     money = profit.customer_profit(lines, costs, result.index, settings.margin_rate)
     _add_columns(result, money)
+    products = pareto.totals(lines if with_product.all() else lines[with_product], "product_id")
+    losing_products = pareto.unprofitable(products["margin"]) if len(products) else pd.Series(dtype=float)
+    known, revenue_sold = (lines["known_amount"].sum() if "known_amount" in lines else 0.0), lines["amount"].sum()
+    del lines, purchases  # summed up: free them before the models add their columns
 
     summary_input = clv.summary_from_rfm(result, settings.time_unit)
     forecasts = forecast_columns(settings.forecast_days)
@@ -193,22 +198,21 @@ def run(transactions, purchases, customers, as_of, settings, indicators=None, co
     if summary["total"] > 0:
         summary.update(pareto.whale_figures(ranked))
         whale = pareto.pareto_curve(ranked)
-    products = pareto.totals(lines if with_product.all() else lines[with_product], "product_id")
-    losing_products = pareto.unprofitable(products["margin"]) if len(products) else pd.Series(dtype=float)
-    known = lines["known_amount"].sum() if "known_amount" in lines else 0.0
     summary.update(
         basis="profit", customer_count=len(result), buyer_count=len(buyers),
         revenue=float(result["monetary"].sum()), npv_total=float(result["customer_npv"].sum()),
         high_threshold=high, low_threshold=low, at_risk_count=int(result["at_risk"].sum()),
-        cost_coverage=float(known / lines["amount"].sum()) if lines["amount"].sum() > 0 else None,
+        cost_coverage=float(known / revenue_sold) if revenue_sold > 0 else None,
         unprofitable_product_count=len(losing_products), product_losses=float(losing_products.sum()),
         **{name: float(result[name].sum()) for name in (
             "net_revenue", "margin", *profit.COST_PARTS, "cost_to_serve", "profit", *forecasts)})
 
-    by_segment = result[result["segment"].notna()].groupby(result["segment"].dropna().astype(np.int64))
-    forecast_by_segment = by_segment[["net_revenue", "margin", *profit.COST_PARTS, "cost_to_serve", "profit",
-                                      *forecasts]].sum(min_count=1).assign(
-        at_risk_count=by_segment["at_risk"].sum())
+    # Only the summed columns of the segmented rows: a copy of every column would double the run's peak.
+    labelled = result["segment"].notna().to_numpy()
+    summed = ["net_revenue", "margin", *profit.COST_PARTS, "cost_to_serve", "profit", *forecasts]
+    by_segment = result.loc[labelled, [*summed, "at_risk"]].groupby(
+        result["segment"].to_numpy()[labelled].astype(np.int64))
+    forecast_by_segment = by_segment[summed].sum(min_count=1).assign(at_risk_count=by_segment["at_risk"].sum())
     return Result(customers=result, segments=segmentation.segments.join(forecast_by_segment),
                   memberships=segmentation.memberships, suggestions=suggestions, products=products, whale=whale,
                   summary=summary, rfm_edges=edges, clv_params=params)

@@ -80,8 +80,10 @@ def _number(value):
 
 
 def _rows(values, start, count):
-    """Rows ``start`` to ``start + count`` of a column (array, Series or Index), without its index;
-    a single value stands for every row."""
+    """Rows ``start`` to ``start + count`` of a column (array, Series or Index, or a function of
+    ``(start, count)`` that makes them), without its index; a single value stands for every row."""
+    if callable(values):
+        values = values(start, count)
     if isinstance(values, (pd.Series, pd.Index)):
         # numpy columns as numpy (the CSV writer's fast path), nullable ones as they are
         values = values.array if isinstance(values.dtype, pd.api.extensions.ExtensionDtype) else values.to_numpy()
@@ -512,8 +514,8 @@ class CrmSegmentationRun(models.Model):
 
     def _copy_in(self, table, columns, chunk=200_000):
         """Bulk insert through COPY of ``columns`` (a DataFrame, or a dict of column name to array,
-        Series or one value for every row), a slice at a time: only a slice is ever gathered into
-        a frame and a CSV buffer."""
+        Series, function of ``(start, count)`` making a slice of them, or one value for every row),
+        a slice at a time: only a slice is ever gathered into a frame and a CSV buffer."""
         names = list(columns)
         length = max(len(columns[name]) for name in names if isinstance(columns[name], COLUMN_TYPES))
         statement = "COPY %s (%s) FROM STDIN WITH CSV NULL '\\N'" % (table, ", ".join(names))
@@ -541,8 +543,11 @@ class CrmSegmentationRun(models.Model):
         segment_column = pd.array(np.zeros(len(labels), dtype=np.int64), dtype="Int64")
         segment_column[labelled] = segment_ids[labels[labelled].astype(np.int64)]
         segment_column[~labelled] = pd.NA
-        memberships = segments_analytics.memberships_as_json(
-            result.memberships.reindex(customers.index), segment_ids)
+        degrees = result.memberships.reindex(customers.index)
+
+        def memberships(start, count):
+            # a slice at a time: the JSON of a million customers would take hundreds of megabytes
+            return segments_analytics.memberships_as_json(degrees.iloc[start:start + count], segment_ids)
         self._copy_in("crm_segmentation_result", {
             "run_id": self.id, "date_as_of": self.date_as_of,
             "partner_id": customers.index, "segment_id": segment_column, "first_purchase_date": customers["first_date"],
@@ -702,9 +707,9 @@ class CrmSegmentationRun(models.Model):
         self.env["ir.cron"]._notify_progress(done=1 if todo else 0, remaining=max(len(todo) - 1, 0))
 
     @api.model
-    def _runs_to_prune(self):
-        """Runs the retention policy of their company no longer keeps, oldest first."""
-        today = fields.Date.context_today(self)
+    def _runs_to_prune(self, today=None):
+        """Runs the retention policy of their company no longer keeps on ``today``, oldest first."""
+        today = today or fields.Date.context_today(self)
         doomed = self.browse()
         for company in self.env["res.company"].search([]):
             runs = self.with_context(active_test=False).search([("company_id", "=", company.id)])
@@ -715,10 +720,10 @@ class CrmSegmentationRun(models.Model):
         return doomed.sorted(lambda run: (run.date_as_of, run.id))
 
     @api.model
-    def _cron_prune_runs(self, batch_size=200_000):
+    def _cron_prune_runs(self, batch_size=200_000, today=None):
         """Nightly: delete the runs the retention policy no longer keeps, ``batch_size`` customer
         lines at a time (a run of a million customers is deleted over several calls)."""
-        doomed = self._runs_to_prune()
+        doomed = self._runs_to_prune(today)
         if not doomed:
             self.env["ir.cron"]._notify_progress(done=0, remaining=0)
             return

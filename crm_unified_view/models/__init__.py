@@ -35,3 +35,6 @@ from . import survey_user_input
 from . import crm_lead
 from . import resource_calendar
 from . import crm_segmentation_whale_point
+from . import crm_care_rule_firing
+from . import crm_care_rule
+from . import mailing_mailing

@@ -29,3 +29,6 @@ class CrmSegment(models.Model):
     def _compute_color(self):
         for segment in self:
             segment.color = segment.sequence % 11 + 1
+
+    def action_create_mailing(self):
+        return self.env["crm.mailing.create"]._action_open(self)

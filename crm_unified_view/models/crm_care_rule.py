@@ -193,17 +193,17 @@ class CrmCareRule(models.Model):
 
     def _act_activity_plan(self, partners, run):
         model_id = self.env["ir.model"]._get_id("res.partner")
-        values = []
+        # One create per step of the plan: within one create, Odoo would subscribe the assignee
+        # to the same customer twice.
+        Activity = self.env["mail.activity"].with_context(mail_activity_quick_update=True)
         for template in self.activity_plan_id.template_ids:
             deadline = template._get_date_deadline()
             default = template.responsible_id if template.responsible_type == "other" else None
-            values += [{
+            Activity.create([{
                 "res_model_id": model_id, "res_id": partner.id, "activity_type_id": template.activity_type_id.id,
                 "summary": template.summary, "note": template.note, "date_deadline": deadline,
                 "user_id": self._responsible(partner, default).id,
-            } for partner in partners if self._responsible(partner, default)]
-        # One create for all; the assignees find them in their activities, not one email each.
-        self.env["mail.activity"].with_context(mail_activity_quick_update=True).create(values)
+            } for partner in partners if self._responsible(partner, default)])
 
     def _act_mailing_list(self, partners, run):
         listed = set(self.mailing_list_id.contact_ids.mapped("email_normalized"))

@@ -35,3 +35,5 @@ from . import test_reply_calendar
 from . import test_demo_data
 from . import test_segmentation_profit
 from . import test_analytics_pipeline
+from . import test_campaign
+from . import test_care_rule

@@ -55,9 +55,7 @@ class CrmMailingCreate(models.TransientModel):
     def _customers_of(self, partners, company):
         """Active customers of ``company`` (or shared by all companies) among ``partners``
         that the user may read."""
-        return partners.filtered(
-            lambda partner: partner.active and partner.company_id in (company, self.env["res.company"])
-        )._filtered_access("read")
+        return self.env["res.partner"].search([("id", "in", partners.ids), ("company_id", "in", [False, company.id])])
 
     def action_create(self):
         self.ensure_one()

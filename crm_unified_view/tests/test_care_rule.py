@@ -109,6 +109,12 @@ class TestCareRule(CustomerViewCommon):
                 self.assertEqual(len(rule.firing_ids), 1, "once per entry")
                 rule.active = False
 
+    def test_only_what_changed_since_the_previous_run(self):
+        self._run({self.alice: {"value_tier": "high"}})
+        rule = self._rule(trigger="tier", value_tier="high")  # switched on after that run
+        self._run({self.alice: {"value_tier": "high"}, self.bob: {"value_tier": "high"}})
+        self.assertEqual(self._entered(rule), self.bob, "already high value in the previous run: no entry")
+
     def test_never_for_a_back_test(self):
         rule = self._rule(trigger="tier", value_tier="high")
         self._run({self.alice: {"value_tier": "low"}}, days_ago=10)

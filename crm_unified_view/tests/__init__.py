@@ -37,3 +37,4 @@ from . import test_segmentation_profit
 from . import test_analytics_pipeline
 from . import test_campaign
 from . import test_care_rule
+from . import test_campaign_tour

@@ -193,17 +193,35 @@ class CrmCareRule(models.Model):
 
     def _act_activity_plan(self, partners, run):
         model_id = self.env["ir.model"]._get_id("res.partner")
-        # One create per step of the plan: within one create, Odoo would subscribe the assignee
-        # to the same customer twice.
-        Activity = self.env["mail.activity"].with_context(mail_activity_quick_update=True)
+        # computed for all at once: the activities read it one customer at a time
+        partners.mapped("display_name")
+        values = []
         for template in self.activity_plan_id.template_ids:
             deadline = template._get_date_deadline()
             default = template.responsible_id if template.responsible_type == "other" else None
-            Activity.create([{
-                "res_model_id": model_id, "res_id": partner.id, "activity_type_id": template.activity_type_id.id,
-                "summary": template.summary, "note": template.note, "date_deadline": deadline,
-                "user_id": self._responsible(partner, default).id,
-            } for partner in partners if self._responsible(partner, default)])
+            values += [{
+                "res_model_id": model_id, "res_model": "res.partner", "res_id": partner.id,
+                "res_name": partner.display_name, "activity_type_id": template.activity_type_id.id,
+                "summary": template.summary, "note": template.note, "date_deadline": deadline, "active": True,
+                "user_id": user.id, "user_tz": user.tz,
+            } for partner in partners if (user := self._responsible(partner, default))]
+        self._subscribe_assignees(values)
+        # One create for all; the assignees find them in their activities, not one email each.
+        self.env["mail.activity"].with_context(mail_activity_quick_update=True).create(values)
+
+    def _subscribe_assignees(self, values):
+        """The assignees follow their customers, in one statement: creating the activities would
+        otherwise subscribe them record by record (and twice to a customer with two steps)."""
+        users = self.env["res.users"].browse({value["user_id"] for value in values})
+        partner_of = {user.id: user.partner_id.id for user in users}
+        self.env["mail.followers"].flush_model()
+        self.env.cr.execute(SQL("""
+            INSERT INTO mail_followers (res_model, res_id, partner_id)
+            SELECT DISTINCT 'res.partner', res_id, partner_id FROM unnest(%s::int[], %s::int[]) AS f(res_id, partner_id)
+            ON CONFLICT DO NOTHING
+        """, [value["res_id"] for value in values], [partner_of[value["user_id"]] for value in values]))
+        self.env["mail.followers"].invalidate_model()
+        self.env["res.partner"].invalidate_model(["message_follower_ids", "message_partner_ids"])
 
     def _act_mailing_list(self, partners, run):
         listed = set(self.mailing_list_id.contact_ids.mapped("email_normalized"))

@@ -47,19 +47,19 @@ class CrmCareRule(models.Model):
     value_tier = fields.Selection(VALUE_TIERS)
     customer_status = fields.Selection([("dormant", "Dormant"), ("lost", "Lost")])
     segment_id = fields.Many2one(
-        "crm.segment", "Segment", check_company=True,
+        "crm.segment", check_company=True,
         help="Every run makes its own segments: the rule follows the segments of this name in later runs.")
     probability_threshold = fields.Float("Probability Active Below (%)")
     action = fields.Selection(ACTIONS, "Then", required=True, default="activity_plan")
     activity_plan_id = fields.Many2one(
         "mail.activity.plan", domain=[("res_model", "=", "res.partner")],
         help="Its activities go to the customer's salesperson, else the plan's default user, else the user below.")
-    mailing_list_id = fields.Many2one("mailing.list", "Mailing List")
+    mailing_list_id = fields.Many2one("mailing.list")
     pricelist_id = fields.Many2one(
         "product.pricelist", check_company=True,
         help="Set while the customer meets the condition; their own pricelist comes back when they leave.")
     user_id = fields.Many2one(
-        "res.users", "User", check_company=True,
+        "res.users", check_company=True,
         help="The account manager to assign; for plans and opportunities, the responsible of customers "
              "without a salesperson.")
     firing_ids = fields.One2many("crm.care.rule.firing", "rule_id", "Firings")

@@ -22,10 +22,10 @@ class CrmCampaignResponse(models.Model):
         "res.partner": ["commercial_partner_id"],
     }
 
-    mailing_id = fields.Many2one("mailing.mailing", "Mailing", readonly=True)
-    campaign_id = fields.Many2one("utm.campaign", "Campaign", readonly=True)
+    mailing_id = fields.Many2one("mailing.mailing", readonly=True)
+    campaign_id = fields.Many2one("utm.campaign", readonly=True)
     run_id = fields.Many2one("crm.segmentation.run", "Segmentation Run", readonly=True)
-    segment_id = fields.Many2one("crm.segment", "Segment", readonly=True)
+    segment_id = fields.Many2one("crm.segment", readonly=True)
     partner_id = fields.Many2one("res.partner", "Customer", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
     currency_id = fields.Many2one(related="company_id.currency_id")

@@ -127,8 +127,8 @@ class TestCampaignBySegment(CustomerViewCommon, MassMailCase):
         self._send(mailing)
         mailing.sudo().crm_company_id = self.company_b
         in_company_a = {"allowed_company_ids": self.company_a.ids}
-        self.assertFalse(self.env["mailing.mailing"].with_user(self.user_marketing).with_context(in_company_a).search(
+        self.assertFalse(self.env["mailing.mailing"].with_user(self.user_marketing).with_context(**in_company_a).search(
             [("id", "=", mailing.id)]))
         for user in (self.user_marketing, self.user_boss, self.user_seller):
-            self.assertFalse(self.env["crm.campaign.response"].with_user(user).with_context(in_company_a).search([]),
+            self.assertFalse(self.env["crm.campaign.response"].with_user(user).with_context(**in_company_a).search([]),
                              user.name)

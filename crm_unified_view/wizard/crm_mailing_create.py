@@ -12,7 +12,7 @@ class CrmMailingCreate(models.TransientModel):
                              help="The run whose segments the response is reported by.")
     partner_ids = fields.Many2many("res.partner", string="Selected Customers")
     customer_count = fields.Integer("Customers", compute="_compute_customer_count")
-    campaign_id = fields.Many2one("utm.campaign", "Campaign", help="Left empty, a campaign of the subject is created.")
+    campaign_id = fields.Many2one("utm.campaign", help="Left empty, a campaign of the subject is created.")
     subject = fields.Char(required=True)
     response_window_days = fields.Integer("Response Window (days)", default=30, required=True)
 

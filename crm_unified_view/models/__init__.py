@@ -36,3 +36,6 @@ from . import crm_lead
 from . import resource_calendar
 from . import crm_segmentation_whale_point
 from . import sale_order_line
+from . import crm_care_rule_firing
+from . import crm_care_rule
+from . import mailing_mailing

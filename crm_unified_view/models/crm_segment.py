@@ -79,3 +79,6 @@ class CrmSegment(models.Model):
         groups = self.env["crm.segmentation.run"]._read_group(
             [("state", "=", "done")], ["company_id", "transaction_source"], ["id:max"])
         return [run_id for _company, _source, run_id in groups]
+
+    def action_create_mailing(self):
+        return self.env["crm.mailing.create"]._action_open(self)

@@ -280,6 +280,7 @@ class CrmSegmentationRun(models.Model):
         _logger.info("Segmentation %s: %d customers in %.1f s (extract %.1f s, compute %.1f s, write %.1f s)",
                      self.id, self.customer_count, self.duration, extracted - started, computed - extracted,
                      started + self.duration - computed)
+        self.env["crm.care.rule"]._apply_run(self)
 
     def _extract(self):
         """Every frame the analytics need (the arguments of :func:`pipeline.run` by name), each

@@ -40,3 +40,6 @@ from . import test_service_levels
 from . import test_self_service
 from . import test_quotation_suggestions
 from . import test_pictures
+from . import test_campaign
+from . import test_care_rule
+from . import test_campaign_tour

@@ -83,7 +83,7 @@ def _rows(values, start, count):
     """Rows ``start`` to ``start + count`` of a column (array, Series or Index, or a function of
     ``(start, count)`` that makes them), without its index; a single value stands for every row."""
     if callable(values):
-        values = values(start, count)
+        values, start = values(start, count), 0  # made for these rows only
     if isinstance(values, (pd.Series, pd.Index)):
         # numpy columns as numpy (the CSV writer's fast path), nullable ones as they are
         values = values.array if isinstance(values.dtype, pd.api.extensions.ExtensionDtype) else values.to_numpy()

@@ -195,6 +195,15 @@ class TestSegmentationRun(CustomerViewCommon):
         self.assertEqual(self.prospect.lifecycle_stage, "first_contact", "an opportunity is no purchase")
         self.assertEqual(self.buyers[7].lifecycle_stage, "retention")
 
+    def test_bulk_insert_slice_by_slice(self):
+        self.env.cr.execute("CREATE TEMPORARY TABLE cuv_copied (n int, label varchar, run int)")
+        numbers = pd.Series(range(5), index=range(100, 105))
+        self.env["crm.segmentation.run"]._copy_in("cuv_copied", {
+            "n": numbers, "label": lambda start, count: numbers.iloc[start:start + count].map("#{}".format),
+            "run": 7}, chunk=2)
+        self.env.cr.execute("SELECT n, label, run FROM cuv_copied ORDER BY n")
+        self.assertEqual(self.env.cr.fetchall(), [(n, "#%d" % n, 7) for n in range(5)])
+
     def test_segment_names_in_every_active_language(self):
         for lang in ("zh_CN", "zh_TW"):
             self.env["res.lang"]._activate_lang(lang)

@@ -87,8 +87,9 @@ MEASURE_LABELS = {"__count": "Count", "customer_count": "Customers", "profit": "
                   "answered_in_time": "Answered in Time"}
 
 
-def cell_position(ref):
-    return ord(ref[0]) - ord("A"), int(ref[1:]) - 1
+def cell_row(ref):
+    """0-based row of a cell reference such as "A32"."""
+    return int(ref[1:]) - 1
 
 
 def build():
@@ -97,7 +98,7 @@ def build():
     pivots = {}
     for index, (ref, title, pivot) in enumerate(PIVOTS, start=1):
         pivot_id = str(index)
-        col, row = cell_position(ref)
+        row = cell_row(ref)
         column = ref[0]
         # the title, translated labels of the measures, then the table without its own titles
         cells[ref] = {"content": '=_t("%s")' % title}

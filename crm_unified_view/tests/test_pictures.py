@@ -157,7 +157,8 @@ class TestPicturesTour(PicturesCommon, HttpCase):
         self.assertEqual(sum(cell["count"] for cell in cells.values()), 12)
         self.assertGreater(len(cells), 3)
         busiest = max(cells, key=lambda key: cells[key]["count"])
-        self._start("crm_unified_view_pictures", {"cells": cells, "open": busiest})
+        self._start("crm_unified_view_pictures", {
+            "cells": cells, "open": busiest, "run_name": self.segmentation_run.display_name})
 
     def test_dashboard_tour(self):
         categories = self.env["crm.complaint.category"].create([{"name": "物流"}, {"name": "质量"}])

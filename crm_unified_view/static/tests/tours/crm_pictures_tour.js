@@ -27,8 +27,28 @@ function checkCells(measure) {
 }
 
 registry.category("web_tour.tours").add("crm_unified_view_pictures", {
-    url: "/odoo/action-crm_unified_view.crm_segmentation_run_action_heat_map",
+    url: "/odoo/action-crm_unified_view.crm_segmentation_run_action",
     steps: () => [
+        {
+            content: "Open the run",
+            trigger: ".o_list_view .o_data_row .o_data_cell",
+            run: "click",
+        },
+        {
+            content: "Open its heat map from the form",
+            trigger: ".o_form_view .oe_stat_button:has(.fa-th)",
+            run: "click",
+        },
+        {
+            content: "The heat map is the run's",
+            trigger: ".o_cuv_rf_heat_map .o_cuv_run_name",
+            run: () => {
+                const name = document.querySelector(".o_cuv_rf_heat_map .o_cuv_run_name").textContent;
+                if (name !== expected().run_name) {
+                    throw new Error(`Heat map of ${name} instead of ${expected().run_name}`);
+                }
+            },
+        },
         {
             content: "The web client speaks Chinese and shows the number of customers of each cell",
             trigger: ".o_cuv_rf_heat_map .o_cuv_heat_cell",

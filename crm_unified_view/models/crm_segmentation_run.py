@@ -70,6 +70,10 @@ TOTALS_OF_TRANSACTIONS = """
 EXTRACT_WORK_MEM = "256MB"
 # What a column of rows can be, for a bulk insert (anything else is one value for every row).
 COLUMN_TYPES = (pd.Series, pd.Index, np.ndarray, pd.api.extensions.ExtensionArray)
+# The rows the rescoring writes RFM_COLUMNS from (named as the results' columns), with their SQL types.
+RFM_SOURCE = {"partner_id": "int", "recency_days": "int", "first_purchase_date": "date", "frequency": "int",
+              "monetary": "float8", "r_score": "int", "f_score": "int", "m_score": "int", "rfm_score": "varchar",
+              "date_as_of": "date"}
 RFM_COLUMNS = ("last_purchase_date", "first_purchase_date", "rfm_frequency", "rfm_monetary", "rfm_r_score",
                "rfm_f_score", "rfm_m_score", "rfm_score")
 
@@ -88,6 +92,13 @@ def _rows(values, start, count):
         # numpy columns as numpy (the CSV writer's fast path), nullable ones as they are
         values = values.array if isinstance(values.dtype, pd.api.extensions.ExtensionDtype) else values.to_numpy()
     return values[start:start + count] if isinstance(values, COLUMN_TYPES) else values
+
+
+def _sql_value(value):
+    """A frame's cell as a query parameter: None for a missing one, Python types for numpy's."""
+    if pd.isna(value):
+        return None
+    return value.item() if isinstance(value, np.generic) else value
 
 
 def _active(alias, column):
@@ -288,9 +299,7 @@ class CrmSegmentationRun(models.Model):
         self.env.flush_all()
         self.env.cr.execute(SQL("SELECT set_config('work_mem', %s, true)", EXTRACT_WORK_MEM))
         params = {"company": self.company_id.id, "as_of": self.date_as_of}
-        totals = self._frame(SQL(TOTALS_OF_TRANSACTIONS, self._transactions_query()), {
-            "partner_id": np.int64, "frequency": np.int64, "first_day": np.float64, "last_day": np.float64,
-            "monetary": np.float64, "repeat_total": np.float64, "orders": np.float64}).set_index("partner_id")
+        totals = self._purchase_totals()
         purchases = self._frame(
             self._order_lines() if self.transaction_source == "orders" else self._invoice_lines(),
             {"partner_id": np.int64, "product_id": np.int64, "amount": np.float64, "known_amount": np.float64,
@@ -459,6 +468,12 @@ class CrmSegmentationRun(models.Model):
         table = pd.concat([frame.astype(np.float64) for frame in counts], axis=1).fillna(0.0)
         table.index.name = "partner_id"
         return table
+
+    def _purchase_totals(self, customer_ids=None, as_of=None):
+        """Each customer's sums of the run's transactions (:data:`TOTALS_OF_TRANSACTIONS`), by partner_id."""
+        return self._frame(SQL(TOTALS_OF_TRANSACTIONS, self._transactions_query(customer_ids, as_of)), {
+            "partner_id": np.int64, "frequency": np.int64, "first_day": np.float64, "last_day": np.float64,
+            "monetary": np.float64, "repeat_total": np.float64, "orders": np.float64}).set_index("partner_id")
 
     def _transactions(self, customer_ids=None, as_of=None):
         """The run's transactions (:meth:`_transactions_query`) as a frame, dates as datetime64."""
@@ -643,17 +658,22 @@ class CrmSegmentationRun(models.Model):
 
     def _write_rfm(self, table, scores, as_of):
         """Customers' RFM figures (:func:`rfm.rfm_table` on ``as_of`` and their scores) onto the
-        customers, through COPY and one UPDATE."""
-        frame = table.join(scores).reset_index()[
-            ["partner_id", "recency_days", "first_date", "frequency", "monetary", "r_score", "f_score", "m_score",
-             "rfm_score"]].rename(columns={"first_date": "first_purchase_date"})
-        frame = frame.assign(recency_days=frame["recency_days"].round().astype("Int64"), date_as_of=as_of)
-        self.env.cr.execute("""
-            CREATE TEMPORARY TABLE IF NOT EXISTS crm_rfm_scored (
-                partner_id int, recency_days int, first_purchase_date date, frequency int, monetary float8,
-                r_score int, f_score int, m_score int, rfm_score varchar, date_as_of date) ON COMMIT DROP;
+        customers, in one UPDATE: from the rows themselves for a few customers (the rescoring
+        after a sale), through a temporary table filled by COPY for many."""
+        frame = table.join(scores).reset_index().rename(columns={"first_date": "first_purchase_date"}).assign(
+            recency_days=lambda rows: rows["recency_days"].round().astype("Int64"), date_as_of=as_of)[list(RFM_SOURCE)]
+        if len(frame) <= 100:
+            rows = [SQL("(%s)", SQL(", ").join(SQL("%s::" + sql_type, _sql_value(value))
+                                               for value, sql_type in zip(row, RFM_SOURCE.values())))
+                    for row in frame.itertuples(index=False)]
+            source = SQL("(SELECT * FROM (VALUES %s) AS v(%s))", SQL(", ").join(rows),
+                         SQL(", ").join(SQL.identifier(name) for name in RFM_SOURCE))
+            self._update_partners(source, RFM_COLUMNS)
+            return
+        self.env.cr.execute(SQL("""
+            CREATE TEMPORARY TABLE IF NOT EXISTS crm_rfm_scored (%s) ON COMMIT DROP;
             TRUNCATE crm_rfm_scored
-        """)
+        """, SQL(", ").join(SQL("%s " + sql_type, SQL.identifier(name)) for name, sql_type in RFM_SOURCE.items())))
         self._copy_in("crm_rfm_scored", frame)
         self._update_partners(SQL.identifier("crm_rfm_scored"), RFM_COLUMNS)
 
@@ -661,8 +681,8 @@ class CrmSegmentationRun(models.Model):
         """Rescore ``customers`` (commercial partners) as of today with this run's quantile
         edges: the cheap update after a sale. Segments, NPV and tiers wait for the next run."""
         today = fields.Date.context_today(self)
-        occasions = rfm.purchase_occasions(self._transactions(customers.ids, as_of=today))
-        table = rfm.rfm_table(occasions, today, customers=customers.ids)
+        table = rfm.rfm_table_from_totals(self._purchase_totals(customers.ids, as_of=today), today,
+                                          customers=customers.ids)
         self._write_rfm(table, rfm.scores_from_edges(table, self.rfm_edges), today)
 
     @api.model

@@ -783,13 +783,25 @@ class ResPartner(models.Model):
             self.env.add_to_compute(self._fields[fname], self)
         self.flush_recordset()
 
-    def _recompute_customer_360_for_commercial(self):
-        """After an order, invoice or complaint changed: rescore the companies and their contacts."""
+    def _recompute_customer_360_for_commercial(self, data_quality=True):
+        """After an order, invoice or complaint changed: their live figures are read again, and
+        (with ``data_quality``) the data quality of the companies and their contacts rescored."""
         commercial_ids = self._commercial_ids()
         self.env["res.partner"].invalidate_model(LIVE_FIGURES + ["credit"])
-        if commercial_ids:
+        if commercial_ids and data_quality:
             self.sudo().with_context(active_test=False).search(
                 [("commercial_partner_id", "in", commercial_ids)])._recompute_data_quality()
+
+    def _with_one_order_at_most(self):
+        """Those of ``self`` (commercial partners) with one confirmed order at most: the ones whose
+        behavioural information an order confirmed or cancelled can make appear or go."""
+        self.env["sale.order"].flush_model(["state", "partner_id"])
+        self.env.cr.execute(SQL("""
+            SELECT p.commercial_partner_id FROM res_partner p LEFT JOIN sale_order so
+                ON so.partner_id = p.id AND so.state = 'sale'
+             WHERE p.commercial_partner_id = ANY(%s)
+          GROUP BY p.commercial_partner_id HAVING COUNT(so.id) <= 1""", self.ids))
+        return self.browse([row[0] for row in self.env.cr.fetchall()])
 
     def _refresh_rfm_from_latest_run(self, source):
         """After a sale or an invoice (``source``: "orders" or "invoices") changed, rescore

@@ -107,6 +107,9 @@ class CrmCareRule(models.Model):
             "|", ("date_as_of", "<", run.date_as_of), "&", ("date_as_of", "=", run.date_as_of), ("id", "<", run.id),
         ], order="date_as_of desc, id desc", limit=1)
         self.env.flush_all()
+        # The run has just written its rows: without statistics on them, PostgreSQL would join
+        # the two runs one customer at a time.
+        self.env.cr.execute("ANALYZE crm_segmentation_result")
         for rule in rules:
             left = rule._leave(run)
             entered = rule._enter(run, previous)

@@ -144,7 +144,7 @@ if params.get("nightly"):
     # the day's business: one customer in a hundred orders again, today, what it last ordered
     new_orders = copy_rows("sale_order", """WHERE t.id IN (
         SELECT MAX(so.id) FROM sale_order so JOIN res_partner p ON p.id = so.partner_id
-         WHERE p.name LIKE 'Bench customer %%' AND p.id %% 100 = 0 GROUP BY so.partner_id)""",
+         WHERE p.name LIKE 'Bench customer %' AND p.id % 100 = 0 GROUP BY so.partner_id)""",
         {"date_order": "date_trunc('day', now()) + interval '9 hours'", "client_order_ref": "'NIGHTLY-' || t.id",
          "name": "t.name || '-N'"})
     copy_rows("sale_order_line", """JOIN sale_order n ON n.client_order_ref = 'NIGHTLY-' || t.order_id""",

@@ -328,21 +328,29 @@ class CrmSegmentationRun(models.Model):
                 "indicators": indicators, "contacted": contacted, "counts": self._cost_counts(totals["orders"])}
 
     def _redeveloping(self):
-        """Customers being sold to again: an open quotation of the company, or an open
-        opportunity (when CRM is installed), made by the run's day."""
+        """Customers being sold to again by the run's day: an open quotation of the company, an
+        open opportunity, or a campaign of the company (a mailing built for its customers) whose
+        response window is still running."""
         params = {"company": self.company_id.id, "as_of": self.date_as_of}
         self.env["sale.order"].flush_model(["state", "company_id", "partner_id", "create_date"])
         queries = [SQL("""
             SELECT p.commercial_partner_id FROM sale_order so JOIN res_partner p ON p.id = so.partner_id
              WHERE so.state IN ('draft', 'sent') AND so.company_id = %(company)s AND so.create_date::date <= %(as_of)s
         """, **params)]
-        if "crm.lead" in self.env:
-            self.env["crm.lead"].flush_model(["type", "active", "probability", "company_id", "partner_id"])
-            queries.append(SQL("""
-                SELECT p.commercial_partner_id FROM crm_lead l JOIN res_partner p ON p.id = l.partner_id
-                 WHERE l.type = 'opportunity' AND l.active AND COALESCE(l.probability, 0) < 100
-                   AND (l.company_id IS NULL OR l.company_id = %(company)s) AND l.create_date::date <= %(as_of)s
-            """, **params))
+        self.env["crm.lead"].flush_model(["type", "active", "probability", "company_id", "partner_id"])
+        queries.append(SQL("""
+            SELECT p.commercial_partner_id FROM crm_lead l JOIN res_partner p ON p.id = l.partner_id
+             WHERE l.type = 'opportunity' AND l.active AND COALESCE(l.probability, 0) < 100
+               AND (l.company_id IS NULL OR l.company_id = %(company)s) AND l.create_date::date <= %(as_of)s
+        """, **params))
+        self.env["mailing.trace"].flush_model(["model", "res_id", "mass_mailing_id", "sent_datetime"])
+        queries.append(SQL("""
+            SELECT p.commercial_partner_id FROM mailing_trace t
+              JOIN mailing_mailing m ON m.id = t.mass_mailing_id
+              JOIN res_partner p ON p.id = t.res_id
+             WHERE t.model = 'res.partner' AND m.crm_company_id = %(company)s AND t.sent_datetime::date <= %(as_of)s
+               AND t.sent_datetime::date + COALESCE(m.response_window_days, 0) >= %(as_of)s
+        """, **params))
         self.env.cr.execute(SQL(" UNION ").join(queries))
         return {row[0] for row in self.env.cr.fetchall()}
 

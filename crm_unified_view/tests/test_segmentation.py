@@ -188,8 +188,18 @@ class TestSegmentationRun(CustomerViewCommon):
             "product_id": self.product_gift.id, "price_unit": 200.0, "tax_id": [Command.clear()]})]})
         self.env["crm.lead"].create([{"name": "Second sale", "type": "opportunity", "partner_id": partner.id}
                                      for partner in (courted, self.prospect)])
+        # a campaign to the company's customers, its response window (30 days) running for one only
+        mailing = self.env["mailing.mailing"].create({
+            "subject": "新品", "mailing_model_id": self.env["ir.model"]._get_id("res.partner"),
+            "crm_company_id": self.env.company.id, "response_window_days": 30})
+        mailed, mailed_long_ago = self.buyers[8], self.buyers[9]
+        self.env["mailing.trace"].create([{
+            "mass_mailing_id": mailing.id, "model": "res.partner", "res_id": partner.id, "trace_type": "mail",
+            "trace_status": "sent", "sent_datetime": fields.Datetime.now() - timedelta(days=days_ago),
+        } for partner, days_ago in ((mailed, 3), (mailed_long_ago, 45))])
         self._run()
         self.assertEqual((quoted.lifecycle_stage, courted.lifecycle_stage), ("redevelopment", "redevelopment"))
+        self.assertEqual((mailed.lifecycle_stage, mailed_long_ago.lifecycle_stage), ("redevelopment", "retention"))
         self.assertEqual(dormant.lifecycle_stage, "conversion", "dormant is a status, not a stage")
         self.assertEqual(dormant.customer_status, "dormant")
         self.assertEqual(self.prospect.lifecycle_stage, "first_contact", "an opportunity is no purchase")

@@ -62,6 +62,14 @@ PIVOTS = [
         "measures": ["__count"],
         "fieldMatching": matching(company="company_id", date="date_received"),
     }),
+    # the emails of the company's mailing sent last (see crm.campaign.response.is_latest)
+    ("A80", "Response to the Latest Mailing by Segment", {
+        "model": "crm.campaign.response", "domain": [["is_latest", "=", True]],
+        "rows": [{"fieldName": "segment_id"}],
+        "measures": ["sent", "opened", "clicked", "replied", "bounced", "order_count", "profit"],
+        "labels": {"profit": "Order Margin"},
+        "fieldMatching": matching(company="company_id"),
+    }),
 ]
 
 # Charts: (title, x, y, width, chart type, model, group by, measure, domain, field matching, extra)
@@ -76,6 +84,9 @@ CHARTS = [
     ("Satisfaction over Time (0-5)", 540, 360, 480, "odoo_line", "crm.complaint",
      ["date_received:month"], "satisfaction_rating", [["satisfaction_rating", ">", 0]],
      matching(company="company_id", date="date_received"), {"legendPosition": "none"}),
+    ("Latest Mailing: Emails Opened by Segment", 0, 2200, 1020, "odoo_bar", "crm.campaign.response",
+     ["segment_id"], "opened", [["is_latest", "=", True]], matching(company="company_id"),
+     {"legendPosition": "none"}),
 ]
 
 STYLES = {"1": {"textColor": "#01666b", "bold": True, "fontSize": 16},
@@ -84,7 +95,8 @@ STYLES = {"1": {"textColor": "#01666b", "bold": True, "fontSize": 16},
 # Column headers of the tables (the pivots' own titles are neither translated nor needed)
 MEASURE_LABELS = {"__count": "Count", "customer_count": "Customers", "profit": "Profit",
                   "at_risk_count": "At Risk", "satisfaction_rating": "Satisfaction",
-                  "answered_in_time": "Answered in Time"}
+                  "answered_in_time": "Answered in Time", "sent": "Sent", "opened": "Opened",
+                  "clicked": "Clicked", "replied": "Replied", "bounced": "Bounced", "order_count": "Orders"}
 
 
 def cell_row(ref):
@@ -103,9 +115,10 @@ def build():
         # the title, translated labels of the measures, then the table without its own titles
         cells[ref] = {"content": '=_t("%s")' % title}
         styles[ref] = 2
+        labels = dict(MEASURE_LABELS, **pivot.get("labels", {}))
         for offset, measure in enumerate(pivot["measures"], start=1):
             label_ref = "%s%d" % (chr(ord(column) + offset), row + 2)
-            cells[label_ref] = {"content": '=_t("%s")' % MEASURE_LABELS[measure]}
+            cells[label_ref] = {"content": '=_t("%s")' % labels[measure]}
             styles[label_ref] = 3
             if measure in pivot.get("format", {}):
                 formats["%s%d:%s%d" % (label_ref[0], row + 3, label_ref[0], row + 16)] = 1
@@ -133,9 +146,9 @@ def build():
         figures.append({"id": "cuv-chart-%d" % index, "x": x, "y": y, "width": width, "height": 300,
                         "tag": "chart", "data": data})
     sheet = {
-        "id": "sheet1", "name": "Dashboard", "colNumber": 9, "rowNumber": 80,
+        "id": "sheet1", "name": "Dashboard", "colNumber": 9, "rowNumber": 110,
         "rows": {}, "cols": {"0": {"size": 230}, "1": {"size": 110}, "2": {"size": 110}, "3": {"size": 110},
-                             "4": {"size": 40}, "5": {"size": 230}, "6": {"size": 110}, "7": {"size": 110}},
+                             "4": {"size": 70}, "5": {"size": 230}, "6": {"size": 110}, "7": {"size": 110}},
         "merges": [], "cells": cells, "styles": styles, "formats": formats, "borders": {},
         "conditionalFormats": [], "figures": figures, "tables": [],
         "areGridLinesVisible": False, "isVisible": True, "headerGroups": {"ROW": [], "COL": []},

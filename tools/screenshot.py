@@ -2,11 +2,13 @@
 """Screenshots of the running demo (python3 tools/cuv.py run) with headless Chromium.
 
     python3 tools/screenshot.py OUT.png URL_PATH [--click CSS]... [--lang zh_CN] [--width 1440 --height 1000]
-                                [--company NAME] [--base http://localhost:8069]
+                                [--company NAME] [--base http://localhost:8069] [--demo-mailing]
 
 Logs in as admin/admin (switching admin to --lang if given), shows the demo company (or the
 company named by --company), opens URL_PATH, clicks each --click selector in turn (waiting for
-it to appear), then saves the page as a PNG. Drives Chromium through the DevTools protocol
+it to appear), then saves the page as a PNG. With --demo-mailing it first makes sure the shown
+company's latest finished run has a sent mailing with responses (see DEMO_MAILING), so that the
+response by segment has something to show. Drives Chromium through the DevTools protocol
 with websocket-client (a test requirement already).
 """
 import argparse
@@ -40,6 +42,54 @@ SET_COMPANY = """(async () => {
         document.cookie = "cids=" + companies[0].id + "; path=/";
     }
 })()"""
+
+# A mailing to every segment of the company's latest finished run, made with the addon's own
+# wizard, and emails with a response that falls with the segment's rank (once per run).
+DEMO_MAILING = """(async () => {
+    const call = async (model, method, args, kwargs = {}) => {
+        const response = await fetch("/web/dataset/call_kw/" + model + "/" + method, {method: "POST",
+            headers: {"Content-Type": "application/json"}, body: JSON.stringify({jsonrpc: "2.0", method: "call",
+            params: {model, method, args, kwargs}})});
+        const answer = await response.json();
+        if (answer.error) {
+            throw new Error(model + "." + method + ": " + answer.error.data.message);
+        }
+        return answer.result;
+    };
+    const [company] = await call("res.company", "search_read", [[["name", "=", %(company)s]], ["id"]]);
+    const context = {allowed_company_ids: [company.id]};
+    const [run] = await call("crm.segmentation.run", "search_read",
+        [[["company_id", "=", company.id], ["state", "=", "done"]], ["id"]], {limit: 1, context});
+    if (await call("mailing.mailing", "search_count",
+            [[["segmentation_run_id", "=", run.id], ["subject", "=", %(subject)s]]], {context})) {
+        return;
+    }
+    const segments = await call("crm.segment", "search_read", [[["run_id", "=", run.id]], ["id"]],
+        {order: "sequence, id", context});
+    const segmentIds = segments.map(segment => segment.id);
+    const wizardContext = {...context, active_model: "crm.segment", active_ids: segmentIds};
+    const wizard = await call("crm.mailing.create", "create", [{subject: %(subject)s}], {context: wizardContext});
+    const action = await call("crm.mailing.create", "action_create", [[wizard]], {context: wizardContext});
+    const [mailing] = await call("mailing.mailing", "read", [[action.res_id], ["mailing_domain"]], {context});
+    const customers = new Set(JSON.parse(mailing.mailing_domain.replace(/'/g, '"').replace(/\(/g, "[")
+        .replace(/\)/g, "]")).flat().flat().filter(Number.isInteger));
+    const results = await call("crm.segmentation.result", "search_read",
+        [[["run_id", "=", run.id], ["partner_id", "in", [...customers]]], ["partner_id", "segment_id"]],
+        {order: "id", context});
+    const sent = new Date(Date.now() - 20 * 86400000).toISOString().slice(0, 19).replace("T", " ");
+    const traces = results.map((result, index) => {
+        const rank = segmentIds.indexOf(result.segment_id[0]);
+        const roll = index %% 10;
+        const status = roll === 9 ? "bounce" : roll < 2 ? "reply" : roll < 7 - rank ? "open" : "sent";
+        return {model: "res.partner", res_id: result.partner_id[0], mass_mailing_id: action.res_id,
+                trace_type: "mail", email: "customer" + result.partner_id[0] + "@example.com",
+                sent_datetime: sent, trace_status: status,
+                links_click_datetime: roll < 4 - rank ? sent : false};
+    });
+    await call("mailing.trace", "create", [traces], {context});
+    await call("mailing.mailing", "write", [[action.res_id], {state: "done", sent_date: sent}], {context});
+})()"""
+DEMO_MAILING_SUBJECT = "春季新茶上市"
 
 
 class Browser:
@@ -115,6 +165,8 @@ def main():
     parser.add_argument("--lang", help="language of the admin user, e.g. zh_CN (installed in the database)")
     parser.add_argument("--company", default=DEMO_COMPANY, help="company to show (default %(default)s)")
     parser.add_argument("--base", default=BASE, help="address of the running Odoo (default %(default)s)")
+    parser.add_argument("--demo-mailing", action="store_true",
+                        help="first give the company's latest run a sent mailing with responses")
     args = parser.parse_args()
     base = args.base.rstrip("/")
     browser = Browser(args.width, args.height)
@@ -122,6 +174,12 @@ def main():
         browser.call("Page.enable")
         if not args.no_login:
             log_in(browser, base, args.lang, args.company)
+            if args.demo_mailing:
+                error = browser.evaluate(DEMO_MAILING % {"company": json.dumps(args.company),
+                                                         "subject": json.dumps(DEMO_MAILING_SUBJECT)}
+                                         + ".then(() => '', error => error.message)")
+                if error:
+                    raise SystemExit("--demo-mailing: %s" % error)
         browser.goto(base + args.path)
         for selector in args.click:
             browser.wait_for(selector)

@@ -1,5 +1,6 @@
 """Response of customers to mailings, by the segment each was in: one row per email sent to a customer."""
 from odoo import fields, models
+from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 from ..models.sql_expressions import company_amount
@@ -39,6 +40,28 @@ class CrmCampaignResponse(models.Model):
                                  help="Orders confirmed within the mailing's response window after the email.")
     revenue = fields.Monetary(readonly=True, help="Untaxed amount of those orders, in company currency.")
     profit = fields.Monetary(readonly=True, help="Margin of those orders (sales price minus cost), in company currency.")
+    is_latest = fields.Boolean("Latest Mailing", compute="_compute_is_latest", search="_search_is_latest",
+                               help="Emails of the mailing of its company sent last, among those the user may read.")
+
+    def _compute_is_latest(self):
+        latest = self._latest_mailing_ids()
+        for response in self:
+            response.is_latest = response.mailing_id.id in latest
+
+    def _search_is_latest(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(self.env._("Operation not supported"))
+        in_latest = (operator == "=") == value
+        return [("mailing_id", "in" if in_latest else "not in", self._latest_mailing_ids())]
+
+    def _latest_mailing_ids(self):
+        # Read with the user's rights: the latest mailing is among the rows they may see.
+        groups = self._read_group([("sent", "=", 1)], ["company_id", "mailing_id"], ["sent_datetime:max"])
+        latest = {}
+        for company, mailing, sent_datetime in groups:
+            if company not in latest or (sent_datetime, mailing.id) > latest[company]:
+                latest[company] = (sent_datetime, mailing.id)
+        return [mailing_id for _sent, mailing_id in latest.values()]
 
     @property
     def _table_query(self):

@@ -109,6 +109,16 @@ class TestCampaignBySegment(CustomerViewCommon, MassMailCase):
         self.assertEqual(Response.search_count([("campaign_id", "=", mailing.campaign_id.id)]), 3)
         self.assertEqual(Response.search_count([("run_id", "=", self.seg_run.id)]), 3)
 
+    def test_latest_mailing_of_each_company(self):
+        older = self._mailing_from(self.champions | self.others, self.user_marketing)
+        newer = self._mailing_from(self.champions, self.user_marketing)
+        self._send(older).write({"sent_datetime": fields.Datetime.now() - timedelta(days=2)})
+        self._send(newer).write({"sent_datetime": fields.Datetime.now() - timedelta(days=1)})
+        Response = self.env["crm.campaign.response"].with_user(self.user_marketing)
+        self.assertEqual(Response.search([("is_latest", "=", True)]).mailing_id, newer)
+        self.assertEqual(Response.search([("is_latest", "=", False)]).mailing_id, older)
+        self.assertTrue(Response.search([("mailing_id", "=", newer.id)], limit=1).is_latest)
+
     def test_salesperson_sees_the_response_of_their_own_customers_only(self):
         mailing = self._mailing_from(self.champions | self.others, self.user_marketing)
         self._send(mailing)

@@ -113,6 +113,21 @@ class TestCustomerDashboard(PicturesCommon):
         self.assertTrue({"Customer 360", "Complaints by Category", "Period", "Company",
                          "Whale Curve: Cumulative Profit (%) by Share of Customers (%)"} <= terms)
 
+    def test_dashboard_shows_the_latest_mailing_response_by_segment(self):
+        data = self._dashboard_data()
+        [pivot] = [p for p in data["pivots"].values() if p["model"] == "crm.campaign.response"]
+        self.assertEqual(pivot["domain"], [["is_latest", "=", True]])
+        self.assertEqual([row["fieldName"] for row in pivot["rows"]], ["segment_id"])
+        self.assertEqual([m["fieldName"] for m in pivot["measures"]],
+                         ["sent", "opened", "clicked", "replied", "bounced", "order_count", "profit"])
+        cells = data["sheets"][0]["cells"]
+        self.assertIn({"content": "=PIVOT(%s,,TRUE,FALSE)" % pivot["id"]}, cells.values())
+        self.assertIn({"content": '=_t("Response to the Latest Mailing by Segment")'}, cells.values())
+        [chart] = [f["data"] for f in data["sheets"][0]["figures"]
+                   if f["data"]["metaData"]["resModel"] == "crm.campaign.response"]
+        self.assertEqual((chart["metaData"]["groupBy"], chart["searchParams"]["domain"]),
+                         (["segment_id"], [["is_latest", "=", True]]))
+
     def test_share_of_emails_answered_in_time(self):
         now = fields.Datetime.now()
         clocks = self.env["crm.reply.clock"].sudo().create([{

@@ -266,19 +266,7 @@ class CrmComplaint(models.Model):
         self.ensure_one()
         if not self.suggested_template_id:
             raise UserError(self.env._("No reply template was proposed for this complaint."))
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": "mail.compose.message",
-            "view_mode": "form",
-            "views": [(False, "form")],
-            "target": "new",
-            "context": {
-                "default_model": self._name, "default_res_ids": self.ids,
-                "default_template_id": self.suggested_template_id.id,
-                "default_composition_mode": "comment", "default_subtype_xmlid": "mail.mt_comment",
-                "default_partner_ids": self.partner_id.ids,
-            },
-        }
+        return self._composer_action(default_template_id=self.suggested_template_id.id)
 
     def action_reply_with_article(self):
         """Open the composer with the self-service answer: the link to the proposed public article."""
@@ -286,6 +274,10 @@ class CrmComplaint(models.Model):
         article = self.self_service_article_id
         if not article:
             raise UserError(self.env._("No self-service article was proposed for this complaint."))
+        return self._composer_action(default_body=article.sudo()._self_service_answer(self.partner_id))
+
+    def _composer_action(self, **defaults):
+        """The chatter's composer on this complaint, to the customer, with ``defaults``."""
         return {
             "type": "ir.actions.act_window",
             "res_model": "mail.compose.message",
@@ -294,9 +286,8 @@ class CrmComplaint(models.Model):
             "target": "new",
             "context": {
                 "default_model": self._name, "default_res_ids": self.ids,
-                "default_body": article.sudo()._self_service_answer(self.partner_id),
                 "default_composition_mode": "comment", "default_subtype_xmlid": "mail.mt_comment",
-                "default_partner_ids": self.partner_id.ids,
+                "default_partner_ids": self.partner_id.ids, **defaults,
             },
         }
 

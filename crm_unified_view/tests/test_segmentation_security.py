@@ -6,7 +6,8 @@ from odoo.tools import mute_logger
 
 from .common import CustomerViewCommon
 
-PARTNER_FIGURES = ["rfm_monetary", "customer_npv", "rfm_score", "segment_id", "value_tier",
+PARTNER_FIGURES = ["rfm_monetary", "customer_npv", "rfm_score", "segment_id", "value_tier", "last_purchase_date",
+                   "rfm_recency_days", "segment_membership", "segmentation_run_id",
                    # read through the latest result line
                    "segmentation_result_id", "customer_profit", "probability_alive", "at_risk"]
 

@@ -55,5 +55,14 @@ def refusal(headers, email_from, is_bounce=False):
     return ""
 
 
+def is_autoresponder(headers):
+    """Is this message an automatic reply to one of ours (out of office, vacation notice)? Nobody
+    waits for an answer to it (RFC 3834 §5: Auto-Submitted: auto-replied)."""
+    headers = _headers(headers)
+    return (_main_value(headers.get("auto-submitted", "")) == "auto-replied"
+            or _main_value(headers.get("precedence", "")) == "auto_reply"
+            or any(name in headers for name in ("x-autoreply", "x-autorespond")))
+
+
 def may_auto_answer(headers, email_from, is_bounce=False):
     return not refusal(headers, email_from, is_bounce=is_bounce)

@@ -64,6 +64,8 @@ class CrmReplyClockMixin(models.AbstractModel):
             return
         if message.message_type != "email":
             return
+        if message.parent_id and self.env.context.get("cuv_autoresponder"):
+            return  # an out-of-office answer to our reply: nobody waits for us
         record = self.sudo()
         partner = record._reply_clock_customer(message)
         clock = self.env["crm.reply.clock"]._start(

@@ -54,5 +54,6 @@ class MailThread(models.AbstractModel):
             raise error
         # only the gateway sees the headers: tell the automatic answer what they say
         refusal = auto_reply.refusal(message, message_dict.get("email_from"), message_dict.get("is_bounce"))
-        thread = self.with_context(cuv_auto_reply_refusal=refusal) if refusal else self
+        thread = self.with_context(cuv_auto_reply_refusal=refusal,
+                                   cuv_autoresponder=auto_reply.is_autoresponder(message)) if refusal else self
         return super(MailThread, thread)._message_route_process(message, message_dict, routes)

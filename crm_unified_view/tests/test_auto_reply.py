@@ -56,6 +56,13 @@ class TestAutoReplyHeaders(BaseCase):
     def test_bounce_flag(self):
         self.assertFalse(auto_reply.may_auto_answer({}, self.CUSTOMER, is_bounce=True))
 
+    def test_autoresponders(self):
+        for headers in ({"Auto-Submitted": "auto-replied"}, {"Precedence": "auto_reply"}, {"X-Autoreply": "yes"},
+                        {"X-Autorespond": "1"}):
+            self.assertTrue(auto_reply.is_autoresponder(headers), headers)
+        for headers in ({"Auto-Submitted": "auto-generated"}, {"Auto-Submitted": "no"}, {"Precedence": "bulk"}, {}):
+            self.assertFalse(auto_reply.is_autoresponder(headers), headers)
+
     def test_any_input(self):
         for headers in ({"Auto-Submitted": None}, {"Precedence": ""}, {"Auto-Submitted": "\x00" * 10000},
                         {None: "x"}, {"X-Autoreply": ""}):
@@ -100,6 +107,8 @@ class TestAutoReplyGateway(ServiceCommon):
                          "the out-of-office reply is on the complaint")
         self.assertEqual(len(self._answers(complaint)), 1, "no answer to an autoresponder")
         self.assertEqual(complaint.reply_rule_id, self.rule, "the template is still proposed to the agent")
+        clocks = self.env["crm.reply.clock"].search([("res_model", "=", "crm.complaint"), ("res_id", "=", complaint.id)])
+        self.assertEqual(clocks.mapped("state"), ["replied"], "an out-of-office reply starts no reply clock")
 
     def test_machine_mail_gets_no_answer(self):
         cases = {

@@ -330,36 +330,43 @@ class ResPartner(models.Model):
         if self._hide_if_inaccessible(["top_product_ids", "top_category_ids"]):
             return
         ids = self._commercial_ids()
-        products, categories = {}, {}
+        top = {}
         if ids:
             self.env["sale.order.line"].flush_model(["product_id", "price_subtotal", "order_id", "display_type"])
-            for target, column, join in (
-                (products, SQL("sol.product_id"), SQL("")),
-                (categories, SQL("pt.categ_id"), SQL(
-                    "JOIN product_product pp ON pp.id = sol.product_id "
-                    "JOIN product_template pt ON pt.id = pp.product_tmpl_id")),
-            ):
-                self.env.cr.execute(SQL(
-                    """SELECT partner_id, ARRAY_AGG(item_id ORDER BY rank) FROM (
-                           SELECT p.commercial_partner_id AS partner_id, %(column)s AS item_id,
-                                  ROW_NUMBER() OVER (
-                                      PARTITION BY p.commercial_partner_id
-                                      ORDER BY SUM(%(amount)s) DESC, %(column)s) AS rank
-                             FROM sale_order_line sol
-                             JOIN sale_order so ON so.id = sol.order_id
-                             JOIN res_partner p ON p.id = so.partner_id
-                             %(join)s
-                            WHERE %(counted)s AND p.commercial_partner_id IN %(ids)s
-                              AND sol.product_id IS NOT NULL AND sol.display_type IS NULL
-                         GROUP BY p.commercial_partner_id, %(column)s
-                       ) ranked WHERE rank <= %(limit)s GROUP BY partner_id""",
-                    column=column, join=join, amount=company_amount(SQL("sol.price_subtotal")),
-                    counted=counted_order(self.env.company.id), ids=ids, limit=TOP_PRODUCT_COUNT))
-                target.update(self.env.cr.fetchall())
+            # one pass over the lines: their sums per product also give the sums per category
+            self.env.cr.execute(SQL(
+                """WITH products AS (
+                       SELECT p.commercial_partner_id AS partner_id, sol.product_id AS item_id,
+                              SUM(%(amount)s) AS amount
+                         FROM sale_order_line sol
+                         JOIN sale_order so ON so.id = sol.order_id
+                         JOIN res_partner p ON p.id = so.partner_id
+                        WHERE %(counted)s AND p.commercial_partner_id IN %(ids)s
+                          AND sol.product_id IS NOT NULL AND sol.display_type IS NULL
+                     GROUP BY p.commercial_partner_id, sol.product_id
+                   ), categories AS (
+                       SELECT products.partner_id, pt.categ_id AS item_id, SUM(products.amount) AS amount
+                         FROM products
+                         JOIN product_product pp ON pp.id = products.item_id
+                         JOIN product_template pt ON pt.id = pp.product_tmpl_id
+                     GROUP BY products.partner_id, pt.categ_id
+                   )
+                   SELECT partner_id, kind, ARRAY_AGG(item_id ORDER BY rank) FROM (
+                       SELECT partner_id, 'product' AS kind, item_id,
+                              ROW_NUMBER() OVER (PARTITION BY partner_id ORDER BY amount DESC, item_id) AS rank
+                         FROM products
+                    UNION ALL
+                       SELECT partner_id, 'category', item_id,
+                              ROW_NUMBER() OVER (PARTITION BY partner_id ORDER BY amount DESC, item_id)
+                         FROM categories
+                   ) ranked WHERE rank <= %(limit)s GROUP BY partner_id, kind""",
+                amount=company_amount(SQL("sol.price_subtotal")), counted=counted_order(self.env.company.id), ids=ids,
+                limit=TOP_PRODUCT_COUNT))
+            top = {(partner_id, kind): items for partner_id, kind, items in self.env.cr.fetchall()}
         for partner in self:
             commercial_id = partner.commercial_partner_id.id
-            partner.top_product_ids = [(6, 0, products.get(commercial_id, []))]
-            partner.top_category_ids = [(6, 0, categories.get(commercial_id, []))]
+            partner.top_product_ids = [(6, 0, top.get((commercial_id, "product"), []))]
+            partner.top_category_ids = [(6, 0, top.get((commercial_id, "category"), []))]
 
     @api.depends_context("uid", "company")
     def _compute_account_figures(self):

@@ -33,6 +33,17 @@ class TestCustomer360(CustomerViewCommon):
         self.assertFalse(self.person.customer_status)
         self.assertFalse(self.person.top_product_ids)
 
+    def test_top_categories_sum_their_products(self):
+        tea, ware = self.env["product.category"].create([{"name": "Tea"}, {"name": "Teaware"}])
+        self.product_tea.categ_id = tea
+        self.product_cup.categ_id = ware
+        pot = self._create_product(name="Teapot", lst_price=10.0, categ_id=ware.id)
+        # tea is the best product, but the two teaware products sell more together
+        self._confirmed_order(self.customer, [(self.product_tea, 1, 100.0), (self.product_cup, 1, 60.0),
+                                              (pot, 1, 50.0)])
+        self.assertEqual(self.customer.top_product_ids.ids, [self.product_tea.id, self.product_cup.id, pot.id])
+        self.assertEqual(self.customer.top_category_ids.ids, [ware.id, tea.id])
+
     def test_customer_status_follows_the_limits_and_is_searchable(self):
         dormant, lost = self.person, self.env["res.partner"].create({"name": "张伟"})
         self._confirmed_order(self.customer, [(self.product_tea, 1, 100.0)], days_ago=10)

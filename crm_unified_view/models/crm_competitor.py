@@ -20,7 +20,11 @@ class CrmCompetitor(models.Model):
 
     def _compute_customer_count(self):
         # counted with the user's rights: lines of customers they may not read count for nothing
-        counts = dict(self.env["crm.competitor.presence"]._read_group(
+        Presence = self.env["crm.competitor.presence"]
+        if not Presence.has_access("read"):
+            self.customer_count = 0
+            return
+        counts = dict(Presence._read_group(
             [("competitor_id", "in", self.ids)], ["competitor_id"], ["partner_id:count_distinct"]))
         for competitor in self:
             competitor.customer_count = counts.get(competitor, 0)

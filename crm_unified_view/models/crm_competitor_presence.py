@@ -13,7 +13,7 @@ class CrmCompetitorPresence(models.Model):
         "res.partner", "Customer", required=True, index=True, ondelete="cascade",
         domain="[('parent_id', '=', False)]")
     competitor_id = fields.Many2one("crm.competitor", required=True, index=True, ondelete="restrict")
-    product_category_id = fields.Many2one("product.category", "Product Category")
+    product_category_id = fields.Many2one("product.category")
     share_estimate = fields.Float(
         "Estimated Share (%)", aggregator="avg",
         help="Share of the customer's purchases in this category that goes to the competitor, as staff estimate it.")

@@ -21,7 +21,7 @@ class CrmChurnReport(models.Model):
     }
 
     source = fields.Selection(SOURCES, readonly=True)
-    reason_id = fields.Many2one("crm.lost.reason", "Reason", readonly=True)
+    reason_id = fields.Many2one("crm.lost.reason", readonly=True)
     partner_id = fields.Many2one("res.partner", "Customer", readonly=True)
     user_id = fields.Many2one("res.users", "Salesperson", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
@@ -30,7 +30,7 @@ class CrmChurnReport(models.Model):
     date = fields.Date(readonly=True, help="When the customer's reason was noted, or when the opportunity was lost.")
     customer_count = fields.Integer("Customers Lost", readonly=True, aggregator="sum")
     revenue_lost = fields.Monetary(
-        "Revenue Lost", readonly=True, currency_field="currency_id",
+        readonly=True, currency_field="currency_id",
         help="The customer's revenue as the company's latest segmentation counted it (RFM monetary value).")
     opportunity_count = fields.Integer("Opportunities Lost", readonly=True, aggregator="sum")
     opportunity_revenue = fields.Monetary("Expected Revenue Lost", readonly=True, currency_field="currency_id")

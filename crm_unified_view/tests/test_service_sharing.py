@@ -1,7 +1,9 @@
 """Service is shared across the company: every employee reads the complaints and service history
 of the customers they may read; only service staff change them."""
+from xmlrpc.client import Fault
+
 from odoo.exceptions import AccessError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import mute_logger
 
 from .service_common import ServiceCommon
@@ -110,3 +112,20 @@ class TestServiceSharing(ServiceCommon):
         with self.assertRaises(AccessError):
             self.contact.with_user(self.user_portal).read(["complaint_count"])
         self.assertEqual(self.contact.with_user(self.user_portal).complaint_count, 0)
+
+
+@tagged("post_install", "-at_install")
+class TestServiceSharingRpc(ServiceCommon, HttpCase):
+
+    def _xmlrpc(self, login, method, *args, **kwargs):
+        uid = self.xmlrpc_common.authenticate(self.env.cr.dbname, login, login, {})
+        return self.xmlrpc_object.execute_kw(self.env.cr.dbname, uid, login, "crm.complaint", method, list(args), kwargs)
+
+    @mute_logger("odoo.http", "odoo.models", "odoo.addons.base.models.ir_model")
+    def test_employee_reads_over_rpc_and_writes_nothing(self):
+        complaint = self._complaint()
+        rows = self._xmlrpc("cuv_plain_employee", "search_read", [("id", "=", complaint.id)], fields=["subject"])
+        self.assertEqual(rows, [{"id": complaint.id, "subject": "茶叶受潮"}])
+        with self.assertRaises(Fault):
+            self._xmlrpc("cuv_plain_employee", "write", [complaint.id], {"subject": "x"})
+        self.assertEqual(complaint.subject, "茶叶受潮")

@@ -96,6 +96,10 @@ class TestAssociative(CustomerViewCommon):
         self.assertEqual(self.person.with_user(self.user_own).lead_lost_reason_ids, self.reason_quality)
 
     def test_churn_reason_is_dated_per_company(self):
+        arch = self.env["res.partner"].with_user(self.user_sales).get_views([(False, "form")])["views"]["form"]["arch"]
+        self.assertIn('name="churn_reason_id"', arch)
+        arch = self.env["res.partner"].with_user(self.user_info).get_views([(False, "form")])["views"]["form"]["arch"]
+        self.assertNotIn('name="churn_reason_id"', arch)  # without Sales rights
         self.customer.with_user(self.user_sales).churn_reason_id = self.reason_price
         self.assertEqual(self.customer.churn_date, self.today)
         self.assertFalse(self.customer.with_company(self.company_b).churn_reason_id)

@@ -48,6 +48,11 @@
         "report/crm_campaign_response_views.xml",
         "wizard/crm_mailing_create_views.xml",
         "views/crm_care_rule_views.xml",
+        "security/crm_churn_security.xml",
+        "data/crm_buying_role_data.xml",
+        "views/crm_competitor_views.xml",
+        "views/res_partner_associative_views.xml",
+        "report/crm_churn_report_views.xml",
     ],
     "demo": [
         "demo/res_company_demo.xml",

@@ -39,3 +39,7 @@ from . import sale_order_line
 from . import crm_care_rule_firing
 from . import crm_care_rule
 from . import mailing_mailing
+from . import crm_competitor
+from . import crm_competitor_presence
+from . import crm_buying_role
+from . import res_partner_associative

@@ -19,6 +19,7 @@ from .sql_expressions import company_amount, counted_invoice, counted_order, vat
 SALES_GROUPS = "sales_team.group_sale_salesman"
 INVOICE_GROUPS = "account.group_account_invoice,account.group_account_readonly"
 CUSTOMER_INFO_GROUPS = "crm_unified_view.group_customer_info_user"
+SERVICE_READ_GROUPS = "base.group_user"
 TOP_PRODUCT_COUNT = 5
 CUSTOMER_360_LIST = "crm_unified_view.res_partner_view_list_customer_360"
 SCORE_BANDS = [(str(low), "%d-%d%%" % (low, low + 9 if low < 90 else 100)) for low in range(0, 100, 10)]
@@ -111,19 +112,20 @@ class ResPartner(models.Model):
 
     # --- service (complaints come with the complaint workflow) ------------------
     # Counted on read, like the complaints the user may read: those of the active companies.
+    # Service history is shared company-wide: every employee reads it (SERVICE_READ_GROUPS).
     complaint_count = fields.Integer(
         "Complaints", compute="_compute_complaint_counts", search="_search_complaint_count",
-        groups=CUSTOMER_INFO_GROUPS)
+        groups=SERVICE_READ_GROUPS)
     open_complaint_count = fields.Integer(
         "Open Complaints", compute="_compute_complaint_counts", search="_search_open_complaint_count",
-        groups=CUSTOMER_INFO_GROUPS)
+        groups=SERVICE_READ_GROUPS)
     complaint_ids = fields.One2many("crm.complaint", "commercial_partner_id", "Complaint History",
-                                    groups=CUSTOMER_INFO_GROUPS)
+                                    groups=SERVICE_READ_GROUPS)
     last_contact_date = fields.Datetime(
         "Last Contact", compute="_compute_last_contact_date", groups=CUSTOMER_INFO_GROUPS,
         help="Last email or message exchanged with the customer or its contacts.")
     satisfaction_score = fields.Float(
-        "Satisfaction", groups=CUSTOMER_INFO_GROUPS, help="Latest satisfaction rating, from 0 to 5.", copy=False)
+        "Satisfaction", groups=SERVICE_READ_GROUPS, help="Latest satisfaction rating, from 0 to 5.", copy=False)
 
     # --- extended (defined by admins, no code) -------------------------------------
     properties_company_id = fields.Many2one(

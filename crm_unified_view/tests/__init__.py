@@ -43,3 +43,5 @@ from . import test_pictures
 from . import test_campaign
 from . import test_care_rule
 from . import test_campaign_tour
+from . import test_service_sharing
+from . import test_associative

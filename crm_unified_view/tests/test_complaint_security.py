@@ -1,7 +1,7 @@
 """Complaints: every role and operation, table-driven (the cases of survey/tests/test_survey_security.py).
 
-Roles: customer-information users (agent, R&D), manager, employee without the group, portal
-user, public user, and a user of another company.
+Roles: customer-information users (agent, R&D), manager, employee without the group (reads the
+shared service history, changes nothing), portal user, public user, and a user of another company.
 """
 from odoo.exceptions import AccessError
 from odoo.tests import new_test_user, tagged
@@ -76,6 +76,9 @@ class TestComplaintSecurity(ServiceCommon):
         # in this order: the create adds a complaint, the write closes one, the last case deletes it
         cases = [
             ("user_rnd", self._read, "茶叶受潮"),
+            ("user_employee", self._read, "茶叶受潮"),  # service is shared: every employee reads it
+            ("user_employee", self._read_counters, 1),
+            ("user_employee", self._read_clock, "open"),
             ("user_agent", self._read_counters, 1),
             ("user_agent", self._create, "CPL/"),
             ("user_agent", self._read_clock, "open"),  # reply clocks: read-only for everybody
@@ -92,19 +95,18 @@ class TestComplaintSecurity(ServiceCommon):
     def test_refused(self):
         cases = [
             ("user_agent", self._unlink),
-            ("user_employee", self._read),
             ("user_employee", self._create),
+            ("user_employee", self._write),
+            ("user_employee", self._unlink),
             ("user_portal", self._read),
             ("user_portal", self._search),
             ("user_public", self._read),
             ("user_other_company", self._read),
-            ("user_employee", self._read_counters),
-            ("user_employee", self._search_counters),
-            ("user_employee", self._search_open_counters),
             ("user_agent", self._write_category),
             ("user_agent", self._create_reply_rule),
             ("user_agent", self._write_clock),
-            ("user_employee", self._read_clock),
+            ("user_employee", self._write_clock),
+            ("user_employee", self._post_message),
             ("user_portal", self._post_message),  # a portal user's message never reaches a complaint
         ]
         for role, operation in cases:
@@ -116,9 +118,9 @@ class TestComplaintSecurity(ServiceCommon):
         self.assertFalse(self.env["crm.reply.rule"].search([("name", "=", "r")]))
 
     # ---- partner counters ---------------------------------------------------------
-    def test_employee_computes_no_counters(self):
+    def test_portal_computes_no_counters(self):
         # server paths (exports, templates, computed fields) read without the field's groups: they count nothing
-        contact = self.contact.with_user(self.user_employee)
+        contact = self.contact.with_user(self.user_portal)
         self.assertEqual((contact.complaint_count, contact.open_complaint_count), (0, 0))
 
     def test_other_company_counts_none_of_our_complaints(self):

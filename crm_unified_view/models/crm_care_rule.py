@@ -18,6 +18,7 @@ TRIGGERS = [
     ("segment", "Enters a segment"),
     ("probability", "Probability active drops below"),
     ("at_risk", "High value at risk"),
+    ("not_contacted", "Not contacted for N days"),
 ]
 ACTIONS = [
     ("activity_plan", "Launch an activity plan"),
@@ -28,7 +29,8 @@ ACTIONS = [
 ]
 # The field each trigger and action needs.
 TRIGGER_FIELDS = {"stage": "lifecycle_stage", "tier": "value_tier", "status": "customer_status",
-                  "segment": "segment_id", "probability": "probability_threshold"}
+                  "segment": "segment_id", "probability": "probability_threshold",
+                  "not_contacted": "no_touch_days"}
 ACTION_FIELDS = {"activity_plan": "activity_plan_id", "mailing_list": "mailing_list_id",
                  "pricelist": "pricelist_id", "account_manager": "user_id"}
 
@@ -50,6 +52,10 @@ class CrmCareRule(models.Model):
         "crm.segment", check_company=True,
         help="Every run makes its own segments: the rule follows the segments of this name in later runs.")
     probability_threshold = fields.Float("Probability Active Below (%)")
+    no_touch_days = fields.Integer(
+        "Days Without Touch", default=90,
+        help="No email, call, meeting, complaint, order, invoice, survey answer or vote of the customer or its "
+             "contacts in this many days up to the run's date.")
     action = fields.Selection(ACTIONS, "Then", required=True, default="activity_plan")
     activity_plan_id = fields.Many2one(
         "mail.activity.plan", domain=[("res_model", "=", "res.partner")],
@@ -138,6 +144,15 @@ class CrmCareRule(models.Model):
                        self.segment_id.with_context(lang="en_US").name)
         if self.trigger == "probability":
             return SQL("%s < %s", row(alias, "probability_alive"), self.probability_threshold / 100.0)
+        if self.trigger == "not_contacted":
+            # a row of no run (the customer was not in the previous one) is no condition met
+            return SQL("""%(run)s IS NOT NULL AND NOT EXISTS (
+                SELECT 1 FROM crm_segmentation_run r JOIN (%(touches)s) touch ON TRUE
+                 WHERE r.id = %(run)s AND touch.commercial_partner_id = %(partner)s
+                   AND touch.date >= r.date_as_of - %(days)s * INTERVAL '1 day'
+                   AND touch.date < r.date_as_of + INTERVAL '1 day')""",
+                run=row(alias, "run_id"), partner=row(alias, "partner_id"), days=self.no_touch_days - 1,
+                touches=self.env["crm.touchpoint"].sudo()._table_query)
         return SQL("%s", row(alias, "at_risk"))
 
     def _enter(self, run, previous):

@@ -6,7 +6,7 @@ from datetime import timedelta
 from markupsafe import Markup
 
 from odoo import api, fields, models
-from odoo.tools import SQL
+from odoo.tools import SQL, Query
 
 CHANNELS = [
     ("email", "Email"),
@@ -61,6 +61,7 @@ class CrmTouchpoint(models.Model):
     company_id = fields.Many2one("res.company", readonly=True)
     res_model = fields.Char("Document Model", readonly=True)
     res_id = fields.Many2oneReference("Document ID", model_field="res_model", readonly=True)
+    record_name = fields.Char("Document", readonly=True)
     record_ref = fields.Reference(selection="_selection_record_ref", string="Record", readonly=True)
 
     @api.model
@@ -68,19 +69,62 @@ class CrmTouchpoint(models.Model):
         return [(model, self.env["ir.model"]._get(model).name or model)
                 for model in MESSAGE_MODELS + ["survey.user_input", "crm.knowledge.article"] if model in self.env]
 
+    def action_open_record(self):
+        """The document of the touch, with the user's rights on it."""
+        self.ensure_one()
+        record = self.record_ref
+        if not record:
+            return False
+        record.check_access("read")
+        return {"type": "ir.actions.act_window", "res_model": record._name, "res_id": record.id,
+                "views": [(False, "form")], "target": "current"}
+
     # -------------------------------------------------------------------------
     # The rows the user may see
     # -------------------------------------------------------------------------
     @property
     def _table_query(self):
-        branches = [branch for branch in (
-            self._email_query(), self._activity_query(), self._meeting_query(), self._record_queries(),
-        ) if branch]
-        query = SQL(" UNION ALL ").join(branches)
+        return self._touch_query()
+
+    def _as_query(self, ordered=True):
+        # Reading rows by id: each kind reads only the records behind those ids, by their index,
+        # instead of computing every row's id.
+        table = SQL().join([SQL("(%s)", self._touch_query(self._sources())),
+                            *(SQL(to_flush=field) for field in self._table_sql.to_flush)])
+        query = Query(self.env, self._table, table)
+        query.set_result_ids(self._ids, ordered)
+        return query
+
+    def _sources(self):
+        """{kind: ids of the records behind the rows of ``self``}."""
+        sources = defaultdict(set)
+        codes = {code * 2: kind for kind, code in KIND_CODES.items()}
+        for touch_id in self._ids:
+            if not isinstance(touch_id, int):
+                continue
+            if touch_id % 2:
+                sources["message"].add((touch_id - 1) // 2 // CUSTOMER_BITS)
+            elif touch_id % 16 in codes:
+                kind = codes[touch_id % 16]
+                source = touch_id // 16
+                sources[kind].add(source // CUSTOMER_BITS if kind == "meeting" else source)
+        return sources
+
+    def _touch_query(self, sources=None):
+        """The touches as SQL; with ``sources`` ({kind: record ids}), only the rows of those records."""
+        def only(kind, column):
+            if sources is None:
+                return SQL("TRUE")
+            return SQL("%s IN %s", SQL(column), tuple(sources.get(kind, ())) or (None,))
+
+        branches = [*self._email_queries(only("message", "m.id")), *self._activity_queries(only("message", "m.id")),
+                    self._meeting_query(only("meeting", "e.id")), *self._record_queries(only)]
+        query = SQL(" UNION ALL ").join(branch for branch in branches if branch)
         if not self.env.su:
-            # only customers the user may read
-            query = SQL("SELECT * FROM (%s) touch WHERE touch.commercial_partner_id IN %s",
-                        query, self._readable("res.partner"))
+            # Only customers the user may read, and messages of documents they may read. Checked
+            # once over all rows: conditions with subqueries stay out of each branch's plan.
+            query = SQL("SELECT * FROM (%s) touch WHERE touch.commercial_partner_id IN %s AND %s",
+                        query, self._readable("res.partner"), self._message_access())
         return query
 
     def _readable(self, model):
@@ -90,82 +134,75 @@ class CrmTouchpoint(models.Model):
     def _may_read(self, model):
         return model in self.env and self.env[model].has_access("read")
 
-    def _message_access(self, alias):
+    def _message_access(self):
         """Messages of documents the user may read; messages of other documents only if the user
         wrote them: their subject names the document."""
-        if self.env.su:
-            return SQL("TRUE")
-        message = SQL.identifier(alias)
-        allowed = [SQL("%s.model = %s AND %s.res_id IN %s", message, model, message, self._readable(model))
+        allowed = [SQL("touch.res_model = %s AND touch.res_id IN %s", model, self._readable(model))
                    for model in MESSAGE_MODELS if self._may_read(model)]
-        allowed.append(SQL("%s.author_id = %s", message, self.env.user.partner_id.id))
-        return SQL("(%s)", SQL(" OR ").join(allowed))
+        allowed.append(SQL("touch.message_author_id = %s", self.env.user.partner_id.id))
+        return SQL("(touch.message_author_id IS NULL OR %s)", SQL(" OR ").join(allowed))
 
-    def _message_columns(self, channel):
-        return SQL("""(m.id::bigint * %(bits)s + mod(touch.commercial_partner_id, %(bits)s)) * 2 + 1 AS id,
-                      m.date, %(channel)s::varchar AS channel, touch.direction::varchar AS direction,
+    def _message_columns(self, channel, direction, customer, partner):
+        return SQL("""(m.id::bigint * %(bits)s + mod(%(customer)s, %(bits)s)) * 2 + 1 AS id,
+                      m.date, %(channel)s::varchar AS channel, %(direction)s::varchar AS direction,
                       COALESCE(NULLIF(m.subject, ''), m.record_name)::varchar AS name,
-                      touch.commercial_partner_id, touch.partner_id,
+                      %(customer)s AS commercial_partner_id, %(partner)s AS partner_id,
                       (SELECT u.id FROM res_users u WHERE u.partner_id = m.author_id AND NOT u.share
                         ORDER BY u.id LIMIT 1) AS user_id,
                       NULL::int AS company_id, m.model::varchar AS res_model, m.res_id,
+                      m.record_name::varchar AS record_name,
                       CASE WHEN m.model IS NOT NULL AND m.res_id IS NOT NULL
-                           THEN m.model || ',' || m.res_id END::varchar AS record_ref""",
-                   bits=CUSTOMER_BITS, channel=channel)
+                           THEN m.model || ',' || m.res_id END::varchar AS record_ref,
+                      COALESCE(m.author_id, 0) AS message_author_id""",
+                   bits=CUSTOMER_BITS, channel=channel, direction=direction, customer=customer, partner=partner)
 
-    def _email_query(self):
+    def _email_queries(self, only):
         """Emails and sent messages: inbound when a contact of the customer wrote them, outbound
-        when someone else wrote them to a contact or on the contact's record. Notes are left out."""
+        when someone else wrote them to a contact or on a contact's record. Notes are left out.
+        Each branch starts from the customer's contacts, so that one customer's rows come by index."""
         discussion = self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_comment")
-        return SQL("""
-            SELECT %(columns)s
-              FROM (SELECT m.id AS message_id, a.commercial_partner_id, m.author_id AS partner_id,
-                           'inbound' AS direction
-                      FROM mail_message m JOIN res_partner a ON a.id = m.author_id
-                     WHERE %(emails)s
-                     UNION ALL
-                    SELECT m.id, r.commercial_partner_id, MIN(r.id), 'outbound'
-                      FROM mail_message m
-                      JOIN (SELECT mail_message_id AS message_id, res_partner_id AS partner_id
-                              FROM mail_message_res_partner_rel
+        emails = SQL("(m.message_type IN ('email', 'email_outgoing') OR m.message_type = 'comment' "
+                     "AND m.subtype_id = %s) AND %s", discussion, only)
+        inbound = SQL("""
+            SELECT %s FROM res_partner a JOIN mail_message m ON m.author_id = a.id WHERE %s
+        """, self._message_columns("email", "inbound", SQL("a.commercial_partner_id"), SQL("a.id")), emails)
+        # one row per customer, however many of its contacts the message went to or was posted on
+        outbound = SQL("""
+            SELECT %s
+              FROM res_partner r
+              JOIN LATERAL (SELECT rel.mail_message_id AS id FROM mail_message_res_partner_rel rel
+                             WHERE rel.res_partner_id = r.id
                              UNION ALL
-                            SELECT id, res_id FROM mail_message WHERE model = 'res.partner') target
-                        ON target.message_id = m.id
-                      JOIN res_partner r ON r.id = target.partner_id
-                 LEFT JOIN res_partner a ON a.id = m.author_id
-                     WHERE %(emails)s AND a.commercial_partner_id IS DISTINCT FROM r.commercial_partner_id
-                  GROUP BY m.id, r.commercial_partner_id) touch
-              JOIN mail_message m ON m.id = touch.message_id
-             WHERE %(access)s
-        """, columns=self._message_columns("email"), access=self._message_access("m"),
-            emails=SQL("(m.message_type IN ('email', 'email_outgoing') "
-                       "OR m.message_type = 'comment' AND m.subtype_id = %s)", discussion))
+                            SELECT posted.id FROM mail_message posted
+                             WHERE posted.model = 'res.partner' AND posted.res_id = r.id) target ON TRUE
+              JOIN mail_message m ON m.id = target.id
+         LEFT JOIN res_partner a ON a.id = m.author_id
+             WHERE %s AND a.commercial_partner_id IS DISTINCT FROM r.commercial_partner_id
+          GROUP BY m.id, r.commercial_partner_id
+        """, self._message_columns("email", "outbound", SQL("r.commercial_partner_id"), SQL("MIN(r.id)")), emails)
+        return [inbound, outbound]
 
-    def _activity_query(self):
+    def _activity_queries(self, only):
         """Done activities (calls, meetings, to-dos), from the message that records them, on the
-        customer's record or on a document of the customer: by our staff, outbound."""
-        documents = [SQL("SELECT 'res.partner' AS model, id, id AS partner_id FROM res_partner")]
-        for model in ("crm.lead", "sale.order", "account.move", "crm.complaint"):
-            if model in self.env:
-                documents.append(SQL("SELECT %s, id, partner_id FROM %s WHERE partner_id IS NOT NULL",
-                                     model, SQL.identifier(self.env[model]._table)))
+        record of a contact of the customer or on one of their documents: by our staff, outbound."""
         channel = SQL("CASE t.category WHEN 'phonecall' THEN 'call' WHEN 'meeting' THEN 'meeting' "
                       "ELSE 'activity' END")
-        return SQL("""
-            SELECT %(columns)s
-              FROM (SELECT m.id AS message_id, p.commercial_partner_id, p.id AS partner_id,
-                           'outbound' AS direction
-                      FROM mail_message m
-                      JOIN (%(documents)s) doc ON doc.model = m.model AND doc.id = m.res_id
-                      JOIN res_partner p ON p.id = doc.partner_id
-                     WHERE m.mail_activity_type_id IS NOT NULL) touch
-              JOIN mail_message m ON m.id = touch.message_id
+        documents = [SQL("SELECT 'res.partner'::varchar AS model, p.id AS res_id")]
+        for model in ("crm.lead", "sale.order", "account.move", "crm.complaint"):
+            if model in self.env:
+                documents.append(SQL("SELECT %s::varchar, d.id FROM %s d WHERE d.partner_id = p.id",
+                                     model, SQL.identifier(self.env[model]._table)))
+        return [SQL("""
+            SELECT %s
+              FROM res_partner p
+              JOIN LATERAL (%s) doc ON TRUE
+              JOIN mail_message m ON m.model = doc.model AND m.res_id = doc.res_id
               JOIN mail_activity_type t ON t.id = m.mail_activity_type_id
-             WHERE %(access)s
-        """, columns=self._message_columns(channel), documents=SQL(" UNION ALL ").join(documents),
-            access=self._message_access("m"))
+             WHERE m.mail_activity_type_id IS NOT NULL AND %s
+        """, self._message_columns(channel, "outbound", SQL("p.commercial_partner_id"), SQL("p.id")),
+            SQL(" UNION ALL ").join(documents), only)]
 
-    def _meeting_query(self):
+    def _meeting_query(self, only):
         """Calendar events held with a contact of the customer, by their organizer: outbound.
         Private events only for their organizer and attendees."""
         if not self._may_read("calendar.event"):
@@ -181,66 +218,73 @@ class CrmTouchpoint(models.Model):
                    e.start AS date, 'meeting'::varchar AS channel, 'outbound'::varchar AS direction,
                    e.name::varchar AS name, p.commercial_partner_id, MIN(p.id) AS partner_id,
                    e.user_id, NULL::int AS company_id, 'calendar.event'::varchar AS res_model, e.id AS res_id,
-                   ('calendar.event,' || e.id)::varchar AS record_ref
-              FROM calendar_event e
-              JOIN calendar_event_res_partner_rel rel ON rel.calendar_event_id = e.id
-              JOIN res_partner p ON p.id = rel.res_partner_id
-             WHERE e.active AND e.start <= NOW() AT TIME ZONE 'UTC' AND %(access)s
+                   e.name::varchar AS record_name, ('calendar.event,' || e.id)::varchar AS record_ref,
+                   NULL::int AS message_author_id
+              FROM res_partner p
+              JOIN calendar_event_res_partner_rel rel ON rel.res_partner_id = p.id
+              JOIN calendar_event e ON e.id = rel.calendar_event_id
+             WHERE e.active AND e.start <= NOW() AT TIME ZONE 'UTC' AND %(only)s AND %(access)s
                AND NOT EXISTS (SELECT 1 FROM res_users organizer
                                 WHERE organizer.id = e.user_id AND organizer.partner_id = p.id)
           GROUP BY e.id, p.commercial_partner_id
-        """, bits=CUSTOMER_BITS, code=KIND_CODES["meeting"] * 2, access=access)
+        """, bits=CUSTOMER_BITS, code=KIND_CODES["meeting"] * 2, only=only, access=access)
 
-    def _record_queries(self):
+    def _record_queries(self, only):
         """Complaints, orders, invoices, survey answers and help-page votes: one row per record
         the user may read."""
         lang = self.env.lang or "en_US"
+        survey_title = SQL("COALESCE(s.title->>%s, s.title->>'en_US')", lang)
         kinds = [
-            # (model, channel, direction, alias, date, name, partner, user, company, reference, from, where)
-            ("crm.complaint", "complaint", "inbound", "c", SQL("c.date_received"),
-             SQL("c.name || ' ' || c.subject"), SQL("c.partner_id"), SQL("c.user_id"), SQL("c.company_id"),
-             None, SQL("crm_complaint c"), SQL("c.partner_id IS NOT NULL")),
-            ("sale.order", "order", "inbound", "so", SQL("so.date_order"), SQL("so.name"), SQL("so.partner_id"),
-             SQL("so.user_id"), SQL("so.company_id"), None, SQL("sale_order so"), SQL("so.state = 'sale'")),
+            # (model, channel, direction, alias, date, summary, document name, partner, user, company,
+            #  model of the document, from, where)
+            ("crm.complaint", "complaint", "inbound", "c", SQL("c.date_received"), SQL("c.subject"), SQL("c.name"),
+             SQL("c.partner_id"), SQL("c.user_id"), SQL("c.company_id"), None, SQL("crm_complaint c"),
+             SQL("c.partner_id IS NOT NULL")),
+            ("sale.order", "order", "inbound", "so", SQL("so.date_order"), SQL("so.name"), SQL("so.name"),
+             SQL("so.partner_id"), SQL("so.user_id"), SQL("so.company_id"), None, SQL("sale_order so"),
+             SQL("so.state = 'sale'")),
             ("account.move", "invoice", "outbound", "am", SQL("am.invoice_date::timestamp"), SQL("am.name"),
-             SQL("am.partner_id"), SQL("am.invoice_user_id"), SQL("am.company_id"), None, SQL("account_move am"),
+             SQL("am.name"), SQL("am.partner_id"), SQL("am.invoice_user_id"), SQL("am.company_id"), None,
+             SQL("account_move am"),
              SQL("am.state = 'posted' AND am.move_type IN ('out_invoice', 'out_refund') "
                  "AND am.partner_id IS NOT NULL")),
             ("survey.user_input", "survey", "inbound", "ui", SQL("COALESCE(ui.end_datetime, ui.write_date)"),
-             SQL("COALESCE(s.title->>%s, s.title->>'en_US')", lang), SQL("ui.partner_id"), SQL("NULL::int"),
-             SQL("NULL::int"), None, SQL("survey_user_input ui JOIN survey_survey s ON s.id = ui.survey_id"),
+             survey_title, survey_title, SQL("ui.partner_id"), SQL("NULL::int"), SQL("NULL::int"), None,
+             SQL("survey_user_input ui JOIN survey_survey s ON s.id = ui.survey_id"),
              SQL("ui.state = 'done' AND ui.partner_id IS NOT NULL")),
             ("crm.knowledge.vote", "vote", "inbound", "v", SQL("v.write_date"),
-             SQL("COALESCE(ka.name->>%s, ka.name->>'en_US', ka.name::text)", lang)
-             if self.env["crm.knowledge.article"]._fields["name"].translate else SQL("ka.name"),
-             SQL("vu.partner_id"), SQL("NULL::int"), SQL("ka.company_id"), "crm.knowledge.article",
+             SQL("CASE WHEN v.helpful THEN %s ELSE %s END || ': ' || ka.name",
+                 self.env._("Helpful"), self.env._("Not helpful")),
+             SQL("ka.name"), SQL("vu.partner_id"), SQL("NULL::int"), SQL("ka.company_id"), "crm.knowledge.article",
              SQL("crm_knowledge_vote v JOIN res_users vu ON vu.id = v.user_id "
                  "JOIN crm_knowledge_article ka ON ka.id = v.article_id"),
              SQL("TRUE")),
         ]
         queries = []
-        for model, channel, direction, alias, date, name, partner, user, company, ref_model, from_, where \
-                in kinds:
+        for model, channel, direction, alias, date, summary, document, partner, user, company, ref_model, from_, \
+                where in kinds:
             if not self._may_read(model) or (ref_model and not self._may_read(ref_model)):
                 continue
             record = SQL.identifier(alias, "id") if not ref_model else SQL.identifier("ka", "id")
             ref_model = ref_model or model
+            where = SQL("%s AND %s", where, only(channel, "%s.id" % alias))
             if not self.env.su:
                 where = SQL("%s AND %s IN %s", where, SQL.identifier(alias, "id"), self._readable(model))
                 if ref_model != model:
                     where = SQL("%s AND %s IN %s", where, record, self._readable(ref_model))
             queries.append(SQL("""
                 SELECT %(alias)s.id::bigint * 16 + %(code)s AS id, %(date)s AS date, %(channel)s::varchar AS channel,
-                       %(direction)s::varchar AS direction, (%(name)s)::varchar AS name,
+                       %(direction)s::varchar AS direction, (%(summary)s)::varchar AS name,
                        p.commercial_partner_id, p.id AS partner_id, %(user)s AS user_id, %(company)s AS company_id,
                        %(ref_model)s::varchar AS res_model, %(record)s AS res_id,
-                       (%(ref_model)s || ',' || %(record)s)::varchar AS record_ref
-                  FROM %(from_)s JOIN res_partner p ON p.id = %(partner)s
+                       (%(document)s)::varchar AS record_name,
+                       (%(ref_model)s || ',' || %(record)s)::varchar AS record_ref, NULL::int AS message_author_id
+                  FROM res_partner p JOIN %(from_)s ON %(partner)s = p.id
                  WHERE %(where)s
             """, alias=SQL.identifier(alias), code=KIND_CODES[channel] * 2, date=date, channel=channel,
-                direction=direction, name=name, user=user, company=company, ref_model=ref_model, record=record,
-                from_=from_, partner=partner, where=where))
-        return SQL(" UNION ALL ").join(queries) if queries else None
+                direction=direction, summary=summary, user=user, company=company, ref_model=ref_model,
+                record=record, document=document, from_=from_, partner=partner, where=where))
+        return queries
 
     # -------------------------------------------------------------------------
     # Figures

@@ -11,7 +11,7 @@ from .common import CustomerViewCommon
 
 # what the list of the timeline reads
 LIST_SPEC = {
-    "date": {}, "channel": {}, "direction": {}, "name": {}, "record_ref": {"fields": {"display_name": {}}},
+    "date": {}, "channel": {}, "direction": {}, "name": {}, "record_name": {}, "res_model": {},
     "partner_id": {"fields": {"display_name": {}}}, "user_id": {"fields": {"display_name": {}}},
 }
 

@@ -134,7 +134,7 @@ class ResPartner(models.Model):
                                         help="Touches of the last 90 days and the last touch, per channel.")
     last_touch_date = fields.Datetime("Last Touch", compute="_compute_touch_figures", groups=CUSTOMER_INFO_GROUPS)
     days_since_last_touch = fields.Integer(
-        "Days Since Last Touch", compute="_compute_touch_figures", search="_search_days_since_last_touch",
+        compute="_compute_touch_figures", search="_search_days_since_last_touch",
         groups=CUSTOMER_INFO_GROUPS, help="Empty when the customer was never touched.")
     satisfaction_score = fields.Float(
         "Satisfaction", groups=CUSTOMER_INFO_GROUPS, help="Latest satisfaction rating, from 0 to 5.", copy=False)

@@ -1,6 +1,7 @@
 """Care rules: when a segmentation run shows a customer entering a stage, tier, status or
 segment, act on it once (activity plan, mailing list, pricelist, account manager, opportunity)."""
 import logging
+from datetime import timedelta
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import ValidationError
@@ -125,8 +126,8 @@ class CrmCareRule(models.Model):
                 rule._act(entered, run)
         self.env["crm.care.rule.firing"].invalidate_model()
 
-    def _condition(self, alias):
-        """The rule's condition on a result row of ``alias``, in SQL."""
+    def _condition(self, alias, run=None):
+        """The rule's condition on a result row of ``alias``, a row of ``run``, in SQL."""
         row = SQL.identifier
         if self.trigger == "stage":
             return SQL("%s = %s", row(alias, "lifecycle_stage"), self.lifecycle_stage)
@@ -145,14 +146,17 @@ class CrmCareRule(models.Model):
         if self.trigger == "probability":
             return SQL("%s < %s", row(alias, "probability_alive"), self.probability_threshold / 100.0)
         if self.trigger == "not_contacted":
-            # a row of no run (the customer was not in the previous one) is no condition met
-            return SQL("""%(run)s IS NOT NULL AND NOT EXISTS (
-                SELECT 1 FROM crm_segmentation_run r JOIN (%(touches)s) touch ON TRUE
-                 WHERE r.id = %(run)s AND touch.commercial_partner_id = %(partner)s
-                   AND touch.date >= r.date_as_of - %(days)s * INTERVAL '1 day'
-                   AND touch.date < r.date_as_of + INTERVAL '1 day')""",
-                run=row(alias, "run_id"), partner=row(alias, "partner_id"), days=self.no_touch_days - 1,
-                touches=self.env["crm.touchpoint"].sudo()._table_query)
+            if not run:
+                return SQL("FALSE")
+            # One scan of the touches of those days for all customers, not one per customer; a row
+            # of no run (the customer was not in the previous one) meets no condition.
+            since = fields.Datetime.to_datetime(run.date_as_of - timedelta(days=self.no_touch_days - 1))
+            until = fields.Datetime.to_datetime(run.date_as_of + timedelta(days=1))
+            return SQL("""%s IS NOT NULL AND %s NOT IN (
+                SELECT touch.commercial_partner_id FROM (%s) touch
+                 WHERE touch.date >= %s AND touch.date < %s AND touch.commercial_partner_id IS NOT NULL)""",
+                row(alias, "run_id"), row(alias, "partner_id"), self.env["crm.touchpoint"].sudo()._table_query,
+                since, until)
         return SQL("%s", row(alias, "at_risk"))
 
     def _enter(self, run, previous):
@@ -173,7 +177,7 @@ class CrmCareRule(models.Model):
                                   AND f.left_run_id IS NULL)
          RETURNING partner_id
         """, rule=self.id, company=run.company_id.id, run=run.id, key=company, previous=previous.id or None,
-            now=self._condition("cur"), before=self._condition("prev")))
+            now=self._condition("cur", run), before=self._condition("prev", previous)))
         return self.env["res.partner"].browse(row[0] for row in self.env.cr.fetchall())
 
     def _leave(self, run):
@@ -185,7 +189,7 @@ class CrmCareRule(models.Model):
                AND NOT EXISTS (SELECT 1 FROM crm_segmentation_result cur
                                 WHERE cur.run_id = %(run)s AND cur.partner_id = f.partner_id AND %(now)s)
          RETURNING f.id
-        """, run=run.id, rule=self.id, now=self._condition("cur")))
+        """, run=run.id, rule=self.id, now=self._condition("cur", run)))
         firings = self.env["crm.care.rule.firing"].browse(row[0] for row in self.env.cr.fetchall())
         if self.action == "pricelist" and firings:
             self._restore_pricelists(firings, run.company_id)

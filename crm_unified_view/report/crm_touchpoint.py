@@ -20,8 +20,10 @@ CHANNELS = [
     ("vote", "Help-Page Vote"),
 ]
 DIRECTIONS = [("inbound", "Inbound"), ("outbound", "Outbound")]
-# Rows of messages are odd ids (message id and customer), the others even ids (record id and kind):
-# one customer's rows never share an id, and ids stay below 2**53 for the web client.
+# Row ids stay below 2**53 for the web client and tell the record behind the row: messages are
+# odd (message id, then the customer's id modulo 2**20: a message to two customers makes two
+# rows, distinct unless their ids differ by a multiple of 2**20), the others even (record id
+# and kind).
 KIND_CODES = {"meeting": 1, "complaint": 2, "order": 3, "invoice": 4, "survey": 5, "vote": 6}
 CUSTOMER_BITS = 2 ** 20
 # Documents whose chatter counts as contact with the customer; their messages are shown only
@@ -72,9 +74,9 @@ class CrmTouchpoint(models.Model):
     def action_open_record(self):
         """The document of the touch, with the user's rights on it."""
         self.ensure_one()
-        record = self.record_ref
-        if not record:
+        if not self.res_model or self.res_model not in self.env:
             return False
+        record = self.env[self.res_model].browse(self.res_id)
         record.check_access("read")
         return {"type": "ir.actions.act_window", "res_model": record._name, "res_id": record.id,
                 "views": [(False, "form")], "target": "current"}

@@ -100,6 +100,8 @@ class TestTouchpoint(CustomerViewCommon):
                          ("outbound", self.env.user, order))
         self.assertEqual(len(set(touches.ids)), len(touches))
         self.assertEqual(self._touches(self.person), self.env["crm.touchpoint"], "another customer's touches")
+        action = by_channel["order"].with_user(self.user_all).action_open_record()
+        self.assertEqual((action["res_model"], action["res_id"]), ("sale.order", order.id))
         # the customer's form opens the same timeline
         action = self.customer.with_user(self.user_all).action_view_touchpoints()
         self.assertEqual(self.env["crm.touchpoint"].with_user(self.user_all).search(action["domain"]), touches)

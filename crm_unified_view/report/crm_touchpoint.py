@@ -144,6 +144,12 @@ class CrmTouchpoint(models.Model):
         allowed.append(SQL("touch.message_author_id = %s", self.env.user.partner_id.id))
         return SQL("(touch.message_author_id IS NULL OR %s)", SQL(" OR ").join(allowed))
 
+    def _not_staff(self, alias):
+        """The partner ``alias`` is not one of our internal users: their messages and meetings
+        among themselves touch no customer."""
+        return SQL("NOT EXISTS (SELECT 1 FROM res_users staff WHERE staff.partner_id = %s AND NOT staff.share)",
+                   SQL.identifier(alias, "id"))
+
     def _message_columns(self, channel, direction, customer, partner):
         return SQL("""(m.id::bigint * %(bits)s + mod(%(customer)s, %(bits)s)) * 2 + 1 AS id,
                       m.date, %(channel)s::varchar AS channel, %(direction)s::varchar AS direction,
@@ -166,8 +172,9 @@ class CrmTouchpoint(models.Model):
         emails = SQL("(m.message_type IN ('email', 'email_outgoing') OR m.message_type = 'comment' "
                      "AND m.subtype_id = %s) AND %s", discussion, only)
         inbound = SQL("""
-            SELECT %s FROM res_partner a JOIN mail_message m ON m.author_id = a.id WHERE %s
-        """, self._message_columns("email", "inbound", SQL("a.commercial_partner_id"), SQL("a.id")), emails)
+            SELECT %s FROM res_partner a JOIN mail_message m ON m.author_id = a.id WHERE %s AND %s
+        """, self._message_columns("email", "inbound", SQL("a.commercial_partner_id"), SQL("a.id")), emails,
+            self._not_staff("a"))
         # one row per customer, however many of its contacts the message went to or was posted on
         outbound = SQL("""
             SELECT %s
@@ -179,9 +186,10 @@ class CrmTouchpoint(models.Model):
                              WHERE posted.model = 'res.partner' AND posted.res_id = r.id) target ON TRUE
               JOIN mail_message m ON m.id = target.id
          LEFT JOIN res_partner a ON a.id = m.author_id
-             WHERE %s AND a.commercial_partner_id IS DISTINCT FROM r.commercial_partner_id
+             WHERE %s AND a.commercial_partner_id IS DISTINCT FROM r.commercial_partner_id AND %s
           GROUP BY m.id, r.commercial_partner_id
-        """, self._message_columns("email", "outbound", SQL("r.commercial_partner_id"), SQL("MIN(r.id)")), emails)
+        """, self._message_columns("email", "outbound", SQL("r.commercial_partner_id"), SQL("MIN(r.id)")), emails,
+            self._not_staff("r"))
         return [inbound, outbound]
 
     def _activity_queries(self, only):
@@ -205,7 +213,8 @@ class CrmTouchpoint(models.Model):
             SQL(" UNION ALL ").join(documents), only)]
 
     def _meeting_query(self, only):
-        """Calendar events held with a contact of the customer, by their organizer: outbound.
+        """Calendar events held with a contact of the customer (not an internal user), by their
+        organizer: outbound.
         Private events only for their organizer and attendees."""
         if not self._may_read("calendar.event"):
             return None
@@ -226,10 +235,10 @@ class CrmTouchpoint(models.Model):
               JOIN calendar_event_res_partner_rel rel ON rel.res_partner_id = p.id
               JOIN calendar_event e ON e.id = rel.calendar_event_id
              WHERE e.active AND e.start <= NOW() AT TIME ZONE 'UTC' AND %(only)s AND %(access)s
-               AND NOT EXISTS (SELECT 1 FROM res_users organizer
-                                WHERE organizer.id = e.user_id AND organizer.partner_id = p.id)
+               AND %(not_staff)s
           GROUP BY e.id, p.commercial_partner_id
-        """, bits=CUSTOMER_BITS, code=KIND_CODES["meeting"] * 2, only=only, access=access)
+        """, bits=CUSTOMER_BITS, code=KIND_CODES["meeting"] * 2, only=only, access=access,
+            not_staff=self._not_staff("p"))
 
     def _record_queries(self, only):
         """Complaints, orders, invoices, survey answers and help-page votes: one row per record

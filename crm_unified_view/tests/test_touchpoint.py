@@ -115,6 +115,16 @@ class TestTouchpoint(CustomerViewCommon):
         self.assertEqual((len(theirs), theirs.direction), (1, "outbound"))
         self.assertNotEqual(mine.id, theirs.id)
 
+    def test_staff_among_themselves_touch_nobody(self):
+        colleague = self.user_employee.partner_id
+        self._message(colleague, self.env.user.partner_id, subject="Team note", message_type="comment",
+                      recipients=colleague)
+        self.env["calendar.event"].create({
+            "name": "Team meeting", "start": self.now - timedelta(days=1), "stop": self.now - timedelta(hours=23),
+            "partner_ids": [(6, 0, [colleague.id, self.env.user.partner_id.id])]})
+        Touch = self.env["crm.touchpoint"].with_user(self.user_all)
+        self.assertFalse(Touch.search([("name", "in", ("Team note", "Team meeting"))]))
+
     def _read_timeline(self, partner):
         """What opening the timeline reads: the list's first page and the customer's figures."""
         self.env.invalidate_all()

@@ -87,6 +87,8 @@ class CrmCareRule(models.Model):
             if missing:
                 raise ValidationError(self.env._("The rule %(rule)s needs: %(fields)s.", rule=rule.name,
                                                  fields=", ".join(missing)))
+            if rule.trigger == "not_contacted" and rule.no_touch_days < 1:
+                raise ValidationError(self.env._("Days Without Touch must be 1 or more."))
             if rule.segment_id and rule.segment_id.company_id != rule.company_id:
                 raise ValidationError(self.env._("The segment of a rule comes from a run of its company."))
 

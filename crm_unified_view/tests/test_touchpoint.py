@@ -4,7 +4,7 @@ customer, the "not contacted" filter and care-rule trigger."""
 from datetime import timedelta
 
 from odoo import fields
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import new_test_user, tagged
 
 from .common import CustomerViewCommon
@@ -252,3 +252,5 @@ class TestTouchpoint(CustomerViewCommon):
         self.assertEqual(len(rule.firing_ids.filtered(lambda firing: firing.partner_id == alice)), 1,
                          "once per entry")
         self.assertEqual(alice.user_id, self.seller)
+        with self.assertRaises(ValidationError):
+            rule.no_touch_days = -5

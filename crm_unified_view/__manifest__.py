@@ -46,6 +46,7 @@
         "views/crm_unified_view_menus.xml",
         "data/crm_care_rule_data.xml",
         "report/crm_campaign_response_views.xml",
+        "report/crm_touchpoint_views.xml",
         "wizard/crm_mailing_create_views.xml",
         "views/crm_care_rule_views.xml",
         "security/crm_churn_security.xml",

@@ -1,6 +1,7 @@
 """Care rules: when a segmentation run shows a customer entering a stage, tier, status or
 segment, act on it once (activity plan, mailing list, pricelist, account manager, opportunity)."""
 import logging
+from datetime import timedelta
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import ValidationError
@@ -18,6 +19,7 @@ TRIGGERS = [
     ("segment", "Enters a segment"),
     ("probability", "Probability active drops below"),
     ("at_risk", "High value at risk"),
+    ("not_contacted", "Not contacted for N days"),
 ]
 ACTIONS = [
     ("activity_plan", "Launch an activity plan"),
@@ -28,7 +30,8 @@ ACTIONS = [
 ]
 # The field each trigger and action needs.
 TRIGGER_FIELDS = {"stage": "lifecycle_stage", "tier": "value_tier", "status": "customer_status",
-                  "segment": "segment_id", "probability": "probability_threshold"}
+                  "segment": "segment_id", "probability": "probability_threshold",
+                  "not_contacted": "no_touch_days"}
 ACTION_FIELDS = {"activity_plan": "activity_plan_id", "mailing_list": "mailing_list_id",
                  "pricelist": "pricelist_id", "account_manager": "user_id"}
 
@@ -50,6 +53,10 @@ class CrmCareRule(models.Model):
         "crm.segment", check_company=True,
         help="Every run makes its own segments: the rule follows the segments of this name in later runs.")
     probability_threshold = fields.Float("Probability Active Below (%)")
+    no_touch_days = fields.Integer(
+        "Days Without Touch", default=90,
+        help="No email, call, meeting, complaint, order, invoice, survey answer or vote of the customer or its "
+             "contacts in this many days up to the run's date.")
     action = fields.Selection(ACTIONS, "Then", required=True, default="activity_plan")
     activity_plan_id = fields.Many2one(
         "mail.activity.plan", domain=[("res_model", "=", "res.partner")],
@@ -80,6 +87,8 @@ class CrmCareRule(models.Model):
             if missing:
                 raise ValidationError(self.env._("The rule %(rule)s needs: %(fields)s.", rule=rule.name,
                                                  fields=", ".join(missing)))
+            if rule.trigger == "not_contacted" and rule.no_touch_days < 1:
+                raise ValidationError(self.env._("Days Without Touch must be 1 or more."))
             if rule.segment_id and rule.segment_id.company_id != rule.company_id:
                 raise ValidationError(self.env._("The segment of a rule comes from a run of its company."))
 
@@ -119,8 +128,8 @@ class CrmCareRule(models.Model):
                 rule._act(entered, run)
         self.env["crm.care.rule.firing"].invalidate_model()
 
-    def _condition(self, alias):
-        """The rule's condition on a result row of ``alias``, in SQL."""
+    def _condition(self, alias, run=None):
+        """The rule's condition on a result row of ``alias``, a row of ``run``, in SQL."""
         row = SQL.identifier
         if self.trigger == "stage":
             return SQL("%s = %s", row(alias, "lifecycle_stage"), self.lifecycle_stage)
@@ -138,6 +147,18 @@ class CrmCareRule(models.Model):
                        self.segment_id.with_context(lang="en_US").name)
         if self.trigger == "probability":
             return SQL("%s < %s", row(alias, "probability_alive"), self.probability_threshold / 100.0)
+        if self.trigger == "not_contacted":
+            if not run:
+                return SQL("FALSE")
+            # One scan of the touches of those days for all customers, not one per customer; a row
+            # of no run (the customer was not in the previous one) meets no condition.
+            since = fields.Datetime.to_datetime(run.date_as_of - timedelta(days=self.no_touch_days - 1))
+            until = fields.Datetime.to_datetime(run.date_as_of + timedelta(days=1))
+            return SQL("""%s IS NOT NULL AND %s NOT IN (
+                SELECT touch.commercial_partner_id FROM (%s) touch
+                 WHERE touch.date >= %s AND touch.date < %s AND touch.commercial_partner_id IS NOT NULL)""",
+                row(alias, "run_id"), row(alias, "partner_id"), self.env["crm.touchpoint"].sudo()._table_query,
+                since, until)
         return SQL("%s", row(alias, "at_risk"))
 
     def _enter(self, run, previous):
@@ -158,7 +179,7 @@ class CrmCareRule(models.Model):
                                   AND f.left_run_id IS NULL)
          RETURNING partner_id
         """, rule=self.id, company=run.company_id.id, run=run.id, key=company, previous=previous.id or None,
-            now=self._condition("cur"), before=self._condition("prev")))
+            now=self._condition("cur", run), before=self._condition("prev", previous)))
         return self.env["res.partner"].browse(row[0] for row in self.env.cr.fetchall())
 
     def _leave(self, run):
@@ -170,7 +191,7 @@ class CrmCareRule(models.Model):
                AND NOT EXISTS (SELECT 1 FROM crm_segmentation_result cur
                                 WHERE cur.run_id = %(run)s AND cur.partner_id = f.partner_id AND %(now)s)
          RETURNING f.id
-        """, run=run.id, rule=self.id, now=self._condition("cur")))
+        """, run=run.id, rule=self.id, now=self._condition("cur", run)))
         firings = self.env["crm.care.rule.firing"].browse(row[0] for row in self.env.cr.fetchall())
         if self.action == "pricelist" and firings:
             self._restore_pricelists(firings, run.company_id)

@@ -124,6 +124,20 @@ class ResPartner(models.Model):
     last_contact_date = fields.Datetime(
         "Last Contact", compute="_compute_last_contact_date", groups=CUSTOMER_INFO_GROUPS,
         help="Last email or message exchanged with the customer or its contacts.")
+    # touchpoints of the customer and its contacts the user may read (crm.touchpoint)
+    touch_count_90d = fields.Integer("Touches (90 Days)", compute="_compute_touch_figures",
+                                     groups=CUSTOMER_INFO_GROUPS)
+    touch_inbound_90d = fields.Integer("Inbound (90 Days)", compute="_compute_touch_figures",
+                                       groups=CUSTOMER_INFO_GROUPS)
+    touch_outbound_90d = fields.Integer("Outbound (90 Days)", compute="_compute_touch_figures",
+                                        groups=CUSTOMER_INFO_GROUPS)
+    touch_channel_summary = fields.Html("Touches by Channel", compute="_compute_touch_figures",
+                                        groups=CUSTOMER_INFO_GROUPS, sanitize=False,
+                                        help="Touches of the last 90 days and the last touch, per channel.")
+    last_touch_date = fields.Datetime("Last Touch", compute="_compute_touch_figures", groups=CUSTOMER_INFO_GROUPS)
+    days_since_last_touch = fields.Integer(
+        compute="_compute_touch_figures", search="_search_days_since_last_touch",
+        groups=CUSTOMER_INFO_GROUPS, help="Empty when the customer was never touched.")
     satisfaction_score = fields.Float(
         "Satisfaction", groups=SERVICE_READ_GROUPS, help="Latest satisfaction rating, from 0 to 5.", copy=False)
 
@@ -433,6 +447,42 @@ class ResPartner(models.Model):
             partner.last_contact_date = rows.get(partner.commercial_partner_id.id, (False,))[0]
 
     @api.depends_context("uid", "allowed_company_ids")
+    def _compute_touch_figures(self):
+        fnames = ["touch_count_90d", "touch_inbound_90d", "touch_outbound_90d", "touch_channel_summary",
+                  "last_touch_date", "days_since_last_touch"]
+        if self._hide_if_inaccessible(fnames):
+            return
+        ids = self._commercial_ids()
+        figures = self.env["crm.touchpoint"]._figures(ids) if ids else {}
+        today = fields.Date.today()
+        for partner in self:
+            figure = figures.get(partner.commercial_partner_id.id, {})
+            last = figure.get("last")
+            partner.touch_count_90d = figure.get("recent", 0)
+            partner.touch_inbound_90d = figure.get("inbound", 0)
+            partner.touch_outbound_90d = figure.get("outbound", 0)
+            partner.touch_channel_summary = figure.get("summary", False)
+            partner.last_touch_date = last or False
+            partner.days_since_last_touch = (today - last.date()).days if last else False
+
+    def _search_days_since_last_touch(self, operator, value):
+        """Days since the last touch the user may read, searched as "touched since that day";
+        customers never touched count as not contacted for any number of days."""
+        if not self._fields["days_since_last_touch"].is_accessible(self.env):
+            raise AccessError(self.env._("You are not allowed to filter customers on their touchpoints."))
+        if operator not in (">=", ">", "<", "<=") or isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise UserError(self.env._("Search the days since the last touch with <, <=, > or >= and a number of days."))
+        today = fields.Date.today()
+        if operator in (">=", ">"):
+            # at least N days: nothing since the day N - 1 days ago
+            minimum = int(value) + (operator == ">")
+            touched = self.env["crm.touchpoint"]._touched_since(today - timedelta(days=minimum - 1))
+            return [("commercial_partner_id", "not in", touched)]
+        maximum = int(value) - (operator == "<")
+        touched = self.env["crm.touchpoint"]._touched_since(today - timedelta(days=maximum))
+        return [("commercial_partner_id", "in", touched)]
+
+    @api.depends_context("uid", "allowed_company_ids")
     def _compute_complaint_counts(self):
         if self._hide_if_inaccessible(["complaint_count", "open_complaint_count"]):
             return
@@ -505,6 +555,14 @@ class ResPartner(models.Model):
         sellers = dict(self.env.cr.fetchall())
         for partner in candidates:
             partner.suggested_user_id = sellers.get(partner.commercial_partner_id.id, False)
+
+    def action_view_touchpoints(self):
+        """The touchpoint timeline of the customer (the company) and all its contacts."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("crm_unified_view.crm_touchpoint_action")
+        action["domain"] = [("commercial_partner_id", "=", self.commercial_partner_id.id)]
+        action["display_name"] = self.env._("Touchpoints of %s", self.commercial_partner_id.display_name)
+        return action
 
     def action_assign_suggested_user(self):
         for partner in self.filtered("suggested_user_id"):

@@ -1,2 +1,3 @@
 from . import crm_campaign_response
 from . import crm_churn_report
+from . import crm_touchpoint

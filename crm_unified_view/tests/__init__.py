@@ -45,3 +45,4 @@ from . import test_care_rule
 from . import test_campaign_tour
 from . import test_service_sharing
 from . import test_associative
+from . import test_touchpoint

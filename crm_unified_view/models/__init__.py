@@ -39,3 +39,4 @@ from . import sale_order_line
 from . import crm_care_rule_firing
 from . import crm_care_rule
 from . import mailing_mailing
+from . import survey_survey

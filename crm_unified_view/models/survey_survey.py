@@ -42,18 +42,19 @@ class SurveySurvey(models.Model):
             company.satisfaction_periodic_survey_id
         if not post_survey and not periodic_survey:
             return self.env["survey.user_input"]
-        excluded = self._satisfaction_excluded_customers(company, today)
+        post_due = self._post_purchase_due(company, today) if post_survey else []
+        periodic_due = self._periodic_due(company, today) if periodic_survey else []
+        excluded = self._satisfaction_excluded_partners(
+            company, today, {pid for row in post_due for pid in row[1:3]} | {row[0] for row in periodic_due})
         due = []  # (recipient id, customer id, trigger, order id, salesperson id, survey)
-        if post_survey:
-            for order_id, recipient_id, customer_id, user_id in self._post_purchase_due(company, today):
-                if customer_id not in excluded and recipient_id not in excluded:
-                    due.append((recipient_id, customer_id, "post_purchase", order_id, user_id, post_survey))
-                    excluded.add(customer_id)
-        if periodic_survey:
-            for customer_id, user_id in self._periodic_due(company, today):
-                if customer_id not in excluded:
-                    due.append((customer_id, customer_id, "periodic", False, user_id, periodic_survey))
-                    excluded.add(customer_id)
+        for order_id, recipient_id, customer_id, user_id in post_due:
+            if customer_id not in excluded and recipient_id not in excluded:
+                due.append((recipient_id, customer_id, "post_purchase", order_id, user_id, post_survey))
+                excluded.add(customer_id)
+        for customer_id, user_id in periodic_due:
+            if customer_id not in excluded:
+                due.append((customer_id, customer_id, "periodic", False, user_id, periodic_survey))
+                excluded.add(customer_id)
         return self._invite_customers(company, due)
 
     # --- who is due: one query per kind ---------------------------------------------------------
@@ -127,30 +128,36 @@ class SurveySurvey(models.Model):
         return self.env.cr.fetchall()
 
     @api.model
-    def _satisfaction_excluded_customers(self, company, today):
-        """Partners not to survey today: customers that got a satisfaction survey (complaint
-        surveys included, from any company) in the company's throttle days; partners that
-        withdrew their consent to surveys or marketing (a contact's withdrawal covers its
-        company); partners without a usable email address (none, blacklisted) or archived."""
+    def _satisfaction_excluded_partners(self, company, today, partner_ids):
+        """Those of ``partner_ids`` not to survey today: customers that got a satisfaction survey
+        (complaint surveys included, from any company) in the company's throttle days; partners
+        that withdrew their consent to surveys or marketing (a contact's withdrawal covers its
+        company) and gave none again since; partners without a usable email address (none,
+        blacklisted) or archived."""
+        if not partner_ids:
+            return set()
         self.env["survey.user_input"].flush_model(["satisfaction_trigger", "customer_id", "create_date"])
-        self.env["crm.customer.consent"].flush_model(["partner_id", "purpose", "state", "date_given", "date_withdrawn"])
+        self.env["crm.customer.consent"].flush_model(
+            ["partner_id", "purpose", "state", "date_given", "date_withdrawn"])
         self.env["res.partner"].flush_model(["email_normalized", "active", "commercial_partner_id"])
         self.env.cr.execute(SQL("""
             SELECT customer_id FROM survey_user_input
-             WHERE satisfaction_trigger IS NOT NULL AND create_date >= %(throttle_since)s
+             WHERE satisfaction_trigger IS NOT NULL AND create_date >= %(throttle_since)s AND customer_id = ANY(%(ids)s)
             UNION
             SELECT unnest(ARRAY[p.id, p.commercial_partner_id])
               FROM crm_customer_consent w JOIN res_partner p ON p.id = w.partner_id
              WHERE w.state = 'withdrawn' AND w.purpose IN %(purposes)s
+               AND (p.id = ANY(%(ids)s) OR p.commercial_partner_id = ANY(%(ids)s))
                AND NOT EXISTS (SELECT 1 FROM crm_customer_consent g
                                 WHERE g.partner_id = w.partner_id AND g.purpose = w.purpose AND g.state = 'given'
                                   AND (g.date_given, g.id) > (w.date_withdrawn, w.id))
             UNION
             SELECT p.id FROM res_partner p
-             WHERE p.active IS NOT TRUE OR p.email_normalized IS NULL
-                OR EXISTS (SELECT 1 FROM mail_blacklist b WHERE b.email = p.email_normalized AND b.active)""",
+             WHERE p.id = ANY(%(ids)s)
+               AND (p.active IS NOT TRUE OR p.email_normalized IS NULL
+                    OR EXISTS (SELECT 1 FROM mail_blacklist b WHERE b.email = p.email_normalized AND b.active))""",
             throttle_since=fields.Datetime.to_datetime(today) - timedelta(days=company.satisfaction_throttle_days - 1),
-            purposes=REFUSING_PURPOSES))
+            purposes=REFUSING_PURPOSES, ids=list(partner_ids)))
         return {row[0] for row in self.env.cr.fetchall()}
 
     # --- sending --------------------------------------------------------------------------------

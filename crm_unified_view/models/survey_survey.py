@@ -17,6 +17,8 @@ _logger = logging.getLogger(__name__)
 POST_PURCHASE_GRACE_DAYS = 7
 # Active customer, for the periodic survey: a confirmed order in this many last months.
 ACTIVE_CUSTOMER_MONTHS = 12
+# Invitations sent per call of the daily action: it commits and calls again while some remain.
+SEND_BATCH = 500
 # Consents whose withdrawal means the customer refused satisfaction surveys.
 REFUSING_PURPOSES = ("survey", "marketing")
 
@@ -25,23 +27,28 @@ class SurveySurvey(models.Model):
     _inherit = "survey.survey"
 
     @api.model
-    def _cron_send_satisfaction_surveys(self, today=None):
-        """Send each company's due post-purchase and periodic surveys; refresh the rolling
-        satisfaction of customers whose answers left its window. Rerunning on the same day sends
-        nothing twice: whoever got one is throttled, and an order is surveyed once."""
+    def _cron_send_satisfaction_surveys(self, today=None, limit=SEND_BATCH):
+        """Send each company's due post-purchase and periodic surveys, ``limit`` at most (the
+        cron runner commits and calls again while some remain); refresh the rolling satisfaction
+        of customers whose answers left its window. Rerunning on the same day sends nothing
+        twice: whoever got one is throttled, and an order is surveyed once."""
         today = today or fields.Date.context_today(self)
-        sent = self.env["survey.user_input"]
+        sent, remaining = self.env["survey.user_input"], 0
         for company in self.env["res.company"].sudo().search([]):
-            sent |= self._send_satisfaction_surveys(company, today)
+            company_sent, company_remaining = self._send_satisfaction_surveys(company, today, limit - len(sent))
+            sent |= company_sent
+            remaining += company_remaining
         self._refresh_rolling_satisfaction(today)
+        self.env["ir.cron"]._notify_progress(done=len(sent), remaining=remaining)
         return sent
 
     @api.model
-    def _send_satisfaction_surveys(self, company, today):
+    def _send_satisfaction_surveys(self, company, today, limit):
+        """Send ``company``'s due surveys, ``limit`` at most: (answers, how many remain due)."""
         post_survey, periodic_survey = company.satisfaction_post_purchase_survey_id, \
             company.satisfaction_periodic_survey_id
         if not post_survey and not periodic_survey:
-            return self.env["survey.user_input"]
+            return self.env["survey.user_input"], 0
         post_due = self._post_purchase_due(company, today) if post_survey else []
         periodic_due = self._periodic_due(company, today) if periodic_survey else []
         excluded = self._satisfaction_excluded_partners(
@@ -55,7 +62,8 @@ class SurveySurvey(models.Model):
             if customer_id not in excluded:
                 due.append((customer_id, customer_id, "periodic", False, user_id, periodic_survey))
                 excluded.add(customer_id)
-        return self._invite_customers(company, due)
+        limit = max(limit, 0)
+        return self._invite_customers(company, due[:limit]), len(due[limit:])
 
     # --- who is due: one query per kind ---------------------------------------------------------
     @api.model

@@ -32,9 +32,9 @@ class SurveyUserInput(models.Model):
     sale_order_id = fields.Many2one(
         "sale.order", "Surveyed Order", readonly=True, index="btree_not_null", ondelete="set null",
         groups=CUSTOMER_INFO_GROUPS)
-    salesperson_id = fields.Many2one("res.users", "Salesperson", readonly=True, groups=CUSTOMER_INFO_GROUPS)
+    salesperson_id = fields.Many2one("res.users", readonly=True, groups=CUSTOMER_INFO_GROUPS)
     satisfaction_rating = fields.Float(
-        "Satisfaction Rating", readonly=True, aggregator="avg", groups=CUSTOMER_INFO_GROUPS,
+        readonly=True, aggregator="avg", groups=CUSTOMER_INFO_GROUPS,
         help="Mean of the answer's satisfaction questions, from 0 to 5; empty without one.")
     nps_score = fields.Integer("NPS Answer", readonly=True, groups=CUSTOMER_INFO_GROUPS,
                                help="The 0-10 answer to the survey's Net Promoter Score question.")

@@ -115,6 +115,17 @@ class TestSatisfactionSurvey(CustomerViewCommon):
         self.assertEqual(len(invitations), 1, "logged once on the customer's chatter")
         self.assertIn(self.person, invitations.partner_ids, "emailed to the customer")
 
+    def test_cron_batches(self):
+        """The daily action sends a batch per call; the next call sends the rest."""
+        self._confirmed_order(self.person, [(self.product_tea, 1, 100.0)], days_ago=20)
+        self._confirmed_order(self.contact, [(self.product_tea, 1, 100.0)], days_ago=20)
+        Survey = self.env["survey.survey"]
+        first = Survey._cron_send_satisfaction_surveys(today=self.today, limit=1)
+        second = Survey._cron_send_satisfaction_surveys(today=self.today, limit=1)
+        self.assertEqual((len(first), len(second)), (1, 1))
+        self.assertEqual((first | second).customer_id, self.person | self.customer)
+        self.assertFalse(Survey._cron_send_satisfaction_surveys(today=self.today, limit=1))
+
     def test_consent_respected(self):
         self._confirmed_order(self.person, [(self.product_tea, 1, 100.0)], days_ago=20)
         self._confirmed_order(self.contact, [(self.product_tea, 1, 100.0)], days_ago=20)

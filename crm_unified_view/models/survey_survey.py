@@ -78,23 +78,30 @@ class SurveySurvey(models.Model):
         self.env["account.move"].flush_model(["state", "move_type", "invoice_date", "company_id"])
         self.env["account.move.line"].flush_model(["move_id", "sale_line_ids"])
         self.env["survey.user_input"].flush_model(["sale_order_id", "satisfaction_trigger"])
-        delivered = SQL("")
-        field = Order._fields.get("effective_date")
-        if field is not None and field.store:
-            delivered = SQL("""UNION ALL SELECT so.id, so.effective_date::date FROM sale_order so
-                                WHERE so.company_id = %s AND so.effective_date IS NOT NULL""", company.id)
-        self.env.cr.execute(SQL("""
-            WITH dates AS (
-                SELECT sol.order_id, am.invoice_date AS ref_date
-                  FROM account_move am
+        # Orders invoiced or delivered in the window (read through the invoice date's index),
+        # then the first of all their invoices and deliveries, which must be in the window too.
+        window = SQL("BETWEEN %s AND %s", today - timedelta(days=days + POST_PURCHASE_GRACE_DAYS),
+                     today - timedelta(days=days))
+        def invoiced(select, condition):
+            return SQL("""
+                SELECT %s FROM account_move am
                   JOIN account_move_line aml ON aml.move_id = am.id
                   JOIN sale_order_line_invoice_rel rel ON rel.invoice_line_id = aml.id
                   JOIN sale_order_line sol ON sol.id = rel.order_line_id
-                 WHERE am.state = 'posted' AND am.move_type = 'out_invoice' AND am.company_id = %(company)s
-                %(delivered)s
-            ), firsts AS (
-                SELECT order_id, MIN(ref_date) AS ref_date FROM dates GROUP BY order_id
-                HAVING MIN(ref_date) BETWEEN %(oldest)s AND %(latest)s
+                 WHERE am.state = 'posted' AND am.move_type = 'out_invoice' AND am.company_id = %s AND %s""",
+                select, company.id, condition)
+
+        candidates = invoiced(SQL("DISTINCT sol.order_id"), SQL("am.invoice_date %s", window))
+        first_date = SQL("(%s)", invoiced(SQL("MIN(am.invoice_date)"), SQL("sol.order_id = c.order_id")))
+        field = Order._fields.get("effective_date")
+        if field is not None and field.store:
+            candidates = SQL("%s UNION SELECT id FROM sale_order WHERE company_id = %s AND effective_date::date %s",
+                             candidates, company.id, window)
+            first_date = SQL("LEAST(%s, so.effective_date::date)", first_date)
+        self.env.cr.execute(SQL("""
+            WITH firsts AS (
+                SELECT c.order_id, %(first_date)s AS ref_date
+                  FROM (%(candidates)s) c (order_id) JOIN sale_order so ON so.id = c.order_id
             )
             SELECT DISTINCT ON (p.commercial_partner_id) so.id, so.partner_id, p.commercial_partner_id, so.user_id
               FROM firsts f
@@ -103,9 +110,9 @@ class SurveySurvey(models.Model):
              WHERE %(counted)s
                AND NOT EXISTS (SELECT 1 FROM survey_user_input ui
                                 WHERE ui.sale_order_id = so.id AND ui.satisfaction_trigger = 'post_purchase')
+               AND f.ref_date %(window)s
           ORDER BY p.commercial_partner_id, f.ref_date DESC, so.id DESC""",
-            company=company.id, delivered=delivered, counted=counted_order(company.id),
-            oldest=today - timedelta(days=days + POST_PURCHASE_GRACE_DAYS), latest=today - timedelta(days=days)))
+            first_date=first_date, candidates=candidates, window=window, counted=counted_order(company.id)))
         return self.env.cr.fetchall()
 
     @api.model

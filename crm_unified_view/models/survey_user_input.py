@@ -25,7 +25,7 @@ class SurveyUserInput(models.Model):
     satisfaction_trigger = fields.Selection(
         SURVEY_TRIGGERS, "Survey Trigger", readonly=True, index="btree_not_null", groups=CUSTOMER_INFO_GROUPS)
     customer_id = fields.Many2one(
-        "res.partner", "Surveyed Customer", readonly=True, index="btree_not_null", ondelete="cascade",
+        "res.partner", "Surveyed Customer", readonly=True, index="btree_not_null", ondelete="set null",
         groups=CUSTOMER_INFO_GROUPS, help="The company or person (commercial partner) the survey was sent to.")
     satisfaction_company_id = fields.Many2one(
         "res.company", "Surveying Company", readonly=True, groups=CUSTOMER_INFO_GROUPS)

@@ -29,7 +29,7 @@ company.write({"satisfaction_post_purchase_survey_id": survey.id, "satisfaction_
 env.flush_all()
 started = time.monotonic()
 sql = {"customers": customers, "users": users.ids, "company": company.id, "product": product.id,
-       "uom": product.uom_id.id, "journal": journal.id, "currency": company.currency_id.id, "survey": survey.id}
+       "uom": product.uom_id.id, "journal": journal.id, "account": journal.default_account_id.id, "currency": company.currency_id.id, "survey": survey.id}
 env.cr.execute("""
     INSERT INTO res_partner (name, complete_name, email, email_normalized, active, is_company, customer_rank, type,
                              lang, autopost_bills, user_id, create_date, write_date)
@@ -52,9 +52,9 @@ env.cr.execute("""
     SELECT 'BINV/' || so.id, so.name, %(journal)s, %(company)s, %(currency)s, so.partner_id, so.partner_id, 'posted',
            'out_invoice', 'no', so.date_order::date + 1, so.date_order::date + 1, now(), now()
       FROM sale_order so WHERE so.name LIKE 'BENCH/%%' AND so.date_order >= now() - INTERVAL '30 days';
-    INSERT INTO account_move_line (move_id, company_id, currency_id, display_type, product_id, quantity, price_unit,
-                                   create_date, write_date)
-    SELECT am.id, %(company)s, %(currency)s, 'product', %(product)s, 1, 100, now(), now()
+    INSERT INTO account_move_line (move_id, account_id, company_id, currency_id, display_type, product_id, quantity,
+                                   price_unit, create_date, write_date)
+    SELECT am.id, %(account)s, %(company)s, %(currency)s, 'product', %(product)s, 1, 100, now(), now()
       FROM account_move am WHERE am.name LIKE 'BINV/%%';
     INSERT INTO sale_order_line_invoice_rel (invoice_line_id, order_line_id)
     SELECT aml.id, sol.id FROM account_move_line aml JOIN account_move am ON am.id = aml.move_id

@@ -63,7 +63,7 @@ env.cr.execute("""
     INSERT INTO survey_user_input (survey_id, access_token, state, partner_id, customer_id, satisfaction_trigger,
                                    satisfaction_company_id, create_date, write_date)
     SELECT %(survey)s, md5('bench' || p.id), 'new', p.id, p.id, 'periodic', %(company)s,
-           now() - (p.id %% 200) * INTERVAL '1 day', now(), now()
+           now() - (p.id %% 200) * INTERVAL '1 day', now()
       FROM res_partner p WHERE p.name LIKE 'Bench customer %%' AND p.id %% 3 = 0;
     INSERT INTO crm_customer_consent (partner_id, purpose, channel, state, date_given, date_withdrawn)
     SELECT p.id, 'marketing', 'web', 'withdrawn', now()::date - 100, now()::date - 10

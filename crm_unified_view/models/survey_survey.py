@@ -45,8 +45,9 @@ class SurveySurvey(models.Model):
     @api.model
     def _send_satisfaction_surveys(self, company, today, limit):
         """Send ``company``'s due surveys, ``limit`` at most: (answers, how many remain due)."""
-        post_survey, periodic_survey = company.satisfaction_post_purchase_survey_id, \
-            company.satisfaction_periodic_survey_id
+        # an archived survey takes no answers: the company sends none until another is chosen
+        post_survey = company.satisfaction_post_purchase_survey_id.filtered("active")
+        periodic_survey = company.satisfaction_periodic_survey_id.filtered("active")
         if not post_survey and not periodic_survey:
             return self.env["survey.user_input"], 0
         post_due = self._post_purchase_due(company, today) if post_survey else []

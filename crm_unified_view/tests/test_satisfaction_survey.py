@@ -126,6 +126,11 @@ class TestSatisfactionSurvey(CustomerViewCommon):
         self.assertEqual((first | second).customer_id, self.person | self.customer)
         self.assertFalse(Survey._cron_send_satisfaction_surveys(today=self.today, limit=1))
 
+    def test_archived_survey(self):
+        self._confirmed_order(self.person, [(self.product_tea, 1, 100.0)], days_ago=20)
+        self.survey.active = False
+        self.assertFalse(self._send(), "nothing sent, and no error for the other companies")
+
     def test_consent_respected(self):
         self._confirmed_order(self.person, [(self.product_tea, 1, 100.0)], days_ago=20)
         self._confirmed_order(self.contact, [(self.product_tea, 1, 100.0)], days_ago=20)

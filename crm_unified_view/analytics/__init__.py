@@ -7,3 +7,4 @@ from . import pareto
 from . import cross_sell
 from . import pipeline
 from . import retention
+from . import nps

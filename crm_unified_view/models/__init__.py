@@ -43,3 +43,4 @@ from . import crm_competitor
 from . import crm_competitor_presence
 from . import crm_buying_role
 from . import res_partner_associative
+from . import survey_survey

@@ -23,6 +23,7 @@ class CrmCustomerConsent(models.Model):
     purpose = fields.Selection([
         ("service", "Providing the service"),
         ("marketing", "Marketing"),
+        ("survey", "Satisfaction surveys"),
         ("analytics", "Analysis and profiling"),
         ("sensitive", "Sensitive personal information"),
         ("third_party", "Sharing with third parties"),

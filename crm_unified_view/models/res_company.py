@@ -60,6 +60,31 @@ class ResCompany(models.Model):
         help="After the days above, the last run of each month is kept for this many months; after them, the last "
              "run of each year.")
 
+    # Satisfaction surveys beyond complaints (sent every night by survey.survey).
+    satisfaction_post_purchase_survey_id = fields.Many2one(
+        "survey.survey", "Post-Purchase Survey",
+        help="Sent to the customer who ordered, some days after the order is delivered or invoiced; empty: none.")
+    satisfaction_post_purchase_days = fields.Integer(
+        "Send After (days)", default=7,
+        help="Days after the order's first delivery or first posted invoice, whichever comes first.")
+    satisfaction_periodic_survey_id = fields.Many2one(
+        "survey.survey", "Periodic Survey",
+        help="Sent regularly to active customers (a confirmed order in the last 12 months); empty: none.")
+    satisfaction_periodic_months = fields.Integer("Every (months)", default=6)
+    satisfaction_throttle_days = fields.Integer(
+        "At Most One Survey Every (days)", default=30,
+        help="No customer gets a post-purchase or periodic survey within this many days of any satisfaction "
+             "survey, complaint surveys included.")
+
+    @api.constrains("satisfaction_post_purchase_days", "satisfaction_periodic_months", "satisfaction_throttle_days")
+    def _check_satisfaction_survey_schedule(self):
+        for company in self:
+            if company.satisfaction_post_purchase_days < 0 or company.satisfaction_periodic_months < 1 \
+                    or company.satisfaction_throttle_days < 1:
+                raise ValidationError(self.env._(
+                    "Surveys go out zero days or more after a purchase, every month at most, and to each customer "
+                    "once a day at most."))
+
     @api.constrains("segmentation_keep_days", "segmentation_keep_months")
     def _check_segmentation_retention(self):
         for company in self:

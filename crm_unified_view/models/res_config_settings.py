@@ -54,6 +54,14 @@ class ResConfigSettings(models.TransientModel):
         "survey.survey", "Satisfaction Survey", config_parameter="crm_unified_view.complaint_survey_id")
     complaint_survey_auto = fields.Boolean(
         "Send Survey on Resolution", config_parameter="crm_unified_view.complaint_survey_auto")
+    satisfaction_post_purchase_survey_id = fields.Many2one(
+        related="company_id.satisfaction_post_purchase_survey_id", readonly=False)
+    satisfaction_post_purchase_days = fields.Integer(
+        related="company_id.satisfaction_post_purchase_days", readonly=False)
+    satisfaction_periodic_survey_id = fields.Many2one(related="company_id.satisfaction_periodic_survey_id",
+                                                      readonly=False)
+    satisfaction_periodic_months = fields.Integer(related="company_id.satisfaction_periodic_months", readonly=False)
+    satisfaction_throttle_days = fields.Integer(related="company_id.satisfaction_throttle_days", readonly=False)
     reply_auto_sender_limit = fields.Integer(
         "Automatic Answers per Sender and Day", default=3, config_parameter="crm_unified_view.reply_auto_sender_limit",
         help="Reply rules that send their template at once answer the same sender at most this often in 24 hours.")

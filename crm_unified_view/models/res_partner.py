@@ -11,6 +11,7 @@ from odoo.tools import SQL, Query
 from odoo.tools.sql import column_exists, create_column
 
 from ..analytics import data_quality
+from ..analytics.nps import NPS_CLASSES
 from ..analytics.pipeline import LIFECYCLE_STAGES
 from ..analytics.segments import AGE_TYPES, VALUE_TIERS
 from .crm_customer_private_info import INCOME_LEVELS, PRIVATE_FIELDS, logged_as
@@ -139,7 +140,11 @@ class ResPartner(models.Model):
         compute="_compute_touch_figures", search="_search_days_since_last_touch",
         groups=CUSTOMER_INFO_GROUPS, help="Empty when the customer was never touched.")
     satisfaction_score = fields.Float(
-        "Satisfaction", groups=SERVICE_READ_GROUPS, help="Latest satisfaction rating, from 0 to 5.", copy=False)
+        "Satisfaction", groups=SERVICE_READ_GROUPS, copy=False,
+        help="Mean rating, from 0 to 5, of the satisfaction surveys the customer answered in the last 12 months "
+             "(after complaints, purchases and periodic ones); empty without one.")
+    nps_class = fields.Selection(NPS_CLASSES, "NPS Class", groups=CUSTOMER_INFO_GROUPS, copy=False,
+                                 help="From the customer's latest answer to a Net Promoter Score question.")
 
     # --- extended (defined by admins, no code) -------------------------------------
     properties_company_id = fields.Many2one(
@@ -425,6 +430,11 @@ class ResPartner(models.Model):
             partner.net_invoiced_amount = invoiced.get(commercial.id, (0.0,))[0]
             limit = commercial.credit_limit
             partner.credit_usage = 100.0 * commercial.credit / limit if limit > 0 else 0.0
+
+    def _satisfaction_survey_url(self):
+        """Link to the survey answer of the invitation being sent, for its template."""
+        url = self.env.context.get("survey_answer_url") or ""
+        return self.get_base_url() + url if url.startswith("/") else url
 
     @api.depends_context("uid", "company")
     def _compute_last_contact_date(self):

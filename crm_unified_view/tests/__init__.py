@@ -46,3 +46,4 @@ from . import test_campaign_tour
 from . import test_service_sharing
 from . import test_associative
 from . import test_touchpoint
+from . import test_satisfaction_survey

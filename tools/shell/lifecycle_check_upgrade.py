@@ -5,6 +5,12 @@ Runs inside ``odoo shell``, which gives ``env``.
 run = env["crm.segmentation.run"].search([], limit=1)
 assert run.state == "done", run.state
 assert env["crm.complaint"].search_count([("subject", "=", "Lifecycle complaint")]) == 1
+# the answered complaint survey became a satisfaction survey of the customer
+answer = env["survey.user_input"].search([("complaint_id.subject", "=", "Lifecycle complaint")])
+assert (answer.satisfaction_trigger, answer.customer_id.name, answer.satisfaction_rating) == (
+    "complaint", "Bench customer 1", 4.0), (answer.satisfaction_trigger, answer.customer_id.name,
+                                            answer.satisfaction_rating)
+assert answer.customer_id.satisfaction_score == 4.0, answer.customer_id.satisfaction_score
 assert env["crm.customer.private.info"].search([("home_address", "=", "Lifecycle Road 1")]).partner_id
 assert env["ir.config_parameter"].get_param("crm_unified_view.reply_limit_hours") == "8.0"
 env.cr.execute("SELECT column_name FROM information_schema.columns WHERE table_name = 'crm_segmentation_result'")

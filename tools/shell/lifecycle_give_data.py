@@ -5,7 +5,12 @@ Runs inside ``odoo shell``, which gives ``env``.
 partner = env["res.partner"].search([("name", "=", "Bench customer 1")])
 run = env["crm.segmentation.run"].create({"n_segments": 4})
 run.action_run()
-env["crm.complaint"].create({"subject": "Lifecycle complaint", "partner_id": partner.id})
+complaint = env["crm.complaint"].create({"subject": "Lifecycle complaint", "partner_id": partner.id})
+complaint.stage_id = env.ref("crm_unified_view.crm_complaint_stage_resolved")
+complaint._send_satisfaction_survey()
+answer = complaint.survey_input_ids
+answer._save_lines(env.ref("crm_unified_view.survey_complaint_satisfaction_q1"), "4")
+answer._mark_done()
 env["crm.complaint.category"].create({"name": "Lifecycle", "alias_name": "lifecycle-complaints"})
 env["crm.customer.private.info"].create({"partner_id": partner.id, "home_address": "Lifecycle Road 1",
                                          "category_id": env.ref("crm_unified_view.private_category_address").id})

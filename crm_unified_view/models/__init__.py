@@ -39,3 +39,5 @@ from . import sale_order_line
 from . import crm_care_rule_firing
 from . import crm_care_rule
 from . import mailing_mailing
+from . import res_partner_lifecycle
+from . import crm_lifecycle_history

@@ -1,1 +1,2 @@
 from . import crm_campaign_response
+from . import crm_lifecycle_funnel

@@ -43,3 +43,4 @@ from . import test_pictures
 from . import test_campaign
 from . import test_care_rule
 from . import test_campaign_tour
+from . import test_lifecycle

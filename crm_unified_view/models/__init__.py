@@ -41,3 +41,4 @@ from . import crm_care_rule
 from . import mailing_mailing
 from . import res_partner_lifecycle
 from . import crm_lifecycle_history
+from . import mail_message_first_contact

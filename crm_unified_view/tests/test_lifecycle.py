@@ -109,6 +109,7 @@ class TestLifecycle(CustomerViewCommon):
         self.env["res.partner"]._update_first_contacts(partner.ids)
         self.assertFalse(partner.first_response_hours)
         self._message(lead, self.user_sales.partner_id, 6.5)
+        self.assertAlmostEqual(partner.first_response_hours, 3.5, places=1, msg="at once")
         self._run()
         self.assertEqual(partner.first_contact_ref, lead)
         self.assertAlmostEqual(partner.first_response_hours, 3.5, places=1)
@@ -226,3 +227,19 @@ class TestLifecycle(CustomerViewCommon):
         self.assertEqual(self.env["crm.lifecycle.history"].with_user(seller).search(domain).partner_id, partners - a)
         total = Funnel.with_user(seller).read_group(domain, measures, ["stage"])
         self.assertEqual(sum(group["entered"] for group in total), 12 - 3)
+
+    def test_first_response_as_the_salesperson_answers(self):
+        partner = self.env["res.partner"].create({"name": "来询客户", "email": "ask@customer.example.com"})
+        lead = self.env["crm.lead"].create({"name": "询价", "partner_id": partner.id, "user_id": self.user_sales.id})
+        self._backdate(lead, 2)
+        self.env["res.partner"]._update_first_contacts(partner.ids)
+        lead.with_user(self.user_sales).message_post(body="您好，报价见附件。", message_type="comment",
+                                                     subtype_xmlid="mail.mt_note")
+        self.assertFalse(partner.first_response_hours, "a note is no answer")
+        lead.with_user(self.user_sales).message_post(body="您好，报价见附件。", message_type="comment",
+                                                     subtype_xmlid="mail.mt_comment", partner_ids=partner.ids)
+        self.assertAlmostEqual(partner.first_response_hours, 2.0, places=1)
+        # an email from somebody new is their first contact at once
+        stranger = self.env["res.partner"].create({"name": "陌生人", "email": "new@stranger.example.com"})
+        email = self._message(lead, stranger, 0, message_type="email")
+        self.assertEqual((stranger.first_contact_channel, stranger.first_contact_ref), ("email", email))

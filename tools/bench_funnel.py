@@ -25,21 +25,26 @@ def main():
     parser.add_argument("--salespeople", type=int, default=20)
     parser.add_argument("--http-port", type=int, default=8172)
     parser.add_argument("--database", default=cuv.TEST_DB + "_bench_funnel", help="the scratch database (dropped)")
+    parser.add_argument("--keep", action="store_true",
+                        help="keep the database, and time again on the customers of a kept one")
     args = parser.parse_args()
     odoo_dir = cuv.require_odoo()
     pg = cuv.Postgres().ensure()
-    pg.drop_database(args.database)
+    kept = args.keep and pg.database_has_module(args.database)
+    if not kept:
+        pg.drop_database(args.database)
     try:
-        subprocess.run(cuv.odoo_command(odoo_dir, pg, args.database, "-i", cuv.MODULE, "--without-demo=all",
-                                        "--stop-after-init", "--log-level=warn", "--http-port=%d" % args.http_port),
-                       check=True)
+        subprocess.run(cuv.odoo_command(odoo_dir, pg, args.database, "-u" if kept else "-i", cuv.MODULE,
+                                        "--without-demo=all", "--stop-after-init", "--log-level=warn",
+                                        "--http-port=%d" % args.http_port), check=True)
         _code, stdout, stderr = run_script(shell_command(odoo_dir, pg, args.database), "bench_funnel.py", {
             "customers": args.customers, "salespeople": args.salespeople})
         lines = [line[6:] for line in stdout.splitlines() if line.startswith("BENCH ")]
         print("\n".join(lines) or stdout[-3000:] + stderr[-3000:])
         return 0 if lines else 1
     finally:
-        pg.drop_database(args.database)
+        if not args.keep:
+            pg.drop_database(args.database)
         pg.stop_if_started_here()
 
 

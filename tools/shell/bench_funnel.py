@@ -69,7 +69,7 @@ env.cr.execute("SELECT COUNT(*) FROM crm_lifecycle_history")
 figures = [("customers", customers), ("history rows", env.cr.fetchone()[0]), ("generation (s)", generated)]
 for who, user in (("manager", manager), ("salesperson", users[0])):
     Funnel = env["crm.lifecycle.funnel"].with_user(user)
-    for label, groupby in (("by stage", ["stage"]), ("by stage and month", ["stage", "date_from:month"]),
+    for label, groupby in (("by stage", ["stage"]), ("by stage and month", ["stage", "month:month"]),
                            ("by stage and salesperson", ["stage", "user_id"])):
         env.invalidate_all()
         start = time.monotonic()

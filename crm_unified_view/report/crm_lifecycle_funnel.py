@@ -27,8 +27,8 @@ FUNNEL_WORK_MEM = "256MB"
 
 
 def _rank(column):
-    """The place of a stage in the funnel: moving to a later one is a conversion."""
-    return SQL("(CASE %s %s END)", SQL.identifier("h", column), SQL(" ").join(
+    """The place of a stage (an SQL expression) in the funnel: moving to a later one is a conversion."""
+    return SQL("(CASE %s %s END)", column, SQL(" ").join(
         SQL("WHEN %s THEN %s", code, rank) for rank, (code, _label) in enumerate(LIFECYCLE_STAGES)))
 
 
@@ -75,11 +75,17 @@ class CrmLifecycleFunnel(models.Model):
                    (h.date_to - h.date_from)::float8 AS median_days
               FROM crm_lifecycle_history h
           GROUP BY h.company_id, h.user_id, h.stage, date_trunc('month', h.date_from), h.date_to - h.date_from
-        """, next=_rank("next_stage"), this=_rank("stage"))
+        """, next=_rank(SQL("h.next_stage")), this=_rank(SQL("h.stage")))
 
     def _read_group(self, domain, groupby=(), aggregates=(), having=(), offset=0, limit=None, order=None):
         self.env.cr.execute(SQL("SELECT set_config('work_mem', %s, true)", FUNNEL_WORK_MEM))
         return super()._read_group(domain, groupby, aggregates, having, offset, limit, order)
+
+    def _read_group_orderby(self, order, groupby_terms, query):
+        # stages in funnel order, not alphabetical
+        if "stage" in groupby_terms:
+            groupby_terms = dict(groupby_terms, stage=_rank(groupby_terms["stage"]))
+        return super()._read_group_orderby(order, groupby_terms, query)
 
     def _read_group_select(self, aggregate_spec, query):
         # Figures of a group from its rows, whatever the grouping: rates, averages and medians do not add up.

@@ -205,6 +205,8 @@ class TestLifecycle(CustomerViewCommon):
         figures = {group["stage"]: (group["entered"], group["current"], group["converted"],
                                     round(group["conversion_rate"], 2), group["median_days"])
                    for group in Funnel.read_group([], measures, ["stage"])}
+        self.assertEqual(list(figures), ["prospect", "first_contact", "conversion", "retention", "redevelopment"],
+                         "in funnel order")
         self.assertEqual(figures, {
             "prospect": (4, 1, 3, 75.0, 20.0),
             "first_contact": (2, 1, 1, 50.0, 20.0),

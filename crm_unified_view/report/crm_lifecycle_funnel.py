@@ -62,7 +62,6 @@ class CrmLifecycleFunnel(models.Model):
 
     def init(self):
         self.env.cr.execute(MEDIAN_FUNCTION)
-        super().init()
 
     @property
     def _table_query(self):

@@ -33,3 +33,5 @@ def uninstall_hook(env):
     types = env["ir.model.data"].sudo().search([("module", "=", MODULE), ("model", "=", "mail.activity.type")])
     env["mail.activity"].sudo().search([("activity_type_id", "in", types.mapped("res_id"))]).write(
         {"activity_type_id": env.ref("mail.mail_activity_data_todo").id})
+    # The SQL function of the lifecycle funnel's medians.
+    env.cr.execute("DROP FUNCTION IF EXISTS crm_lifecycle_median(float8[], bigint[])")

@@ -185,6 +185,7 @@ class CrmComplaint(models.Model):
         complaints = super().create(vals_list)
         complaints.filtered("is_closed").date_closed = fields.Datetime.now()
         complaints.partner_id._recompute_customer_360_for_commercial()
+        complaints.partner_id._update_first_contacts_of_commercial()  # a complaint may be the first contact
         return complaints
 
     def write(self, vals):
@@ -198,6 +199,8 @@ class CrmComplaint(models.Model):
         result = super().write(vals)
         if {"partner_id", "stage_id", "company_id"} & set(vals):
             (partners | self.partner_id)._recompute_customer_360_for_commercial()
+        if vals.get("partner_id"):
+            self.partner_id._update_first_contacts_of_commercial()
         if entering_survey and self._survey_auto_send():
             entering_survey.filtered(lambda complaint: not complaint.survey_sent)._send_satisfaction_survey()
         return result

@@ -287,6 +287,9 @@ class CrmSegmentationRun(models.Model):
         del frames  # the extracted frames are big: free them before writing back
         computed = time.monotonic()
         self._write_back(result)
+        if not self._is_backtest():
+            self.env["crm.lifecycle.history"]._write_run(self)
+            self.env["res.partner"]._update_first_contacts(result.customers.index.tolist())
         self.duration = time.monotonic() - started
         _logger.info("Segmentation %s: %d customers in %.1f s (extract %.1f s, compute %.1f s, write %.1f s)",
                      self.id, self.customer_count, self.duration, extracted - started, computed - extracted,
@@ -304,13 +307,6 @@ class CrmSegmentationRun(models.Model):
             self._order_lines() if self.transaction_source == "orders" else self._invoice_lines(),
             {"partner_id": np.int64, "product_id": np.int64, "amount": np.float64, "known_amount": np.float64,
              "known_margin": np.float64})
-        self.env.cr.execute(SQL("""
-            SELECT id FROM res_partner
-             WHERE active AND id = commercial_partner_id AND customer_rank > 0
-               AND (company_id IS NULL OR company_id = %(company)s)
-        """, **params))
-        customers = np.union1d(np.array([row[0] for row in self.env.cr.fetchall()], dtype=np.int64),
-                               totals.index.to_numpy())
         breadth = purchases.groupby("partner_id")["product_id"].nunique().rename("product_breadth")
         indicators = breadth.to_frame()
         self.env.cr.execute(SQL("""
@@ -324,8 +320,37 @@ class CrmSegmentationRun(models.Model):
                  WHERE l.create_date::date <= %(as_of)s
             """, **params))
             contacted.update(row[0] for row in self.env.cr.fetchall())
-        return {"redeveloping": self._redeveloping(), "totals": totals, "purchases": purchases, "customers": customers,
+        self.env["crm.complaint"].flush_model(["commercial_partner_id", "company_id", "date_received"])
+        self.env.cr.execute(SQL("""
+            SELECT DISTINCT commercial_partner_id FROM crm_complaint
+             WHERE commercial_partner_id IS NOT NULL AND company_id = %(company)s AND date_received::date <= %(as_of)s
+        """, **params))
+        contacted.update(row[0] for row in self.env.cr.fetchall())
+        redeveloping = self._redeveloping()
+        customers = self._audience(contacted | redeveloping, totals.index.to_numpy())
+        return {"redeveloping": redeveloping, "totals": totals, "purchases": purchases, "customers": customers,
                 "indicators": indicators, "contacted": contacted, "counts": self._cost_counts(totals["orders"])}
+
+    def _audience(self, engaged, buyers):
+        """Every commercial partner of the company that is or may become a customer (sorted ids):
+        the active ones of the company or shared, less the companies' own partners and the
+        partners of internal users; a vendor only when it bought, or was ``engaged`` (contacted,
+        being sold to)."""
+        self.env["res.partner"].flush_model(["active", "commercial_partner_id", "company_id", "customer_rank",
+                                             "supplier_rank"])
+        self.env.cr.execute(SQL("""
+            SELECT p.id, COALESCE(p.supplier_rank, 0) > 0 AND COALESCE(p.customer_rank, 0) = 0
+              FROM res_partner p
+             WHERE p.active AND p.id = p.commercial_partner_id
+               AND (p.company_id IS NULL OR p.company_id = %s)
+               AND p.id NOT IN (SELECT partner_id FROM res_company WHERE partner_id IS NOT NULL)
+               AND p.id NOT IN (SELECT partner_id FROM res_users WHERE share IS NOT TRUE)
+        """, self.company_id.id))
+        rows = self.env.cr.fetchall()
+        engaged = engaged if isinstance(engaged, (set, frozenset)) else set(engaged)
+        audience = np.array([partner_id for partner_id, vendor in rows if not vendor or partner_id in engaged],
+                            dtype=np.int64)
+        return np.union1d(audience, buyers)
 
     def _redeveloping(self):
         """Customers being sold to again by the run's day: an open quotation of the company, an
@@ -636,6 +661,11 @@ class CrmSegmentationRun(models.Model):
         row = self.env.cr.fetchone()
         return row and row[0]
 
+    def _is_backtest(self):
+        """Whether the company has a finished run of a later day: this run changes no customer."""
+        return bool(self.search_count([("company_id", "=", self.company_id.id), ("state", "=", "done"),
+                                       ("date_as_of", ">", self.date_as_of)], limit=1))
+
     def _update_partners(self, source=None, columns=tuple(PARTNER_COLUMNS)):
         """Customers' latest figures from ``source`` (rows by partner_id; by default the results
         of this run), under the run's company key of each company-dependent column; only the
@@ -643,8 +673,7 @@ class CrmSegmentationRun(models.Model):
 
         A back-test, run on an earlier day than the company's latest run, leaves them alone.
         """
-        if self.search_count([("company_id", "=", self.company_id.id), ("state", "=", "done"),
-                              ("date_as_of", ">", self.date_as_of)], limit=1):
+        if self._is_backtest():
             return 0
         key = str(self.company_id.id)
         self.env["res.partner"].flush_model(list(columns) + ["user_id"])
@@ -710,6 +739,9 @@ class CrmSegmentationRun(models.Model):
         # No foreign key guards jsonb values: where the company's latest run goes, its
         # customers take the figures of the run that is now the latest, or forget them.
         latest = {company: self._latest_id(company) for company in self.company_id}
+        # the stages the deleted latest runs found go from the history too; older runs' rows stay
+        self.env["crm.lifecycle.history"]._undo_run(self.browse([run_id for run_id in latest.values()
+                                                                  if run_id in self.ids]))
         result = super().unlink()
         for company, run_id in latest.items():
             if run_id in self.ids:

@@ -47,3 +47,4 @@ from . import test_service_sharing
 from . import test_associative
 from . import test_touchpoint
 from . import test_satisfaction_survey
+from . import test_lifecycle

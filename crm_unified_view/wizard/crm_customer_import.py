@@ -234,6 +234,8 @@ class CrmCustomerImport(models.TransientModel):
         try:
             with self.env.cr.savepoint():
                 partners = self.env["res.partner"].create(vals_list)
+                # the import is their first contact (stored as such: no record stays of it)
+                partners.sudo().write({"first_contact_date": fields.Datetime.now(), "first_contact_channel": "import"})
         except AccessError as error:
             raise UserError(self.env._("Nothing was imported: %s", error)) from error
         return {

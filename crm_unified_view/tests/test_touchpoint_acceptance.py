@@ -411,6 +411,70 @@ class TestTouchpointAcceptance(AcceptanceCommon):
         self.assertIn("survey", self.env["crm.touchpoint"].with_user(self.seller_all).search(
             [("commercial_partner_id", "=", self.person.id)]).mapped("channel"))
 
+    def test_nps_classes_of_answered_surveys(self):
+        survey = self.env.ref("crm_unified_view.survey_customer_satisfaction")
+        q_nps = self.env.ref("crm_unified_view.survey_customer_satisfaction_q_nps")
+        classes = {}
+        for score in (10, 9, 8, 7, 6, 0):
+            partner = self.env["res.partner"].create({"name": "NPS %d" % score, "email": "nps%d@example.com" % score})
+            answer = survey.sudo()._create_answer(partner=partner, check_attempts=False,
+                                                  satisfaction_trigger="periodic",
+                                                  satisfaction_company_id=self.company_a.id)
+            answer._save_lines(q_nps, str(score))
+            answer.with_user(self.env.ref("base.public_user")).sudo()._mark_done()
+            classes[score] = partner.with_user(self.seller_all).nps_class
+        self.assertEqual(classes, {10: "promoter", 9: "promoter", 8: "passive", 7: "passive", 6: "detractor",
+                                   0: "detractor"})
+
+    def test_satisfaction_of_company_b_stays_out_of_company_a(self):
+        survey = self.env.ref("crm_unified_view.survey_customer_satisfaction")
+        q_sat = self.env.ref("crm_unified_view.survey_customer_satisfaction_q_satisfaction")
+        shared = self.env["res.partner"].create({"name": "满意度共享", "email": "shared@example.com"})
+        for company in (self.company_a, self.company_b):
+            answer = survey.sudo()._create_answer(partner=shared, check_attempts=False,
+                                                  satisfaction_trigger="periodic",
+                                                  satisfaction_company_id=company.id)
+            answer._save_lines(q_sat, "5")
+            answer.with_user(self.env.ref("base.public_user")).sudo()._mark_done()
+        rows = self.env["crm.satisfaction.analysis"].with_user(self.seller_all).search(
+            [("partner_id", "=", shared.id)])
+        self.assertEqual(rows.company_id, self.company_a)
+
+    def test_partner_list_figures_are_set_based(self):
+        counts = []
+        for size in (2, 20):
+            partners = self.env["res.partner"].create([
+                {"name": "列表 %d-%d" % (size, i), "email": "l%d-%d@example.com" % (size, i)} for i in range(size)])
+            for partner in partners:
+                partner.message_post(body="你好", author_id=partner.id, message_type="email",
+                                     subtype_xmlid="mail.mt_comment")
+            self.env.flush_all()
+            self.env.invalidate_all()
+            Partner = self.env["res.partner"].with_user(self.seller_all)
+            Partner.browse(self.customer.ids).read(["days_since_last_touch"])
+            self.env.invalidate_all()
+            before = self.env.cr.sql_log_count
+            values = Partner.browse(partners.ids).read(["days_since_last_touch"])
+            counts.append(self.env.cr.sql_log_count - before)
+            self.assertEqual({value["days_since_last_touch"] for value in values}, {0})
+        self.assertEqual(counts[0], counts[1])
+
+    def test_complaint_by_email_is_first_contact(self):
+        alias_domain = self.env["mail.alias.domain"].create({"name": "service.example.com"})
+        self.company_a.alias_domain_id = alias_domain
+        category = self.env.ref("crm_unified_view.crm_complaint_category_product").sudo()
+        category.write({"alias_name": "complaints", "company_id": self.company_a.id})
+        raw = self._raw_email("茶叶发霉", "买的茶叶发霉了。", "newbuyer@mail.example.com", "新顾客",
+                              to="complaints@service.example.com")
+        complaint = self.env["crm.complaint"].browse(self.env["mail.thread"].message_process(False, raw))
+        customer = complaint.partner_id.commercial_partner_id
+        self.assertTrue(customer)
+        self.assertEqual(customer.first_contact_channel, "email")
+        self._run()
+        self.assertEqual(customer.lifecycle_stage, "first_contact")
+        self.assertIn("complaint", self.env["crm.touchpoint"].with_user(self.seller_all).search(
+            [("commercial_partner_id", "=", customer.id)]).mapped("channel"))
+
     # ---- associative information, buying roles, churn ----
     def test_associative_and_buying_roles(self):
         self.customer.with_user(self.user_info).write({"attitude": "negative", "attitude_note": "嫌贵"})

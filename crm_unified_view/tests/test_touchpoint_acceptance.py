@@ -377,6 +377,26 @@ class TestTouchpointAcceptance(AcceptanceCommon):
             if user in (self.seller_own, self.seller_all, self.user_info):
                 self.customer.with_user(user).action_view_touchpoints()
 
+    def test_churn_revenue_in_company_currency(self):
+        lost = self.env["res.partner"].create({"name": "外币流失客户", "is_company": True})
+        self._confirmed_order(lost, [(self.product_tea, 1, 200.0)], days_ago=400, pricelist=self.other_pricelist)
+        self._run()
+        lost.churn_reason_id = self.env["crm.lost.reason"].create({"name": "搬迁"})
+        [row] = self.env["crm.churn.report"].with_user(self.seller_all).search(
+            [("partner_id", "=", lost.id), ("source", "=", "customer")])
+        self.assertEqual(row.currency_id, self.company_a.currency_id)
+        self.assertAlmostEqual(row.revenue_lost, 100.0, msg="200 in the second currency at 2 for 1")
+
+    def test_own_documents_seller_sees_own_order_touch(self):
+        customer = self.env["res.partner"].create({"name": "自己的客户", "is_company": True, "user_id": self.seller_own.id})
+        order = self.env["sale.order"].with_user(self.seller_own).create({
+            "partner_id": customer.id, "order_line": [Command.create({"product_id": self.product_tea.id})]})
+        order.with_user(self.seller_own).action_confirm()
+        touches = self.env["crm.touchpoint"].with_user(self.seller_own).search(
+            [("commercial_partner_id", "=", customer.id), ("channel", "=", "order")])
+        self.assertEqual(touches.record_ref, order)
+        self.assertEqual(touches.user_id, self.seller_own)
+
     # ---- satisfaction surveys ----
     def test_satisfaction_cron_throttle_and_nps(self):
         survey = self.env.ref("crm_unified_view.survey_customer_satisfaction")

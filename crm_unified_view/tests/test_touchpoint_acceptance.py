@@ -206,6 +206,36 @@ class TestTouchpointAcceptance(AcceptanceCommon):
         with self.assertRaises(AccessError):
             Funnel.with_user(self.seller_plain).read_group([], ["entered:sum"], ["stage"])
 
+    def test_funnel_graph_and_pivot_groupings(self):
+        partners = self.env["res.partner"].create([{"name": "分组 %d" % i, "is_company": True} for i in range(3)])
+        self._history(partners[0], "prospect", 60, 30, "first_contact", self.seller_own)
+        self._history(partners[0], "first_contact", 30, user=self.seller_own)
+        self._history(partners[1], "prospect", 40, 10, "conversion", self.seller_own)
+        self._history(partners[2], "conversion", 5, user=self.seller_own)
+        Funnel = self.env["crm.lifecycle.funnel"].with_user(self.seller_own)
+        measures = ["entered:sum", "current:sum", "converted:sum", "conversion_rate:avg", "days_in_stage:avg",
+                    "median_days:avg"]
+        for groupby in (["stage"], ["month:month"], ["stage", "month:quarter"], ["user_id", "stage"]):
+            result = Funnel.web_read_group([], measures, groupby, lazy=False)
+            self.assertEqual(sum(group["entered"] for group in result["groups"]), 4, groupby)
+        [prospect] = Funnel.web_read_group([("stage", "=", "prospect")], measures, ["stage"], lazy=False)["groups"]
+        self.assertEqual((prospect["entered"], prospect["converted"], prospect["current"]), (2, 2, 0))
+        self.assertAlmostEqual(prospect["median_days"], 30.0)
+        self.assertAlmostEqual(prospect["days_in_stage"], 30.0)
+        stages = [group["stage"] for group in Funnel.web_read_group([], ["entered:sum"], ["stage"])["groups"]]
+        self.assertEqual(stages, ["prospect", "first_contact", "conversion"], "funnel order")
+
+    def test_touchpoint_pivot_and_export(self):
+        self._every_kind(self.customer, self.contact)
+        Touch = self.env["crm.touchpoint"].with_user(self.seller_all)
+        domain = [("commercial_partner_id", "=", self.customer.id)]
+        groups = Touch.read_group(domain, ["__count"], ["channel", "direction"], lazy=False)
+        self.assertEqual(sum(group["__count"] for group in groups), Touch.search_count(domain))
+        rows = Touch.search(domain)
+        self.seller_all.groups_id |= self.env.ref("base.group_allow_export")
+        exported = rows.export_data(["date", "channel", "name", "partner_id", "record_name"])["datas"]
+        self.assertEqual(len(exported), len(rows))
+
     # ---- touchpoints ----
     def _every_kind(self, customer, contact):
         staff = self.env.user.partner_id

@@ -130,6 +130,22 @@ class TestTouchpointAcceptance(AcceptanceCommon):
             partner_ids=customer.ids)
         self.assertAlmostEqual(customer.first_response_hours, 5.0, delta=0.1)
 
+    def test_mail_gateway_reply_links_the_lead(self):
+        """The salesperson answers an unknown sender from the lead's chatter: the recipient becomes
+        the lead's customer, with the first contact and the time to that answer."""
+        raw = self._raw_email("请问有没有白茶", "想买白茶。", "lin@new-visitor.example.com", "林小姐", hours_ago=3)
+        lead = self.env["crm.lead"].browse(self.env["mail.thread"].message_process("crm.lead", raw))
+        self._backdate(lead, 3)
+        self.assertFalse(lead.partner_id)
+        recipient = self.env["res.partner"].with_user(self.seller_all).create(
+            {"name": "林小姐", "email": "lin@new-visitor.example.com"})
+        lead.with_user(self.seller_all).message_post(
+            body="有的，请看附件。", message_type="comment", subtype_xmlid="mail.mt_comment",
+            partner_ids=recipient.ids)
+        self.assertEqual(lead.partner_id, recipient)
+        self.assertEqual(recipient.first_contact_channel, "lead")
+        self.assertAlmostEqual(recipient.first_response_hours, 3.0, delta=0.1)
+
     def test_mail_gateway_email_from_known_customer(self):
         """An email of a known partner, never in contact, starts its first contact by email."""
         customer = self.env["res.partner"].create({"name": "老周", "email": "zhou@known.example.com"})
@@ -437,12 +453,18 @@ class TestTouchpointAcceptance(AcceptanceCommon):
         invoice = order._create_invoices()
         invoice.invoice_date = self.today - timedelta(days=8)
         invoice.action_post()
+        regular = self.env["res.partner"].create({"name": "老主顾", "email": "regular@example.com"})
+        self._confirmed_order(regular, [(self.product_tea, 1, 100.0)], days_ago=60)
         cron = self.env.ref("crm_unified_view.ir_cron_send_satisfaction_surveys")
         Answer = self.env["survey.user_input"]
         cron.method_direct_trigger()
         sent = Answer.search([("customer_id", "=", self.person.id)])
         self.assertEqual(len(sent), 1)
         self.assertEqual((sent.satisfaction_trigger, sent.sale_order_id), ("post_purchase", order))
+        self.assertEqual(Answer.search([("customer_id", "=", regular.id)]).satisfaction_trigger, "periodic")
+        mail = self.env["mail.mail"].sudo().search([("recipient_ids", "in", self.person.ids)], order="id desc",
+                                                   limit=1)
+        self.assertIn(sent.access_token, mail.body_html or "", "the invitation links the customer's answer")
         cron.method_direct_trigger()
         self.assertEqual(Answer.search_count([("customer_id", "=", self.person.id)]), 1, "throttled")
         q_nps = self.env.ref("crm_unified_view.survey_customer_satisfaction_q_nps")

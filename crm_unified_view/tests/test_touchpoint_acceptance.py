@@ -589,6 +589,19 @@ class TestTouchpointAcceptance(AcceptanceCommon):
                                                         "company_id": self.company_b.id})
         self.assertFalse(self.env["crm.complaint"].with_user(self.employee).search([("id", "=", complaint_b.id)]))
 
+    def test_reports_open_as_the_web_client_opens_them(self):
+        """Each report's action, views and first read, as a salesperson (own documents) in Chinese."""
+        self.env["ir.module.module"].search([("name", "=", "crm_unified_view")])._update_translations("zh_CN")
+        self.seller_own.lang = "zh_CN"
+        for xmlid in ("crm_lifecycle_funnel_action", "crm_lifecycle_history_action", "crm_touchpoint_action",
+                      "crm_satisfaction_analysis_action", "crm_churn_report_action"):
+            action = self.env.ref("crm_unified_view.%s" % xmlid).sudo()
+            Model = self.env[action.res_model].with_user(self.seller_own).with_context(lang="zh_CN")
+            views = [(False, mode) for mode in action.view_mode.split(",")] + [(False, "search")]
+            described = Model.get_views(views)
+            self.assertTrue(described["views"], xmlid)
+            Model.web_search_read([], {"display_name": {}}, limit=80)
+
     # ---- translations ----
     def test_new_selections_in_chinese(self):
         self.env["ir.module.module"].search([("name", "=", "crm_unified_view")])._update_translations("zh_CN")

@@ -479,6 +479,13 @@ class TestTouchpointAcceptance(AcceptanceCommon):
         rows = self.env["crm.satisfaction.analysis"].with_user(self.seller_all).search(
             [("partner_id", "=", self.person.id)])
         self.assertEqual(len(rows), 1)
+        self.assertEqual((rows.product_id, rows.user_id, rows.trigger), (self.product_tea, self.seller_all,
+                                                                         "post_purchase"))
+        Analysis = self.env["crm.satisfaction.analysis"].with_user(self.seller_all)
+        for groupby in (["segment_id"], ["product_id"], ["user_id"], ["date:month"], ["trigger", "nps_class"]):
+            groups = Analysis.read_group([("partner_id", "=", self.person.id)],
+                                         ["satisfaction:avg", "nps:avg", "answer_count:sum"], groupby, lazy=False)
+            self.assertEqual([(group["nps"], group["answer_count"]) for group in groups], [(-100.0, 1)], groupby)
         # the survey answer is a touch of the customer
         self.assertIn("survey", self.env["crm.touchpoint"].with_user(self.seller_all).search(
             [("commercial_partner_id", "=", self.person.id)]).mapped("channel"))

@@ -288,6 +288,13 @@ class TestTouchpointAcceptance(AcceptanceCommon):
         self.assertEqual(kinds, {("email", "inbound"), ("email", "outbound"), ("call", "outbound"),
                                  ("meeting", "outbound"), ("complaint", "inbound"), ("order", "inbound"),
                                  ("invoice", "outbound"), ("survey", "inbound"), ("vote", "inbound")})
+        figures = self.customer.with_user(self.seller_all)
+        self.assertEqual((figures.touch_count_90d, figures.touch_inbound_90d, figures.touch_outbound_90d), (9, 5, 4))
+        self.assertEqual(figures.days_since_last_touch, 0)
+        self.env["ir.module.module"].search([("name", "=", "crm_unified_view")])._update_translations("zh_CN")
+        summary = str(self.customer.with_user(self.seller_all).with_context(lang="zh_CN").touch_channel_summary)
+        self.assertRegex(summary, r"[\u4e00-\u9fff]", "channels named in Chinese")
+        self.assertEqual(self.customer.with_user(self.seller_own).touch_count_90d, 6, "no order, invoice nor survey answer")
         own = Touch.with_user(self.seller_own).search(domain)
         self.assertNotIn("order", own.mapped("channel"), "the order of another salesperson")
         self.assertNotIn("invoice", own.mapped("channel"), "no Invoicing rights")

@@ -618,7 +618,9 @@ class TestTouchpointAcceptance(AcceptanceCommon):
 
     # ---- translations ----
     def test_new_selections_in_chinese(self):
-        self.env["ir.module.module"].search([("name", "=", "crm_unified_view")])._update_translations("zh_CN")
+        self.env["res.lang"]._activate_lang("zh_TW")
+        self.env["ir.module.module"].search([("name", "=", "crm_unified_view")])._update_translations(
+            ["zh_CN", "zh_TW"])
         checks = {
             "res.partner": ["first_contact_channel", "attitude", "decision_process_type", "nps_class",
                             "lifecycle_stage"],
@@ -628,14 +630,14 @@ class TestTouchpointAcceptance(AcceptanceCommon):
             "crm.churn.report": ["source"],
         }
         han = re.compile(r"[\u4e00-\u9fff]")
-        for model, names in checks.items():
-            described = self.env[model].with_user(self.seller_all).with_context(lang="zh_CN").fields_get(
+        for lang, model, names in ((lang, *item) for lang in ("zh_CN", "zh_TW") for item in checks.items()):
+            described = self.env[model].with_user(self.seller_all).with_context(lang=lang).fields_get(
                 names, ["selection", "string"])
             for name in names:
                 self.assertIn(name, described, "%s.%s" % (model, name))
                 for value, label in described[name]["selection"]:
-                    self.assertRegex(label, han, "%s.%s %s" % (model, name, value))
-                self.assertRegex(described[name]["string"], han, "%s.%s" % (model, name))
+                    self.assertRegex(label, han, "%s %s.%s %s" % (lang, model, name, value))
+                self.assertRegex(described[name]["string"], han, "%s %s.%s" % (lang, model, name))
 
 
 @tagged("post_install", "-at_install")

@@ -497,6 +497,22 @@ class TestTouchpointAcceptance(AcceptanceCommon):
         self.assertIn("survey", self.env["crm.touchpoint"].with_user(self.seller_all).search(
             [("commercial_partner_id", "=", self.person.id)]).mapped("channel"))
 
+    def test_one_survey_a_night_across_companies(self):
+        survey = self.env.ref("crm_unified_view.survey_customer_satisfaction")
+        for company in (self.company_a, self.company_b):
+            company.sudo().write({"satisfaction_post_purchase_survey_id": survey.id,
+                                  "satisfaction_periodic_survey_id": survey.id, "satisfaction_throttle_days": 30})
+        both = self.env["res.partner"].create({"name": "两家都买", "email": "both@example.com"})
+        for company in (self.company_a, self.company_b):
+            order = self.env["sale.order"].with_company(company).create({
+                "partner_id": both.id, "company_id": company.id,
+                "order_line": [Command.create({"product_id": self.product_tea.id, "price_unit": 80.0,
+                                               "tax_id": [Command.clear()]})]})
+            order.action_confirm()
+            order.date_order = fields.Datetime.now() - timedelta(days=60)
+        self.env.ref("crm_unified_view.ir_cron_send_satisfaction_surveys").method_direct_trigger()
+        self.assertEqual(self.env["survey.user_input"].search_count([("customer_id", "=", both.id)]), 1)
+
     def test_nps_classes_of_answered_surveys(self):
         survey = self.env.ref("crm_unified_view.survey_customer_satisfaction")
         q_nps = self.env.ref("crm_unified_view.survey_customer_satisfaction_q_nps")

@@ -48,3 +48,4 @@ from . import test_associative
 from . import test_touchpoint
 from . import test_satisfaction_survey
 from . import test_lifecycle
+from . import test_touchpoint_acceptance

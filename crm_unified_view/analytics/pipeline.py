@@ -125,15 +125,20 @@ def run(transactions, purchases, customers, as_of, settings, indicators=None, co
     del table, scores  # result holds them: one copy of a million rows is enough
     buyers = result.index[result["frequency"].to_numpy() > 0]
     if len(buyers) < settings.n_segments:
-        raise ValueError("Only %d customers have purchases: too few for %d segments."
-                         % (len(buyers), settings.n_segments))
-
-    features = result.loc[buyers, list(segments.RFM_FEATURES)]
-    if indicators is not None and len(indicators.columns):
-        features = features.join(indicators, how="left")
-    segmentation = segments.segment_customers(
-        features, n_segments=settings.n_segments, random_state=settings.random_state)
-    del features
+        # A company starting out, with fewer buyers than segments: no segment and no suggestion,
+        # but every other figure, the lifecycle stages of its leads and contacts first.
+        segmentation = segments.Segmentation(
+            segments=pd.DataFrame(columns=["name", "base_name", "variant", "value_level", "frequency_level",
+                                           "recency_level", "customers"]),
+            memberships=pd.DataFrame(index=pd.Index([], dtype=np.int64, name="partner_id")),
+            labels=pd.Series(dtype=np.float64), model={})
+    else:
+        features = result.loc[buyers, list(segments.RFM_FEATURES)]
+        if indicators is not None and len(indicators.columns):
+            features = features.join(indicators, how="left")
+        segmentation = segments.segment_customers(
+            features, n_segments=settings.n_segments, random_state=settings.random_state)
+        del features
     result["segment"] = segmentation.labels.reindex(result.index)
     result["membership"] = segmentation.memberships.max(axis=1).reindex(result.index)
 
@@ -145,7 +150,7 @@ def run(transactions, purchases, customers, as_of, settings, indicators=None, co
     sold = purchases if with_product.all() else purchases[with_product]
     suggestions = cross_sell.suggestions(
         sold, segmentation.labels,
-        top_n=settings.suggestions_per_customer) if len(sold) else pd.DataFrame(
+        top_n=settings.suggestions_per_customer) if len(sold) and len(segmentation.labels) else pd.DataFrame(
         columns=["partner_id", "rank", "product_id", "share"])
     del sold
     # In place: a copy of the lines of a million customers would cost hundreds of megabytes.
@@ -179,9 +184,13 @@ def run(transactions, purchases, customers, as_of, settings, indicators=None, co
     result["customer_npv"] = npv.reindex(result.index).fillna(0.0)
     _add_columns(result, predicted.reindex(result.index))
     buyer_npv = result.loc[buyers, "customer_npv"]
-    high, low = (float(buyer_npv.quantile(settings.high_value_quantile)),
-                 float(buyer_npv.quantile(settings.low_value_quantile)))
-    result["value_tier"] = segments.value_tier(buyer_npv, high, low).reindex(result.index)
+    if len(buyers):
+        high, low = (float(buyer_npv.quantile(settings.high_value_quantile)),
+                     float(buyer_npv.quantile(settings.low_value_quantile)))
+        result["value_tier"] = segments.value_tier(buyer_npv, high, low).reindex(result.index)
+    else:  # nobody to rank: no tier
+        high = low = 0.0
+        result["value_tier"] = None
     result["age_type"] = segments.new_or_old(result["first_date"], as_of, settings.new_customer_days)
     result["lifecycle_stage"] = lifecycle_stage(
         result["frequency"], result.index.isin(list(contacted)), result.index.isin(list(redeveloping)))
@@ -193,7 +202,9 @@ def run(transactions, purchases, customers, as_of, settings, indicators=None, co
     result["value_decile"] = np.ceil(10 * ranks / len(buyer_profit)).reindex(result.index)
     # Pareto and the whale curve rank every customer with a sale, a credit note or a cost.
     ranked = result.loc[(result["frequency"] > 0) | (result["profit"] != 0), "profit"]
-    summary = pareto.pareto_summary(ranked)
+    summary = pareto.pareto_summary(ranked) if len(ranked) else {
+        "count": 0, "total": 0.0, "top_share": None, "gross_profit": 0.0, "losses": 0.0, "unprofitable_count": 0,
+        "consumed_share": None}  # nobody sold to yet
     whale = pd.DataFrame({"entity_share": pd.Series(dtype=float), "value_share": pd.Series(dtype=float)})
     if summary["total"] > 0:
         summary.update(pareto.whale_figures(ranked))

@@ -317,7 +317,7 @@ class CrmSegmentationRun(models.Model):
         if "crm.lead" in self.env:
             self.env.cr.execute(SQL("""
                 SELECT DISTINCT p.commercial_partner_id FROM crm_lead l JOIN res_partner p ON p.id = l.partner_id
-                 WHERE l.create_date::date <= %(as_of)s
+                 WHERE (l.company_id IS NULL OR l.company_id = %(company)s) AND l.create_date::date <= %(as_of)s
             """, **params))
             contacted.update(row[0] for row in self.env.cr.fetchall())
         self.env["crm.complaint"].flush_model(["commercial_partner_id", "company_id", "date_received"])
@@ -624,6 +624,11 @@ class CrmSegmentationRun(models.Model):
             } for point in result.whale.itertuples()])
         updated = self._update_partners()
         summary = result.summary
+        if not len(result.segments):
+            self.message_post(body=self.env._(
+                "Only %(buyers)s customers have purchases: too few for %(segments)s segments. This run computed "
+                "every other figure, the lifecycle stages included, without segments or suggestions.",
+                buyers=summary["buyer_count"], segments=self.n_segments))
         percent = {name: 100 * (summary.get(key) or 0.0) for name, key in (
             ("top20_share", "top_share"), ("consumed_share", "consumed_share"), ("cost_coverage", "cost_coverage"),
             ("whale_peak_share", "peak_share"), ("whale_peak_customer_share", "peak_customer_share"))}

@@ -64,6 +64,22 @@ class TestLifecycle(CustomerViewCommon):
         record.invalidate_recordset()
 
     # TESTS
+    def test_a_company_without_buyers_gets_its_stages(self):
+        """A company starting out, with leads and contacts but fewer buyers than segments."""
+        start_up = self.env["res.company"].create({"name": "初创公司"})
+        self.env.user.company_ids |= start_up
+        lead_partner = self.env["res.partner"].create({"name": "初创线索", "company_id": start_up.id})
+        self.env["crm.lead"].create({"name": "询价", "partner_id": lead_partner.id, "company_id": start_up.id})
+        contact = self.env["res.partner"].create({"name": "初创联系人", "company_id": start_up.id})
+        run = self.env["crm.segmentation.run"].with_company(start_up).create(
+            {"n_segments": 2, "company_id": start_up.id})
+        run.action_run()
+        self.assertEqual(run.state, "done")
+        self.assertEqual(run.buyer_count, 0)
+        self.assertFalse(run.segment_ids, "no segment without buyers")
+        self.assertEqual(lead_partner.with_company(start_up).lifecycle_stage, "first_contact")
+        self.assertEqual(contact.with_company(start_up).lifecycle_stage, "prospect")
+
     def test_every_commercial_partner_enters_the_run(self):
         lead_partner = self.env["res.partner"].create({"name": "线索客户", "is_company": True})
         self.env["crm.lead"].create({"name": "询价", "partner_id": lead_partner.id})

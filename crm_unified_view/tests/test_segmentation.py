@@ -323,9 +323,12 @@ class TestSegmentationRun(CustomerViewCommon):
         with mute_logger("odoo.sql_db"), self.assertRaises(IntegrityError), self.env.cr.savepoint():
             self.env["crm.segmentation.run"].create({"n_segments": 5000})
         run = self.env["crm.segmentation.run"].create({"n_segments": 20})
-        with self.assertRaises(UserError):
-            run.action_run()  # 12 buyers cannot make 20 segments
-        self.assertFalse(self.env["crm.segmentation.result"].search([("run_id", "=", run.id)]))
+        run.action_run()  # 12 buyers cannot make 20 segments: every other figure, and the reason
+        self.assertEqual(run.state, "done")
+        self.assertFalse(run.segment_ids)
+        self.assertFalse(run.result_ids.filtered("segment_id"))
+        self.assertEqual(run.buyer_count, 12)
+        self.assertIn("too few for 20 segments", run.message_ids[:1].body)
         done = self._run()
         with self.assertRaises(UserError):
             done.action_run()

@@ -252,7 +252,7 @@ class TestDemoTouchpoints(TransactionCase):
 
     def test_satisfaction_surveys_and_nps(self):
         answers = self.env["crm.satisfaction.analysis"].search([("company_id", "=", self.company.id)])
-        self.assertEqual({"promoter", "passive", "detractor"}, set(answers.mapped("nps_class")))
+        self.assertEqual({"promoter", "passive", "detractor"}, set(answers.filtered("nps_class").mapped("nps_class")))
         self.assertEqual({"periodic", "post_purchase", "complaint"}, set(answers.mapped("trigger")))
         self.assertTrue(answers.filtered(lambda answer: answer.trigger == "post_purchase").order_id)
         self.assertTrue(answers.segment_id, "the analysis by segment shows the latest run's segments")

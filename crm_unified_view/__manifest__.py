@@ -66,6 +66,7 @@
         "demo/res_partner_demo.xml",
         "demo/crm_knowledge_demo.xml",
         "demo/crm_complaint_demo.xml",
+        "demo/crm_touchpoint_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

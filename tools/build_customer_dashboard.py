@@ -19,13 +19,13 @@ ROW_HEIGHT = 23
 LATEST_RESULT = [["run_id.segment_ids.is_latest", "=", True]]
 
 
-def matching(company=None, date=None):
+def matching(company=None, date=None, date_type="datetime"):
     """Which field each global filter filters (none: the filter leaves the data alone)."""
     fields = {}
     if company:
         fields[COMPANY_FILTER] = {"chain": company, "type": "many2one"}
     if date:
-        fields[PERIOD_FILTER] = {"chain": date, "type": "datetime", "offset": 0}
+        fields[PERIOD_FILTER] = {"chain": date, "type": date_type, "offset": 0}
     return fields
 
 
@@ -70,6 +70,27 @@ PIVOTS = [
         "labels": {"profit": "Order Margin"},
         "fieldMatching": matching(company="company_id"),
     }),
+    # customers who entered each stage in the period, in funnel order, and the share who moved on
+    ("A64", "Lifecycle Funnel", {
+        "model": "crm.lifecycle.funnel", "domain": [],
+        "rows": [{"fieldName": "stage"}],
+        "measures": ["entered", "conversion_rate", "median_days"],
+        "fieldMatching": matching(company="company_id", date="month", date_type="date"),
+    }),
+    # the segment of the customer's latest run; every answer weighs once
+    ("A112", "NPS by Segment", {
+        "model": "crm.satisfaction.analysis", "domain": [],
+        "rows": [{"fieldName": "segment_id"}],
+        "measures": ["nps", "satisfaction", "answer_count"],
+        "fieldMatching": matching(company="company_id", date="date", date_type="date"),
+    }),
+    ("F112", "Churn Reasons", {
+        "model": "crm.churn.report", "domain": [],
+        "rows": [{"fieldName": "reason_id"}],
+        "measures": ["customer_count", "opportunity_count", "revenue_lost"],
+        "labels": {"customer_count": "Customers Lost"},
+        "fieldMatching": matching(company="company_id", date="date", date_type="date"),
+    }),
 ]
 
 # Charts: (title, x, y, width, chart type, model, group by, measure, domain, field matching, extra)
@@ -96,7 +117,11 @@ STYLES = {"1": {"textColor": "#01666b", "bold": True, "fontSize": 16},
 MEASURE_LABELS = {"__count": "Count", "customer_count": "Customers", "profit": "Profit",
                   "at_risk_count": "At Risk", "satisfaction_rating": "Satisfaction",
                   "answered_in_time": "Answered in Time", "sent": "Sent", "opened": "Opened",
-                  "clicked": "Clicked", "replied": "Replied", "bounced": "Bounced", "order_count": "Orders"}
+                  "clicked": "Clicked", "replied": "Replied", "bounced": "Bounced", "order_count": "Orders",
+                  "entered": "Customers Entered", "conversion_rate": "Conversion Rate (%)",
+                  "median_days": "Median Days in Stage", "nps": "NPS", "satisfaction": "Satisfaction",
+                  "answer_count": "Answers", "opportunity_count": "Opportunities Lost",
+                  "revenue_lost": "Revenue Lost"}
 
 
 def cell_row(ref):
@@ -146,7 +171,7 @@ def build():
         figures.append({"id": "cuv-chart-%d" % index, "x": x, "y": y, "width": width, "height": 300,
                         "tag": "chart", "data": data})
     sheet = {
-        "id": "sheet1", "name": "Dashboard", "colNumber": 9, "rowNumber": 110,
+        "id": "sheet1", "name": "Dashboard", "colNumber": 9, "rowNumber": 130,
         "rows": {}, "cols": {"0": {"size": 230}, "1": {"size": 110}, "2": {"size": 110}, "3": {"size": 110},
                              "4": {"size": 70}, "5": {"size": 230}, "6": {"size": 110}, "7": {"size": 110}},
         "merges": [], "cells": cells, "styles": styles, "formats": formats, "borders": {},

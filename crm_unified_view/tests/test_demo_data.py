@@ -7,7 +7,7 @@ from unittest import SkipTest
 from odoo import fields
 from odoo.tests import TransactionCase, tagged
 
-from odoo.addons.crm_unified_view.demo import sales_history
+from odoo.addons.crm_unified_view.demo import sales_history, touchpoints
 from odoo.addons.crm_unified_view.models.res_company import COMPLAINT_COST_FIELDS
 
 MODULE = "crm_unified_view"
@@ -72,7 +72,7 @@ class TestDemoData(TransactionCase):
         if not self.demo_loaded:
             self.assertFalse(complaints)
             return
-        self.assertEqual(len(complaints), 17)
+        self.assertEqual(len(complaints), 18)
         self.assertEqual(complaints.sorted("date_received").mapped("name"), sorted(complaints.mapped("name")),
                          "numbered in the order they came in")
         self.assertEqual(
@@ -210,3 +210,88 @@ class TestDemoProfit(TransactionCase):
         self.assertEqual(refunds.invoice_line_ids.sale_line_ids.order_id.partner_id.commercial_partner_id, customer)
         self.assertGreater(sum(self._order_lines(customer).mapped("margin")), 0, "a thin margin, but a margin")
         self.assertLess(self._profit(customer), 0)
+
+
+@tagged("post_install", "-at_install")
+class TestDemoTouchpoints(TransactionCase):
+    """What the demo shows of every touchpoint, in Chinese: first contacts of new partners, the
+    timeline, satisfaction surveys and NPS, attitudes, competitors, buying roles, churn and the
+    lifecycle funnel; skipped on a database without demo data."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        if not cls.env.ref("base.module_%s" % MODULE).demo:
+            raise SkipTest("installed without demo data")
+        cls.company = cls.env.ref("%s.demo_company" % MODULE)
+        cls.env = cls.env(context=dict(cls.env.context, allowed_company_ids=[cls.company.id]))
+
+    def _ref(self, key):
+        return self.env.ref("%s.%s" % (MODULE, key))
+
+    def test_first_contacts_of_new_partners(self):
+        # (partner, channel of the first contact, its record)
+        for key, channel, source in (("res_partner_hemu_studio", "lead", "crm_lead_hemu_studio"),
+                                     ("res_partner_songhe_clinic", "lead", "crm_lead_songhe_clinic"),
+                                     ("res_partner_xu_xiaomei", "website", "crm_complaint_web_tea_damp")):
+            partner = self._ref(key)
+            self.assertFalse(partner.customer_rank, "%s: not a customer yet" % partner.name)
+            self.assertEqual((partner.first_contact_channel, partner.first_contact_ref), (channel, self._ref(source)))
+            self.assertEqual(partner.lifecycle_stage, "first_contact", partner.name)
+        self.assertEqual(self._ref("crm_complaint_web_tea_damp").channel, "web")
+        # the salesperson answered the new lead's enquiry a day later
+        self.assertTrue(0 < self._ref("res_partner_hemu_studio").first_response_hours < 48)
+
+    def test_timeline_has_every_kind_of_touch(self):
+        touches = self.env["crm.touchpoint"].search([("commercial_partner_id", "=", self._ref("res_partner_huachen_tech").id)])
+        self.assertTrue({("email", "inbound"), ("email", "outbound"), ("call", "outbound"), ("meeting", "outbound"),
+                         ("order", "inbound"), ("invoice", "outbound"), ("survey", "inbound")}
+                        <= set(zip(touches.mapped("channel"), touches.mapped("direction"))))
+        # and every customer's complaints
+        self.assertTrue(self.env["crm.touchpoint"].search_count([("channel", "=", "complaint")]))
+
+    def test_satisfaction_surveys_and_nps(self):
+        answers = self.env["crm.satisfaction.analysis"].search([("company_id", "=", self.company.id)])
+        self.assertEqual({"promoter", "passive", "detractor"}, set(answers.filtered("nps_class").mapped("nps_class")))
+        self.assertEqual({"periodic", "post_purchase", "complaint"}, set(answers.mapped("trigger")))
+        self.assertTrue(answers.filtered(lambda answer: answer.trigger == "post_purchase").order_id)
+        self.assertTrue(answers.segment_id, "the analysis by segment shows the latest run's segments")
+        for key, nps_class in (("huachen_tech", "promoter"), ("zjhotel", "passive"), ("haiyun_trade", "detractor")):
+            customer = self._ref("res_partner_%s" % key)
+            self.assertEqual(customer.nps_class, nps_class, customer.name)
+            self.assertTrue(customer.satisfaction_score)
+        self.assertEqual(len(touchpoints.SURVEYS), len(answers.filtered(lambda answer: answer.trigger != "complaint")))
+
+    def test_attitudes_competitors_and_buying_roles(self):
+        self.assertEqual(self._ref("res_partner_huachen_tech").attitude, "positive")
+        self.assertEqual(self._ref("res_partner_zjhotel").attitude, "neutral")
+        self.assertEqual(self._ref("res_partner_haiyun_trade").attitude, "negative")
+        self.assertTrue(self._ref("res_partner_huachen_tech").attitude_note)
+        jd = self._ref("crm_competitor_jd_enterprise")
+        self.assertEqual(jd.name, "京东企业购")
+        self.assertEqual(jd.customer_count, 2)
+        self.assertEqual(len(self._ref("res_partner_huachen_tech").competitor_presence_ids), 2)
+        # a business customer's organisation: every buying role on its contacts, and how it decides
+        huachen = self._ref("res_partner_huachen_tech")
+        roles = self.env["crm.buying.role"].search([])
+        self.assertEqual(huachen.buying_contact_ids.buying_role_ids, roles)
+        self.assertEqual((huachen.decision_process_type, huachen.decision_approval_steps), ("committee", 2))
+        self.assertIn("刘洋", huachen.decision_process_note)
+
+    def test_churn_reasons(self):
+        rows = self.env["crm.churn.report"].search([("company_id", "=", self.company.id)])
+        left = rows.filtered(lambda row: row.source == "customer")
+        self.assertEqual(left.partner_id, self._ref("res_partner_gangcheng_hw") | self._ref("res_partner_cy_travel")
+                         | self._ref("res_partner_wu_hao"))
+        self.assertEqual(self._ref("res_partner_gangcheng_hw").churn_reason_id, self._ref("crm_lost_reason_online_platform"))
+        self.assertEqual(rows.filtered(lambda row: row.source == "opportunity").lead_id, self._ref("crm_lead_lantian_school"))
+        self.assertGreater(sum(left.mapped("revenue_lost")), 0)
+
+    def test_lifecycle_funnel(self):
+        Funnel = self.env["crm.lifecycle.funnel"]
+        groups = {stage: (entered, converted) for stage, entered, converted in Funnel._read_group(
+            [("company_id", "=", self.company.id)], ["stage"], ["entered:sum", "converted:sum"])}
+        self.assertTrue({"prospect", "first_contact", "conversion", "retention"} <= set(groups))
+        self.assertTrue(any(converted for _entered, converted in groups.values()), "customers moved on: conversion rates")
+        runs = self.env["crm.segmentation.run"].search([("company_id", "=", self.company.id), ("state", "=", "done")])
+        self.assertEqual(len(runs), len(touchpoints.PAST_RUNS) + 1)

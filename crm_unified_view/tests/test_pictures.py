@@ -128,6 +128,26 @@ class TestCustomerDashboard(PicturesCommon):
         self.assertEqual((chart["metaData"]["groupBy"], chart["searchParams"]["domain"]),
                          (["segment_id"], [["is_latest", "=", True]]))
 
+    def test_dashboard_shows_funnel_nps_and_churn_reasons(self):
+        data = self._dashboard_data()
+        cells = data["sheets"][0]["cells"]
+        pivots = {pivot["model"]: pivot for pivot in data["pivots"].values()}
+        # (title cell, title, model, rows, measures, field of the period)
+        for ref, title, model, row, measures, period in (
+                ("A64", "Lifecycle Funnel", "crm.lifecycle.funnel", "stage",
+                 ["entered", "conversion_rate", "median_days"], "month"),
+                ("A112", "NPS by Segment", "crm.satisfaction.analysis", "segment_id",
+                 ["nps", "satisfaction", "answer_count"], "date"),
+                ("F112", "Churn Reasons", "crm.churn.report", "reason_id",
+                 ["customer_count", "opportunity_count", "revenue_lost"], "date")):
+            pivot = pivots[model]
+            self.assertEqual([r["fieldName"] for r in pivot["rows"]], [row], model)
+            self.assertEqual([m["fieldName"] for m in pivot["measures"]], measures, model)
+            self.assertEqual({match["chain"] for match in pivot["fieldMatching"].values()}, {"company_id", period})
+            self.assertEqual(cells[ref], {"content": '=_t("%s")' % title})
+            self.assertEqual(cells["%s%d" % (ref[0], int(ref[1:]) + 2)],
+                             {"content": "=PIVOT(%s,,TRUE,FALSE)" % pivot["id"]})
+
     def test_share_of_emails_answered_in_time(self):
         now = fields.Datetime.now()
         clocks = self.env["crm.reply.clock"].sudo().create([{
@@ -190,6 +210,46 @@ class TestPicturesTour(PicturesCommon, HttpCase):
         segments = {group["name"]: group["customer_count"] for group in admin["crm.segment"].read_group(
             [("is_latest", "=", True)], ["customer_count:sum"], ["name"])}
         self.assertEqual(sum(segments.values()), 12)
+        funnel, nps, nps_total, churn = self._touchpoint_figures(admin)
         dashboard = admin.ref("crm_unified_view.spreadsheet_dashboard_customer_360")
         self._start("crm_unified_view_dashboard", {
-            "dashboard_name": dashboard.display_name, "complaints": complaints, "segments": segments})
+            "dashboard_name": dashboard.display_name, "complaints": complaints, "segments": segments,
+            "funnel": funnel, "nps": nps, "nps_total": nps_total, "churn": churn})
+
+    def _touchpoint_figures(self, admin):
+        """Answered surveys (two promoters, a passive, a detractor), two customers who left and a lost
+        opportunity; returns what the dashboard's funnel, NPS and churn tables should show, read
+        through the ORM as the admin in Chinese, over the dashboard's period (the last 365 days)."""
+        survey = self.env.ref("crm_unified_view.survey_customer_satisfaction")
+        for buyer, nps_answer, satisfaction in zip(self.buyers[-4:], (10, 9, 7, 2), (5, 4, 3, 1)):
+            answer = survey.sudo()._create_answer(
+                partner=buyer, check_attempts=False, satisfaction_trigger="periodic",
+                satisfaction_company_id=self.env.company.id)
+            for question, value in ((self.env.ref("crm_unified_view.survey_customer_satisfaction_q_nps"), nps_answer),
+                                    (self.env.ref("crm_unified_view.survey_customer_satisfaction_q_satisfaction"),
+                                     satisfaction)):
+                answer._save_lines(question, str(value))
+            answer._mark_done()
+        reasons = self.env["crm.lost.reason"].create([{"name": "价格更低"}, {"name": "服务不满意"}])
+        self.buyers[0].with_company(self.env.company).churn_reason_id = reasons[0]
+        self.buyers[1].with_company(self.env.company).churn_reason_id = reasons[1]
+        lead = self.env["crm.lead"].create({"name": "流失的商机", "partner_id": self.buyers[2].id,
+                                            "type": "opportunity"})
+        lead.action_set_lost(lost_reason_id=reasons[0].id)
+        since = fields.Date.today() - timedelta(days=365)
+        # the browser reads in the admin's current company only
+        admin = admin(context=dict(admin.context, allowed_company_ids=[self.admin.company_id.id]))
+        stages = dict(admin["crm.lifecycle.funnel"]._fields["stage"]._description_selection(admin))
+        funnel = {stages[stage]: entered for stage, entered in admin["crm.lifecycle.funnel"]._read_group(
+            [("month", ">=", since)], ["stage"], ["entered:sum"])}
+        self.assertGreaterEqual(sum(funnel.values()), 12, "each buyer entered its stage")
+        Analysis = admin["crm.satisfaction.analysis"]
+        nps = {segment.display_name: value for segment, value in Analysis._read_group(
+            [("date", ">=", since)], ["segment_id"], ["nps:avg"])}
+        [[nps_total]] = Analysis._read_group([("date", ">=", since)], [], ["nps:avg"])
+        self.assertEqual(nps_total, 25.0, "(2 promoters - 1 detractor) / 4 answers")
+        churn = {reason.display_name: count for reason, count in admin["crm.churn.report"]._read_group(
+            [("date", ">=", since)], ["reason_id"], ["customer_count:sum"])}
+        self.assertEqual(churn, {"价格更低": 1, "服务不满意": 1})
+        self.assertEqual(admin["crm.churn.report"].search_count([("source", "=", "opportunity")]), 1)
+        return funnel, nps, nps_total, churn

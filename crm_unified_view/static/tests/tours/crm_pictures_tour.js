@@ -120,25 +120,37 @@ function pivotTable(model, col, row) {
     return table;
 }
 
+// Where the tour reads the tables: the cell (col, row) of each =PIVOT() formula.
+const PIVOT_CELLS = {
+    segments: [0, 33], // A34
+    complaints: [5, 33], // F34
+    funnel: [0, 65], // A66
+    nps: [0, 113], // A114
+    churn: [5, 113], // F114
+};
+
 // Until its data arrives, a pivot formula evaluates to a "Loading..." error.
 function isLoading(model) {
     const sheetId = model.getters.getActiveSheetId();
-    return [[0, 33], [5, 33]].some(([col, row]) => {
+    return Object.values(PIVOT_CELLS).some(([col, row]) => {
         const cell = model.getters.getEvaluatedCell({ sheetId, col, row });
         return cell.type === "error" || cell.value === "";
     });
 }
 
-function checkTable(name, shown, wanted) {
+// ``total``: the figure of the total row when it is not the sum of the groups (an average)
+function checkTable(name, shown, wanted, total = undefined) {
     // the pivot adds a total row to the groups
-    const total = Object.values(wanted).reduce((sum, value) => sum + value, 0);
+    if (total === undefined) {
+        total = Object.values(wanted).reduce((sum, value) => sum + value, 0);
+    }
     const rows = Object.entries(wanted).concat([[null, total]]);
     if (Object.keys(shown).length !== rows.length) {
         throw new Error(`${name}: ${JSON.stringify(shown)} instead of ${JSON.stringify(wanted)}`);
     }
     for (const [label, value] of rows) {
         const found = label === null ? Object.values(shown).at(-1) : shown[label];
-        if (found !== value) {
+        if (typeof found !== "number" || Math.abs(found - value) > 1e-6) {
             throw new Error(`${name}: ${label} shows ${found} instead of ${value} (${JSON.stringify(shown)})`);
         }
     }
@@ -166,9 +178,13 @@ registry.category("web_tour.tours").add("crm_unified_view_dashboard", {
                     await new Promise((resolve) => setTimeout(resolve, 100));
                     model = dashboardModel();
                 }
-                // segments at A34 (col 0, row 33), complaints by category at F34 (col 5, row 33)
-                checkTable("Segments", pivotTable(model, 0, 33), expected().segments);
-                checkTable("Complaints", pivotTable(model, 5, 33), expected().complaints);
+                const table = (name) => pivotTable(model, ...PIVOT_CELLS[name]);
+                checkTable("Segments", table("segments"), expected().segments);
+                checkTable("Complaints", table("complaints"), expected().complaints);
+                // customers entered per stage, NPS by segment, customers lost per reason
+                checkTable("Lifecycle funnel", table("funnel"), expected().funnel);
+                checkTable("NPS", table("nps"), expected().nps, expected().nps_total);
+                checkTable("Churn reasons", table("churn"), expected().churn);
             },
         },
     ],

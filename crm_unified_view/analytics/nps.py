@@ -18,3 +18,18 @@ def nps(scores):
     if not classes:
         return None
     return sum(NPS_VALUES[cls] for cls in classes) / len(classes)
+
+
+# The attitude an NPS class shows (see :func:`attitude_from_answers`).
+CLASS_ATTITUDES = {"promoter": "positive", "passive": "neutral", "detractor": "negative"}
+
+
+def attitude_from_answers(latest_class, satisfaction):
+    """The attitude to us that a customer's survey answers show: that of the class of their
+    latest NPS answer; without one, of their satisfaction (0-5: positive from 4, neutral from 3,
+    negative below); None without answers (a satisfaction of 0 is no answer)."""
+    if latest_class:
+        return CLASS_ATTITUDES[latest_class]
+    if not satisfaction:
+        return None
+    return "positive" if satisfaction >= 4 else "neutral" if satisfaction >= 3 else "negative"

@@ -1,9 +1,11 @@
 """Associative information and business customers on the Customer 360: attitude, competitors,
 reasons for leaving, buying roles of contacts and the company's decision process.
 
-Kept apart from res_partner.py: these fields are set by staff, nothing is computed from sales."""
+Kept apart from res_partner.py: these fields are set by staff (the attitude in survey answers
+aside), nothing is computed from sales."""
 from odoo import api, fields, models
 
+from ..analytics import nps
 from .res_partner import CUSTOMER_INFO_GROUPS, SALES_GROUPS
 
 ATTITUDES = [("positive", "Positive"), ("neutral", "Neutral"), ("negative", "Negative")]
@@ -22,6 +24,12 @@ class ResPartner(models.Model):
         ATTITUDES, "Attitude to Us", tracking=True, groups=CUSTOMER_INFO_GROUPS, copy=False,
         help="The customer's attitude to our products and service, as staff judge it.")
     attitude_note = fields.Text("Attitude Notes", tracking=True, groups=CUSTOMER_INFO_GROUPS, copy=False)
+    attitude_from_answers = fields.Selection(
+        ATTITUDES, "Attitude in Survey Answers", compute="_compute_attitude_from_answers",
+        groups=CUSTOMER_INFO_GROUPS,
+        help="From the customer's latest Net Promoter Score answer (promoter: positive, passive: neutral, "
+             "detractor: negative); without one, from their satisfaction over the last 12 months (0-5: positive "
+             "from 4, neutral from 3, negative below).")
     attitude_date = fields.Date("Attitude Noted On", readonly=True, groups=CUSTOMER_INFO_GROUPS, copy=False)
     attitude_user_id = fields.Many2one(
         "res.users", "Attitude Noted By", readonly=True, groups=CUSTOMER_INFO_GROUPS, copy=False)
@@ -53,6 +61,11 @@ class ResPartner(models.Model):
     buying_contact_ids = fields.Many2many(
         "res.partner", string="Contacts and Their Roles", compute="_compute_buying_contact_ids",
         groups=CUSTOMER_INFO_GROUPS)
+
+    @api.depends("nps_class", "satisfaction_score")
+    def _compute_attitude_from_answers(self):
+        for partner in self:
+            partner.attitude_from_answers = nps.attitude_from_answers(partner.nps_class, partner.satisfaction_score)
 
     @api.depends("child_ids.buying_role_ids", "child_ids.type", "child_ids.active")
     def _compute_buying_contact_ids(self):

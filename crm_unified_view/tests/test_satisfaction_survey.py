@@ -6,7 +6,7 @@ from odoo import fields
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import new_test_user, tagged
 
-from ..analytics.nps import nps, nps_class
+from ..analytics.nps import attitude_from_answers, nps, nps_class
 from .common import CustomerViewCommon
 
 
@@ -161,9 +161,19 @@ class TestSatisfactionSurvey(CustomerViewCommon):
         self.assertEqual(self.person.nps_class, "promoter")
         self.assertEqual(self.customer.nps_class, "passive", "the company's latest answer, from its contact")
         self.assertEqual(self.person.loyalty_level, "high", "an NPS answer measures loyalty too")
+        self.assertEqual(self.person.with_user(self.user_info).attitude_from_answers, "positive")
+        self.assertEqual(self.customer.attitude_from_answers, "neutral", "a passive")
+        self.assertEqual(answers[3].partner_id.attitude_from_answers, "negative", "a detractor")
         Analysis = self.env["crm.satisfaction.analysis"]
         [(figure,)] = Analysis._read_group([("user_input_id", "in", [a.id for a in answers])], [], ["nps:avg"])
         self.assertEqual(figure, 25.0, "%promoters - %detractors")
+
+    def test_attitude_from_satisfaction_without_nps(self):
+        self.assertEqual([attitude_from_answers(None, value) for value in (0, 1.5, 3, 3.9, 4, 5)],
+                         [None, "negative", "neutral", "neutral", "positive", "positive"])
+        self.assertEqual(attitude_from_answers("detractor", 5), "negative", "the NPS answer first")
+        self._answer(self._survey_of(self.person, trigger="complaint"), satisfaction=2)
+        self.assertEqual(self.person.attitude_from_answers, "negative")
 
     def test_nps_question_is_0_to_10(self):
         with self.assertRaises(ValidationError):

@@ -42,8 +42,6 @@ from . import mailing_mailing
 from . import crm_competitor
 from . import crm_competitor_presence
 from . import crm_buying_role
-from . import res_partner_associative
 from . import survey_survey
-from . import res_partner_lifecycle
 from . import crm_lifecycle_history
 from . import mail_message_first_contact

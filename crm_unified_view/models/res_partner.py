@@ -1,4 +1,5 @@
-"""The partner as one unified customer view: the seven categories and data-quality scores."""
+"""The partner as one unified customer view: the seven categories and data-quality scores, the
+associative information and buying roles staff note, the first contact and first response."""
 import operator as py_operator
 from collections import defaultdict
 from datetime import timedelta
@@ -10,7 +11,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL, Query
 from odoo.tools.sql import column_exists, create_column
 
-from ..analytics import data_quality
+from ..analytics import data_quality, nps
 from ..analytics.nps import NPS_CLASSES
 from ..analytics.pipeline import LIFECYCLE_STAGES
 from ..analytics.segments import AGE_TYPES, VALUE_TIERS
@@ -49,6 +50,70 @@ SEGMENTATION_FIGURE = {"readonly": True, "groups": SALES_GROUPS, "company_depend
 RESULT_FIGURE = {"readonly": True, "groups": SALES_GROUPS, "depends_context": ("company",)}
 RESULT_MONEY = dict(RESULT_FIGURE, currency_field="report_currency_id")
 
+ATTITUDES = [("positive", "Positive"), ("neutral", "Neutral"), ("negative", "Negative")]
+DECISION_PROCESS_TYPES = [
+    ("single", "One Decision Maker"),
+    ("committee", "Buying Committee"),
+    ("tender", "Formal Tender"),
+]
+FIRST_CONTACT_CHANNELS = [
+    ("lead", "Lead / Opportunity"),
+    ("email", "Email"),
+    ("website", "Website Form"),
+    ("phone", "Phone / Activity"),
+    ("import", "Import"),
+    ("order", "Order"),
+    ("other", "Other"),
+]
+# Where a first contact can come from (the records of the first_contact_ref field).
+FIRST_CONTACT_SOURCES = [
+    ("crm.lead", "Lead / Opportunity"),
+    ("crm.complaint", "Complaint"),
+    ("mail.message", "Message"),
+    ("sale.order", "Sales Order"),
+]
+# Every contact of a customer (commercial partner), earliest first: date, channel, source
+# record, whether it came from the customer (inbound), and a rank that breaks ties on one date.
+CONTACTS = """
+    SELECT p.commercial_partner_id AS partner_id, l.create_date AS date, 'lead' AS channel,
+           'crm.lead,' || l.id AS ref, TRUE AS inbound, 1 AS rank
+      FROM crm_lead l JOIN res_partner p ON p.id = l.partner_id
+     WHERE %(only_p)s
+ UNION ALL
+    SELECT c.commercial_partner_id, c.date_received,
+           CASE c.channel WHEN 'web' THEN 'website' WHEN 'email' THEN 'email' WHEN 'phone' THEN 'phone'
+                ELSE 'other' END,
+           'crm.complaint,' || c.id, TRUE, 2
+      FROM crm_complaint c
+     WHERE c.commercial_partner_id IS NOT NULL AND %(only_c)s
+ UNION ALL
+    SELECT p.commercial_partner_id, m.date, 'email', 'mail.message,' || m.id, TRUE, 3
+      FROM mail_message m JOIN res_partner p ON p.id = m.author_id
+     WHERE m.message_type = 'email' AND %(only_p)s
+ UNION ALL
+    SELECT p.commercial_partner_id, m.date, 'phone', 'mail.message,' || m.id, FALSE, 4
+      FROM mail_message m JOIN res_partner p ON p.id = m.res_id AND m.model = 'res.partner'
+     WHERE m.mail_activity_type_id IS NOT NULL AND %(only_p)s
+ UNION ALL
+    SELECT p.commercial_partner_id, so.date_order, 'order', 'sale.order,' || so.id, FALSE, 5
+      FROM sale_order so JOIN res_partner p ON p.id = so.partner_id
+     WHERE so.state <> 'cancel' AND %(only_p)s
+ UNION ALL
+    SELECT p.id, p.first_contact_date, 'import', NULL, FALSE, 6
+      FROM res_partner p
+     WHERE p.first_contact_channel = 'import' AND p.first_contact_date IS NOT NULL AND %(only_id)s
+"""
+# The records whose messages answer a customer: the partner and its contacts, its leads and complaints.
+THREADS = """
+    SELECT 'res.partner' AS model, p.id AS res_id, p.commercial_partner_id AS partner_id
+      FROM res_partner p WHERE %(only_p)s
+ UNION ALL
+    SELECT 'crm.lead', l.id, p.commercial_partner_id
+      FROM crm_lead l JOIN res_partner p ON p.id = l.partner_id WHERE %(only_p)s
+ UNION ALL
+    SELECT 'crm.complaint', c.id, c.commercial_partner_id
+      FROM crm_complaint c WHERE c.commercial_partner_id IS NOT NULL AND %(only_c)s
+"""
 
 def score_band(score):
     """The SCORE_BANDS key of a 0-100 score (100 falls in the last band)."""
@@ -897,3 +962,175 @@ class ResPartner(models.Model):
         remaining = self.sudo().search_count(domain) if len(partners) == batch_size else 0
         self.env["ir.cron"]._notify_progress(done=len(partners), remaining=remaining)
         return partners
+
+    # -------------------------------------------------------------------------
+    # Associative information and business customers: set by staff
+    # -------------------------------------------------------------------------
+
+    # --- attitude to our products and service (chatter keeps who changed it and when) ---
+    attitude = fields.Selection(
+        ATTITUDES, "Attitude to Us", tracking=True, groups=CUSTOMER_INFO_GROUPS, copy=False,
+        help="The customer's attitude to our products and service, as staff judge it.")
+    attitude_note = fields.Text("Attitude Notes", tracking=True, groups=CUSTOMER_INFO_GROUPS, copy=False)
+    attitude_from_answers = fields.Selection(
+        ATTITUDES, "Attitude in Survey Answers", compute="_compute_attitude_from_answers",
+        groups=CUSTOMER_INFO_GROUPS,
+        help="From the customer's latest Net Promoter Score answer (promoter: positive, passive: neutral, "
+             "detractor: negative); without one, from their satisfaction over the last 12 months (0-5: positive "
+             "from 4, neutral from 3, negative below).")
+    attitude_date = fields.Date("Attitude Noted On", readonly=True, groups=CUSTOMER_INFO_GROUPS, copy=False)
+    attitude_user_id = fields.Many2one(
+        "res.users", "Attitude Noted By", readonly=True, groups=CUSTOMER_INFO_GROUPS, copy=False)
+    # --- competitors the customer also buys from ---
+    competitor_presence_ids = fields.One2many(
+        "crm.competitor.presence", "partner_id", "Competitors", groups=CUSTOMER_INFO_GROUPS)
+    # --- reasons they left: per company, as the customer status and the revenue of the runs ---
+    churn_reason_id = fields.Many2one(
+        "crm.lost.reason", "Reason for Leaving", company_dependent=True, tracking=True, groups=SALES_GROUPS,
+        copy=False, help="Why the customer stopped buying from the current company, as staff found out.")
+    churn_date = fields.Date(
+        "Left On", company_dependent=True, groups=SALES_GROUPS, copy=False,
+        help="When the reason for leaving was noted; the period of the churn reasons analysis.")
+    lead_lost_reason_ids = fields.Many2many(
+        "crm.lost.reason", string="Lost Reasons of Opportunities", compute="_compute_lead_lost_reason_ids",
+        groups=SALES_GROUPS, help="Lost reasons of the customer's lost leads and opportunities the user may read.")
+    # --- business customers ---
+    buying_role_ids = fields.Many2many(
+        "crm.buying.role", string="Buying Roles", groups=CUSTOMER_INFO_GROUPS,
+        help="The parts this contact plays in the company's buying decisions.")
+    decision_process_type = fields.Selection(
+        DECISION_PROCESS_TYPES, "Decision Process", groups=CUSTOMER_INFO_GROUPS, copy=False)
+    decision_approval_steps = fields.Integer(
+        "Approval Steps", groups=CUSTOMER_INFO_GROUPS, copy=False,
+        help="How many approvals a purchase needs before the order is placed.")
+    decision_process_note = fields.Html(
+        "How They Decide", groups=CUSTOMER_INFO_GROUPS, copy=False,
+        help="Who proposes, who approves and what each needs to see, in the customer's own process.")
+    buying_contact_ids = fields.Many2many(
+        "res.partner", string="Contacts and Their Roles", compute="_compute_buying_contact_ids",
+        groups=CUSTOMER_INFO_GROUPS)
+
+    @api.depends("nps_class", "satisfaction_score")
+    def _compute_attitude_from_answers(self):
+        for partner in self:
+            partner.attitude_from_answers = nps.attitude_from_answers(partner.nps_class, partner.satisfaction_score)
+
+    @api.depends("child_ids.buying_role_ids", "child_ids.type", "child_ids.active")
+    def _compute_buying_contact_ids(self):
+        for partner in self:
+            partner.buying_contact_ids = partner.child_ids.filtered(
+                lambda child: child.type == "contact" and not child.is_company)
+
+    @api.depends_context("uid")
+    def _compute_lead_lost_reason_ids(self):
+        if self._hide_if_inaccessible(["lead_lost_reason_ids"]):
+            return
+        # with the user's rights: a salesperson sees the reasons of the leads they may read
+        Lead = self.env["crm.lead"].with_context(active_test=False)
+        commercial_ids = self._commercial_ids()
+        reasons = {}
+        if commercial_ids and Lead.has_access("read"):
+            for contact, reason in Lead._read_group(
+                    [("partner_id.commercial_partner_id", "in", list(commercial_ids)), ("active", "=", False),
+                     ("probability", "=", 0), ("lost_reason_id", "!=", False)],
+                    ["partner_id", "lost_reason_id"]):
+                commercial_id = contact.sudo().commercial_partner_id.id
+                reasons[commercial_id] = reasons.get(commercial_id, reason.browse()) | reason
+        for partner in self:
+            partner.lead_lost_reason_ids = reasons.get(partner.commercial_partner_id.id, False)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        return super().create([self._stamp_associative_vals(
+            vals, bool(vals.get("attitude") or vals.get("attitude_note"))) for vals in vals_list])
+
+    def write(self, vals):
+        return super().write(self._stamp_associative_vals(vals, bool({"attitude", "attitude_note"} & set(vals))))
+
+    def _stamp_associative_vals(self, vals, attitude_noted):
+        """Who noted the attitude and when; when the reason for leaving was noted."""
+        if attitude_noted:
+            vals = dict(vals, attitude_date=fields.Date.context_today(self), attitude_user_id=self.env.user.id)
+        if vals.get("churn_reason_id") and not vals.get("churn_date"):
+            vals = dict(vals, churn_date=fields.Date.context_today(self))
+        return vals
+
+    # -------------------------------------------------------------------------
+    # First contact and first response
+    # -------------------------------------------------------------------------
+
+    first_contact_date = fields.Datetime(
+        readonly=True, copy=False, groups=CUSTOMER_INFO_GROUPS,
+        help="The customer's first contact with us: the earliest lead, complaint, email from them, logged "
+             "call or meeting, order, or their import.")
+    first_contact_channel = fields.Selection(
+        FIRST_CONTACT_CHANNELS, readonly=True, copy=False, groups=CUSTOMER_INFO_GROUPS)
+    first_contact_ref = fields.Reference(
+        FIRST_CONTACT_SOURCES, "First Contact Source", readonly=True, copy=False, groups=CUSTOMER_INFO_GROUPS,
+        help="The record of the first contact.")
+    first_response_hours = fields.Float(
+        "First Response (hours)", readonly=True, copy=False, groups=CUSTOMER_INFO_GROUPS, aggregator="avg",
+        help="Hours from the customer's first inbound contact (lead, complaint or email from them) to the first "
+             "answer of an internal user: a message sent (not a note) or a done activity on the customer, one of "
+             "its contacts, leads or complaints.")
+
+    @api.model
+    def _update_first_contacts(self, partner_ids=None):
+        """First contact and first response of the commercial partners ``partner_ids`` (all when
+        None), from their records, in one statement; only the partners whose values change are
+        written. Returns how many were."""
+        for model in ("crm.lead", "crm.complaint", "mail.message", "sale.order", "res.partner"):
+            self.env[model].flush_model()
+        if partner_ids is None:
+            only = dict.fromkeys(("only_p", "only_c", "only_id"), SQL("TRUE"))
+            targets = SQL("SELECT id FROM res_partner WHERE id = commercial_partner_id")
+        else:
+            ids = list(partner_ids)
+            only = {"only_p": SQL("p.commercial_partner_id = ANY(%s)", ids),
+                    "only_c": SQL("c.commercial_partner_id = ANY(%s)", ids), "only_id": SQL("p.id = ANY(%s)", ids)}
+            targets = SQL("SELECT id FROM res_partner WHERE id = commercial_partner_id AND id = ANY(%s)", ids)
+        self.env.cr.execute(SQL("""
+            WITH contacts AS (%(contacts)s),
+                 first AS (SELECT DISTINCT ON (partner_id) partner_id, date, channel, ref
+                             FROM contacts WHERE date IS NOT NULL ORDER BY partner_id, date, rank, ref),
+                 inbound AS (SELECT partner_id, MIN(date) AS date FROM contacts
+                              WHERE inbound AND date IS NOT NULL GROUP BY partner_id),
+                 threads AS (%(threads)s),
+                 answer AS (
+                    SELECT i.partner_id, MIN(m.date) AS date
+                      FROM inbound i
+                      JOIN threads t ON t.partner_id = i.partner_id
+                      JOIN mail_message m ON m.model = t.model AND m.res_id = t.res_id
+                      LEFT JOIN mail_message_subtype st ON st.id = m.subtype_id
+                     WHERE m.date >= i.date
+                       AND m.author_id IN (SELECT partner_id FROM res_users WHERE share IS NOT TRUE)
+                       AND (m.mail_activity_type_id IS NOT NULL
+                            OR (m.message_type IN ('email', 'comment', 'email_outgoing')
+                                AND st.id IS NOT NULL AND NOT COALESCE(st.internal, FALSE)))
+                  GROUP BY i.partner_id),
+                 new AS (
+                    SELECT tp.id, f.date, f.channel, f.ref,
+                           round((EXTRACT(EPOCH FROM a.date - i.date) / 3600.0)::numeric, 2)::float8 AS hours
+                      FROM (%(targets)s) tp
+                      LEFT JOIN first f ON f.partner_id = tp.id
+                      LEFT JOIN inbound i ON i.partner_id = tp.id
+                      LEFT JOIN answer a ON a.partner_id = tp.id)
+            UPDATE res_partner p
+               SET first_contact_date = new.date, first_contact_channel = new.channel,
+                   first_contact_ref = new.ref, first_response_hours = new.hours
+              FROM new
+             WHERE p.id = new.id
+               AND (p.first_contact_date, p.first_contact_channel, p.first_contact_ref, p.first_response_hours)
+                   IS DISTINCT FROM (new.date, new.channel, new.ref, new.hours)
+        """, contacts=SQL(CONTACTS, **only), threads=SQL(THREADS, only_p=only["only_p"], only_c=only["only_c"]),
+            targets=targets))
+        count = self.env.cr.rowcount
+        self.invalidate_model(["first_contact_date", "first_contact_channel", "first_contact_ref",
+                               "first_response_hours"])
+        return count
+
+    def _update_first_contacts_of_commercial(self):
+        """After a lead or complaint of these partners was created."""
+        ids = set(self.commercial_partner_id.ids)
+        if ids:
+            self.env["res.partner"].sudo()._update_first_contacts(ids)

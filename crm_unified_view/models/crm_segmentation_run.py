@@ -71,6 +71,8 @@ TOTALS_OF_TRANSACTIONS = """
 PARTITION_ROWS = 1_000_000
 LINE_TYPES = {"partner_id": np.int64, "product_id": np.int64, "amount": np.float64, "known_amount": np.float64,
               "known_margin": np.float64}
+# Rows inserted by one COPY: a slice of them is gathered into a frame and its CSV text at a time.
+WRITE_ROWS = 50_000
 # Memory for the sorts and hashes of the extract: a company's lines, summed per customer and
 # product, spill to disk many times over with PostgreSQL's default of 4 MB.
 EXTRACT_WORK_MEM = "256MB"
@@ -610,7 +612,7 @@ class CrmSegmentationRun(models.Model):
             frame[name] = frame[name].to_numpy().astype("datetime64[D]").astype("datetime64[ns]")
         return frame
 
-    def _copy_in(self, table, columns, chunk=200_000):
+    def _copy_in(self, table, columns, chunk=WRITE_ROWS):
         """Bulk insert through COPY of ``columns`` (a DataFrame, or a dict of column name to array,
         Series, function of ``(start, count)`` making a slice of them, or one value for every row),
         a slice at a time: only a slice is ever gathered into a frame and a CSV buffer."""
@@ -636,26 +638,36 @@ class CrmSegmentationRun(models.Model):
         } for index, row in result.segments.iterrows()])
         self._translate_segment_names(segments, result.segments)
         segment_ids = np.array(segments.ids, dtype=np.int64)
-        labels = customers["segment"].to_numpy(dtype=np.float64)
-        labelled = ~np.isnan(labels)
-        segment_column = pd.array(np.zeros(len(labels), dtype=np.int64), dtype="Int64")
-        segment_column[labelled] = segment_ids[labels[labelled].astype(np.int64)]
-        segment_column[~labelled] = pd.NA
-        degrees = result.memberships.reindex(customers.index)
+
+        def segment_column(start, count):
+            labels = customers["segment"].to_numpy(dtype=np.float64)[start:start + count]
+            labelled = ~np.isnan(labels)
+            column = pd.array(np.zeros(len(labels), dtype=np.int64), dtype="Int64")
+            column[labelled] = segment_ids[labels[labelled].astype(np.int64)]
+            column[~labelled] = pd.NA
+            return column
 
         def memberships(start, count):
             # a slice at a time: the JSON of a million customers would take hundreds of megabytes
-            return segments_analytics.memberships_as_json(degrees.iloc[start:start + count], segment_ids)
+            degrees = result.memberships.reindex(customers.index[start:start + count])
+            return segments_analytics.memberships_as_json(degrees, segment_ids)
+
+        def whole_numbers(name, rounded=False):
+            def column(start, count):
+                values = customers[name].iloc[start:start + count]
+                return (values.round() if rounded else values).astype("Int64")
+            return column
+        # Columns made a slice at a time, as they are written: none is copied for every customer.
         self._copy_in("crm_segmentation_result", {
             "run_id": self.id, "date_as_of": self.date_as_of,
             "partner_id": customers.index, "segment_id": segment_column, "first_purchase_date": customers["first_date"],
-            "memberships": memberships, "recency_days": customers["recency_days"].round().astype("Int64"),
+            "memberships": memberships, "recency_days": whole_numbers("recency_days", rounded=True),
             "frequency": customers["frequency"], "monetary": customers["monetary"],
             "r_score": customers["r_score"], "f_score": customers["f_score"], "m_score": customers["m_score"],
             "rfm_score": customers["rfm_score"], "membership": customers["membership"],
             "value_tier": customers["value_tier"], "age_type": customers["age_type"],
             "customer_npv": customers["customer_npv"], "lifecycle_stage": customers["lifecycle_stage"],
-            "value_decile": customers["value_decile"].astype("Int64"), "at_risk": customers["at_risk"],
+            "value_decile": whole_numbers("value_decile"), "at_risk": customers["at_risk"],
             **{name: customers[name] for name in PROFIT_COLUMNS},
         })
         for suggestions in result.suggestions():  # a partition of customers at a time

@@ -241,12 +241,13 @@ def run(transactions, purchases, customers, as_of, settings, indicators=None, co
         **{name: float(result[name].sum()) for name in (
             "net_revenue", "margin", *profit.COST_PARTS, "cost_to_serve", "profit", *forecasts)})
 
-    # Only the summed columns of the segmented rows: a copy of every column would double the run's peak.
+    # A column of the segmented rows at a time: a copy of many columns would add to the run's peak.
     labelled = result["segment"].notna().to_numpy()
     summed = ["net_revenue", "margin", *profit.COST_PARTS, "cost_to_serve", "profit", *forecasts]
-    by_segment = result.loc[labelled, [*summed, "at_risk"]].groupby(
-        result["segment"].to_numpy()[labelled].astype(np.int64))
-    forecast_by_segment = by_segment[summed].sum(min_count=1).assign(at_risk_count=by_segment["at_risk"].sum())
+    segment_of = result["segment"].to_numpy()[labelled].astype(np.int64)
+    forecast_by_segment = pd.DataFrame({
+        name: pd.Series(result[name].to_numpy()[labelled]).groupby(segment_of).sum(min_count=1) for name in summed})
+    forecast_by_segment["at_risk_count"] = pd.Series(result["at_risk"].to_numpy()[labelled]).groupby(segment_of).sum()
     return Result(customers=result, segments=segmentation.segments.join(forecast_by_segment),
                   memberships=segmentation.memberships, suggestions=suggestions, products=products, whale=whale,
                   summary=summary, rfm_edges=edges, clv_params=params)

@@ -46,7 +46,8 @@ class Result:
                                        # lifecycle, profit and its parts, forecasts, at_risk
     segments: pd.DataFrame             # one row per segment: name, levels, customers, medians, forecasts
     memberships: pd.DataFrame          # customers x segments degrees (buyers only), rows sum to 1
-    suggestions: pd.DataFrame          # partner_id, rank, product_id, share
+    suggestions: object                # function returning an iterator of DataFrames partner_id, rank,
+                                       # product_id, share: a partition of customers at a time
     products: pd.DataFrame             # product_id, revenue, margin
     whale: pd.DataFrame                # the whale curve: entity_share, value_share (of profit), best first
     summary: dict = field(default_factory=dict)
@@ -91,6 +92,29 @@ def _add_columns(frame, columns):
         frame[name] = columns[name].to_numpy()
 
 
+def _partitions(purchases):
+    """``purchases`` as a function of partitions of customers (see
+    :func:`cross_sell.suggestions_by_partition`): a frame is one partition of every customer."""
+    if callable(purchases):
+        return purchases
+    if "amount" not in purchases:
+        purchases = pd.DataFrame({"partner_id": pd.Series(dtype=np.int64), "product_id": pd.Series(dtype=np.int64),
+                                  "amount": pd.Series(dtype=np.float64)})
+    return lambda: iter([(np.iinfo(np.int64).min, np.iinfo(np.int64).max, purchases)])
+
+
+def _product_totals(parts):
+    """The totals of each product (:func:`pareto.totals`) from those of each partition."""
+    if len(parts) == 1:
+        return parts[0]
+    table = pd.concat(parts)
+    grouped = table.groupby(level=0, sort=True)
+    result = pd.DataFrame({"revenue": grouped["revenue"].sum()})
+    if "margin" in table:
+        result["margin"] = grouped["margin"].sum(min_count=1).where(grouped["margin"].count() == grouped.size())
+    return result
+
+
 def run(transactions, purchases, customers, as_of, settings, indicators=None, contacted=(), counts=None,
         totals=None, redeveloping=()):
     """Compute everything a run saves.
@@ -100,7 +124,10 @@ def run(transactions, purchases, customers, as_of, settings, indicators=None, co
     :param purchases: partner_id, product_id (0 for lines without a product), amount, and
         optionally known_amount and known_margin (the revenue of known cost, and its margin), per
         customer and product, credit notes deducted (profit, cross-selling, products); gets a
-        margin column.
+        margin column. Or, so that a run never holds every customer's lines at once, a function
+        returning an iterator of ``(low, high, frame)``: such frames of the customers of ids from
+        low (included) to high (excluded), ranges that follow each other and cover every customer
+        (it is called three times).
     :param customers: ids of every customer to report, buyers or not.
     :param indicators: optional DataFrame indexed by partner_id with more segmentation features
         (payment delay, country, product breadth...).
@@ -142,29 +169,36 @@ def run(transactions, purchases, customers, as_of, settings, indicators=None, co
     result["segment"] = segmentation.labels.reindex(result.index)
     result["membership"] = segmentation.memberships.max(axis=1).reindex(result.index)
 
-    if "amount" not in purchases:
-        purchases = pd.DataFrame({"partner_id": pd.Series(dtype=np.int64), "product_id": pd.Series(dtype=np.int64),
-                                  "amount": pd.Series(dtype=np.float64)})
-    # Cross-selling first, while the run holds the least memory.
-    with_product = purchases["product_id"].to_numpy() > 0
-    sold = purchases if with_product.all() else purchases[with_product]
-    suggestions = cross_sell.suggestions(
-        sold, segmentation.labels,
-        top_n=settings.suggestions_per_customer) if len(sold) and len(segmentation.labels) else pd.DataFrame(
-        columns=["partner_id", "rank", "product_id", "share"])
-    del sold
-    # In place: a copy of the lines of a million customers would cost hundreds of megabytes.
-    purchases["margin"] = profit.line_margin(purchases, settings.margin_rate)
-    lines = purchases
+    # Cross-selling: the popularity in each segment is counted now, over every partition; each
+    # partition's suggestions are made when they are written.
+    partitions = _partitions(purchases)
+    del purchases
+
+    def sold():
+        for low, high, part in partitions():
+            with_product = part["product_id"].to_numpy() > 0
+            yield low, high, (part if with_product.all() else part[with_product])
+    suggestions = cross_sell.suggestions_by_partition(sold, segmentation.labels,
+                                                      top_n=settings.suggestions_per_customer)
+    # Each partition of lines summed per customer and per product, then freed.
+    sums, product_parts, known, revenue_sold = [], [], 0.0, 0.0
+    for _low, _high, lines in partitions():
+        lines["margin"] = profit.line_margin(lines, settings.margin_rate)
+        sums.append(lines.groupby("partner_id")[["amount", "margin"]].sum())
+        with_product = lines["product_id"].to_numpy() > 0
+        product_parts.append(pareto.totals(lines if with_product.all() else lines[with_product], "product_id"))
+        known += lines["known_amount"].sum() if "known_amount" in lines else 0.0
+        revenue_sold += lines["amount"].sum()
+        del lines
     costs = profit.cost_to_serve(
         counts if counts is not None else pd.DataFrame(index=pd.Index([], dtype=np.int64, name="partner_id")),
         settings.unit_costs)
-    money = profit.customer_profit(lines, costs, result.index, settings.margin_rate)
+    money = profit.customer_profit(pd.concat(sums).reset_index(), costs, result.index, settings.margin_rate)
+    del sums
     _add_columns(result, money)
-    products = pareto.totals(lines if with_product.all() else lines[with_product], "product_id")
+    del money  # result holds its columns now
+    products = _product_totals(product_parts)
     losing_products = pareto.unprofitable(products["margin"]) if len(products) else pd.Series(dtype=float)
-    known, revenue_sold = (lines["known_amount"].sum() if "known_amount" in lines else 0.0), lines["amount"].sum()
-    del lines, purchases  # summed up: free them before the models add their columns
 
     summary_input = clv.summary_from_rfm(result, settings.time_unit)
     forecasts = forecast_columns(settings.forecast_days)
@@ -172,14 +206,14 @@ def run(transactions, purchases, customers, as_of, settings, indicators=None, co
         npv, params = clv.customer_npv(
             summary_input, time_unit=settings.time_unit, horizon_months=settings.horizon_months,
             annual_discount_rate=settings.annual_discount_rate,
-            margin_rate=money["margin_rate"].reindex(summary_input.index).to_numpy())
+            margin_rate=result["margin_rate"].reindex(summary_input.index).to_numpy())
         if not np.isfinite(npv.to_numpy()).all():
             raise ValueError("the purchase model did not converge on this history")
-        predicted = _forecast(summary_input, params, money["profit_rate"], settings)
+        predicted = _forecast(summary_input, params, result["profit_rate"], settings)
     except ValueError as error:
         # Too little repeat business to fit the models (a young or small company): fall back to
         # the margin already earned, forecast nothing, and say why in the saved parameters.
-        npv, params = money["margin"], {"not_fitted": str(error)}
+        npv, params = result["margin"], {"not_fitted": str(error)}
         predicted = pd.DataFrame(np.nan, index=summary_input.index, columns=["probability_alive"] + forecasts)
     result["customer_npv"] = npv.reindex(result.index).fillna(0.0)
     _add_columns(result, predicted.reindex(result.index))
@@ -218,12 +252,13 @@ def run(transactions, purchases, customers, as_of, settings, indicators=None, co
         **{name: float(result[name].sum()) for name in (
             "net_revenue", "margin", *profit.COST_PARTS, "cost_to_serve", "profit", *forecasts)})
 
-    # Only the summed columns of the segmented rows: a copy of every column would double the run's peak.
+    # A column of the segmented rows at a time: a copy of many columns would add to the run's peak.
     labelled = result["segment"].notna().to_numpy()
     summed = ["net_revenue", "margin", *profit.COST_PARTS, "cost_to_serve", "profit", *forecasts]
-    by_segment = result.loc[labelled, [*summed, "at_risk"]].groupby(
-        result["segment"].to_numpy()[labelled].astype(np.int64))
-    forecast_by_segment = by_segment[summed].sum(min_count=1).assign(at_risk_count=by_segment["at_risk"].sum())
+    segment_of = result["segment"].to_numpy()[labelled].astype(np.int64)
+    forecast_by_segment = pd.DataFrame({
+        name: pd.Series(result[name].to_numpy()[labelled]).groupby(segment_of).sum(min_count=1) for name in summed})
+    forecast_by_segment["at_risk_count"] = pd.Series(result["at_risk"].to_numpy()[labelled]).groupby(segment_of).sum()
     return Result(customers=result, segments=segmentation.segments.join(forecast_by_segment),
                   memberships=segmentation.memberships, suggestions=suggestions, products=products, whale=whale,
                   summary=summary, rfm_edges=edges, clv_params=params)

@@ -49,6 +49,7 @@ LINES_BY_CUSTOMER_AND_PRODUCT = """
            COALESCE(SUM(margin) FILTER (WHERE known), 0) AS known_margin
       FROM (%s) lines
   GROUP BY partner_id, product_id
+  ORDER BY partner_id
 """
 # Each customer's sums of the transactions (partner_id, date as a day number, amount) that RFM
 # needs (:func:`rfm.purchase_totals`): a day with an order of amount >= 0 is one purchase
@@ -65,6 +66,13 @@ TOTALS_OF_TRANSACTIONS = """
           GROUP BY partner_id, date) days
   GROUP BY partner_id
 """
+# The lines summed per customer and product are read back this many rows at a time (every line of
+# a customer in the same partition): about 200,000 customers of five products each.
+PARTITION_ROWS = 1_000_000
+LINE_TYPES = {"partner_id": np.int64, "product_id": np.int64, "amount": np.float64, "known_amount": np.float64,
+              "known_margin": np.float64}
+# Rows inserted by one COPY: a slice of them is gathered into a frame and its CSV text at a time.
+WRITE_ROWS = 50_000
 # Memory for the sorts and hashes of the extract: a company's lines, summed per customer and
 # product, spill to disk many times over with PostgreSQL's default of 4 MB.
 EXTRACT_WORK_MEM = "256MB"
@@ -105,6 +113,43 @@ def _active(alias, column):
     """Leave out archived (or merged away) customers: a small anti-join on the few archived
     partners is far cheaper than joining every transaction to its commercial partner again."""
     return SQL("%s NOT IN (SELECT id FROM res_partner WHERE NOT active)", SQL.identifier(alias, column))
+
+
+class LinePartitions:
+    """A query's rows, ordered by partner_id, kept in a temporary file and read back in partitions
+    of customers: called, an iterator of ``(low, high, frame)``, the rows of the customers of ids
+    from low (included) to high (excluded); the ranges follow each other and cover every id."""
+
+    def __init__(self, cr, query, dtypes, rows=None):
+        self.dtypes, self.rows = dtypes, rows or PARTITION_ROWS
+        # closed by close(), once the run has written the suggestions
+        self.file = tempfile.TemporaryFile()  # pylint: disable=consider-using-with
+        cr.copy_expert(cr.mogrify(SQL("COPY (%s) TO STDOUT WITH CSV HEADER", query)).decode(), self.file)
+
+    def __call__(self):
+        self.file.seek(0)
+        low, held = np.iinfo(np.int64).min, None
+        with pd.read_csv(self.file, dtype=self.dtypes, chunksize=self.rows) as reader:
+            for chunk in reader:
+                if not len(chunk):
+                    continue
+                if held is not None:
+                    chunk = pd.concat([held, chunk], ignore_index=True)
+                # the last customer's rows may go on in the next chunk: hold them back
+                partners = chunk["partner_id"].to_numpy()
+                last = partners[-1]
+                cut = int(np.searchsorted(partners, last))
+                held = chunk.iloc[cut:].reset_index(drop=True)
+                if cut:
+                    yield low, int(last), chunk.iloc[:cut].reset_index(drop=True)
+                    low = int(last)
+                del chunk
+        if held is None:
+            held = pd.DataFrame({name: pd.Series(dtype=dtype) for name, dtype in self.dtypes.items()})
+        yield low, np.iinfo(np.int64).max, held
+
+    def close(self):
+        self.file.close()
 
 
 class CrmSegmentationRun(models.Model):
@@ -276,20 +321,26 @@ class CrmSegmentationRun(models.Model):
         started = time.monotonic()
         frames = self._extract()
         extracted = time.monotonic()
+        lines = frames.pop("purchases")  # on disk until the suggestions are written
         try:
-            # Handed over, not kept: the analytics free the big frames as soon as they are read.
-            result = pipeline.run(
-                None, frames.pop("purchases"), frames["customers"], self.date_as_of, self._settings(),
-                indicators=frames["indicators"], contacted=frames["contacted"], counts=frames["counts"],
-                totals=frames.pop("totals"), redeveloping=frames["redeveloping"])
-        except ValueError as error:
-            raise UserError(self.env._("The segmentation could not run: %s", error)) from error
-        del frames  # the extracted frames are big: free them before writing back
-        computed = time.monotonic()
-        self._write_back(result)
+            try:
+                # Handed over, not kept: the analytics free the big frames as soon as they are read.
+                result = pipeline.run(
+                    None, lines, frames["customers"], self.date_as_of, self._settings(),
+                    indicators=frames["indicators"], contacted=frames["contacted"], counts=frames["counts"],
+                    totals=frames.pop("totals"), redeveloping=frames["redeveloping"])
+            except ValueError as error:
+                raise UserError(self.env._("The segmentation could not run: %s", error)) from error
+            del frames  # the extracted frames are big: free them before writing back
+            computed = time.monotonic()
+            self._write_back(result)
+        finally:
+            lines.close()
+        customer_ids = result.customers.index.to_numpy()
+        del result  # written: free the customers' frames before the rest
         if not self._is_backtest():
             self.env["crm.lifecycle.history"]._write_run(self)
-            self.env["res.partner"]._update_first_contacts(result.customers.index.tolist())
+            self.env["res.partner"]._update_first_contacts(customer_ids.tolist())
         self.duration = time.monotonic() - started
         _logger.info("Segmentation %s: %d customers in %.1f s (extract %.1f s, compute %.1f s, write %.1f s)",
                      self.id, self.customer_count, self.duration, extracted - started, computed - extracted,
@@ -303,12 +354,12 @@ class CrmSegmentationRun(models.Model):
         self.env.cr.execute(SQL("SELECT set_config('work_mem', %s, true)", EXTRACT_WORK_MEM))
         params = {"company": self.company_id.id, "as_of": self.date_as_of}
         totals = self._purchase_totals()
-        purchases = self._frame(
-            self._order_lines() if self.transaction_source == "orders" else self._invoice_lines(),
-            {"partner_id": np.int64, "product_id": np.int64, "amount": np.float64, "known_amount": np.float64,
-             "known_margin": np.float64})
-        breadth = purchases.groupby("partner_id")["product_id"].nunique().rename("product_breadth")
-        indicators = breadth.to_frame()
+        # Kept on disk and read a partition of customers at a time: never every customer's lines at once.
+        purchases = LinePartitions(
+            self.env.cr, self._order_lines() if self.transaction_source == "orders" else self._invoice_lines(),
+            LINE_TYPES)
+        indicators = pd.concat([lines.groupby("partner_id")["product_id"].nunique()
+                                for _low, _high, lines in purchases()]).rename("product_breadth").to_frame()
         self.env.cr.execute(SQL("""
             SELECT DISTINCT p.commercial_partner_id FROM mail_message m JOIN res_partner p ON p.id = m.author_id
              WHERE m.message_type = 'email' AND m.date::date <= %(as_of)s
@@ -561,7 +612,7 @@ class CrmSegmentationRun(models.Model):
             frame[name] = frame[name].to_numpy().astype("datetime64[D]").astype("datetime64[ns]")
         return frame
 
-    def _copy_in(self, table, columns, chunk=200_000):
+    def _copy_in(self, table, columns, chunk=WRITE_ROWS):
         """Bulk insert through COPY of ``columns`` (a DataFrame, or a dict of column name to array,
         Series, function of ``(start, count)`` making a slice of them, or one value for every row),
         a slice at a time: only a slice is ever gathered into a frame and a CSV buffer."""
@@ -587,32 +638,42 @@ class CrmSegmentationRun(models.Model):
         } for index, row in result.segments.iterrows()])
         self._translate_segment_names(segments, result.segments)
         segment_ids = np.array(segments.ids, dtype=np.int64)
-        labels = customers["segment"].to_numpy(dtype=np.float64)
-        labelled = ~np.isnan(labels)
-        segment_column = pd.array(np.zeros(len(labels), dtype=np.int64), dtype="Int64")
-        segment_column[labelled] = segment_ids[labels[labelled].astype(np.int64)]
-        segment_column[~labelled] = pd.NA
-        degrees = result.memberships.reindex(customers.index)
+
+        def segment_column(start, count):
+            labels = customers["segment"].to_numpy(dtype=np.float64)[start:start + count]
+            labelled = ~np.isnan(labels)
+            column = pd.array(np.zeros(len(labels), dtype=np.int64), dtype="Int64")
+            column[labelled] = segment_ids[labels[labelled].astype(np.int64)]
+            column[~labelled] = pd.NA
+            return column
 
         def memberships(start, count):
             # a slice at a time: the JSON of a million customers would take hundreds of megabytes
-            return segments_analytics.memberships_as_json(degrees.iloc[start:start + count], segment_ids)
+            degrees = result.memberships.reindex(customers.index[start:start + count])
+            return segments_analytics.memberships_as_json(degrees, segment_ids)
+
+        def whole_numbers(name, rounded=False):
+            def column(start, count):
+                values = customers[name].iloc[start:start + count]
+                return (values.round() if rounded else values).astype("Int64")
+            return column
+        # Columns made a slice at a time, as they are written: none is copied for every customer.
         self._copy_in("crm_segmentation_result", {
             "run_id": self.id, "date_as_of": self.date_as_of,
             "partner_id": customers.index, "segment_id": segment_column, "first_purchase_date": customers["first_date"],
-            "memberships": memberships, "recency_days": customers["recency_days"].round().astype("Int64"),
+            "memberships": memberships, "recency_days": whole_numbers("recency_days", rounded=True),
             "frequency": customers["frequency"], "monetary": customers["monetary"],
             "r_score": customers["r_score"], "f_score": customers["f_score"], "m_score": customers["m_score"],
             "rfm_score": customers["rfm_score"], "membership": customers["membership"],
             "value_tier": customers["value_tier"], "age_type": customers["age_type"],
             "customer_npv": customers["customer_npv"], "lifecycle_stage": customers["lifecycle_stage"],
-            "value_decile": customers["value_decile"].astype("Int64"), "at_risk": customers["at_risk"],
+            "value_decile": whole_numbers("value_decile"), "at_risk": customers["at_risk"],
             **{name: customers[name] for name in PROFIT_COLUMNS},
         })
-        if len(result.suggestions):
-            suggestions = result.suggestions.assign(run_id=self.id)[["run_id", "partner_id", "product_id", "rank",
-                                                                       "share"]]
-            self._copy_in("crm_segmentation_suggestion", suggestions)
+        for suggestions in result.suggestions():  # a partition of customers at a time
+            if len(suggestions):
+                self._copy_in("crm_segmentation_suggestion", suggestions.assign(run_id=self.id)[
+                    ["run_id", "partner_id", "product_id", "rank", "share"]])
         if len(result.products):
             products = result.products.reset_index().assign(run_id=self.id)[["run_id", "product_id", "revenue",
                                                                                "margin"]]

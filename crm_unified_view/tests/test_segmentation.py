@@ -1,5 +1,6 @@
 """A segmentation run on orders it creates: saved results, partner fields, back-testing, bad input."""
 from datetime import timedelta
+from unittest.mock import patch
 
 import pandas as pd
 from psycopg2 import IntegrityError
@@ -10,7 +11,8 @@ from odoo.tests import new_test_user, tagged
 from odoo.tools import SQL, mute_logger
 
 from ..analytics import rfm
-from ..models.crm_segmentation_run import TOTALS_OF_TRANSACTIONS
+from ..models import crm_segmentation_run as run_module
+from ..models.crm_segmentation_run import LINE_TYPES, TOTALS_OF_TRANSACTIONS, LinePartitions
 
 from .common import CustomerViewCommon
 
@@ -213,6 +215,41 @@ class TestSegmentationRun(CustomerViewCommon):
             "run": 7}, chunk=2)
         self.env.cr.execute("SELECT n, label, run FROM cuv_copied ORDER BY n")
         self.assertEqual(self.env.cr.fetchall(), [(n, "#%d" % n, 7) for n in range(5)])
+
+    def test_lines_are_read_back_in_partitions_of_whole_customers(self):
+        run = self.env["crm.segmentation.run"].create({"n_segments": 3})
+        lines = LinePartitions(self.env.cr, run._order_lines(), LINE_TYPES, rows=3)
+        try:
+            partitions = list(lines())
+            again = list(lines())
+        finally:
+            lines.close()
+        self.assertGreater(len(partitions), 3)
+        self.assertEqual([(low, high) for low, high, _frame in partitions], [(low, high) for low, high, _frame in again])
+        for (low, high, frame), following in zip(partitions, partitions[1:] + [None]):
+            self.assertTrue(frame["partner_id"].between(low, high - 1).all())
+            if following:
+                self.assertEqual(high, following[0], "the ranges follow each other")
+        every = pd.concat([frame for _low, _high, frame in partitions])
+        self.assertEqual(len(every), len(every.drop_duplicates(["partner_id", "product_id"])))
+        self.assertEqual(set(every["partner_id"]), set(self.buyers.ids))
+        # the gift box buyers bought three products, the others two or one
+        self.assertEqual(len(every), sum(min(index + 1, 2) for index in range(12)) + 4)
+
+    def test_a_run_in_partitions_of_customers_saves_the_same_figures(self):
+        def figures(run):
+            results = {line.partner_id.id: (line.segment_id.name, line.rfm_score, line.value_tier, line.lifecycle_stage,
+                                            round(line.profit, 6), round(line.customer_npv, 6))
+                       for line in run.result_ids}
+            suggestions = self.env["crm.segmentation.suggestion"].search([("run_id", "=", run.id)])
+            return (results, sorted((line.partner_id.id, line.rank, line.product_id.id) for line in suggestions),
+                    sorted((line.product_id.id, round(line.margin, 6)) for line in run.product_ids),
+                    (run.revenue, round(run.top20_share, 6)))
+        whole = figures(self._run())
+        with patch.object(run_module, "PARTITION_ROWS", 2):
+            partitioned = figures(self._run())
+        self.assertTrue(whole[1], "the run suggests products")
+        self.assertEqual(partitioned, whole)
 
     def test_segment_names_in_every_active_language(self):
         for lang in ("zh_CN", "zh_TW"):

@@ -1,10 +1,16 @@
 """Shared fixtures: users of each role and helpers that build orders and invoices."""
+import base64
+import io
 from datetime import timedelta
+
+import openpyxl
 
 from odoo import Command, fields
 from odoo.tests import new_test_user
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
+
+from ..analytics import customer_sheet
 
 
 class CustomerViewCommon(AccountTestInvoicingCommon):
@@ -89,3 +95,16 @@ class CustomerViewCommon(AccountTestInvoicingCommon):
         return cls.env["account.payment.register"].with_context(
             active_model="account.move", active_ids=invoice.ids,
         ).create({"payment_date": cls.today - timedelta(days=days_ago)})._create_payments()
+
+    def _import_contact(self, name):
+        """A contact named ``name`` imported through the import wizard's own template, as a user would."""
+        wizard = self.env["crm.customer.import"].with_user(self.user_info).create({})
+        wizard.action_download_template()
+        book = openpyxl.load_workbook(io.BytesIO(base64.b64decode(wizard.template)))
+        data = book.worksheets[0]
+        keys = [cell.value for cell in data[2]]
+        data.cell(row=customer_sheet.FIRST_DATA_ROW, column=keys.index("name") + 1, value=name)
+        buffer = io.BytesIO()
+        book.save(buffer)
+        wizard.file = base64.b64encode(buffer.getvalue())
+        return self.env["res.partner"].browse(wizard.action_import()["domain"][0][2])

@@ -1,15 +1,10 @@
 """Lifecycle over every commercial partner: stages of leads, web-form and imported contacts, the
 first contact and first response, the stage history and the funnel read from it."""
-import base64
-import io
 from datetime import date, timedelta
-
-import openpyxl
 
 from odoo import fields
 from odoo.tests import new_test_user, tagged
 
-from ..analytics import customer_sheet
 from .common import CustomerViewCommon
 
 
@@ -38,18 +33,6 @@ class TestLifecycle(CustomerViewCommon):
         run = self.env["crm.segmentation.run"].create(dict({"n_segments": 2}, **values))
         run.action_run()
         return run
-
-    def _import(self, name):
-        wizard = self.env["crm.customer.import"].with_user(self.user_info).create({})
-        wizard.action_download_template()
-        book = openpyxl.load_workbook(io.BytesIO(base64.b64decode(wizard.template)))
-        data = book.worksheets[0]
-        keys = [cell.value for cell in data[2]]
-        data.cell(row=customer_sheet.FIRST_DATA_ROW, column=keys.index("name") + 1, value=name)
-        buffer = io.BytesIO()
-        book.save(buffer)
-        wizard.file = base64.b64encode(buffer.getvalue())
-        return self.env["res.partner"].browse(wizard.action_import()["domain"][0][2])
 
     def _message(self, record, author, hours_ago, message_type="comment", subtype="mail.mt_comment", **values):
         return self.env["mail.message"].create(dict({
@@ -83,7 +66,7 @@ class TestLifecycle(CustomerViewCommon):
     def test_every_commercial_partner_enters_the_run(self):
         lead_partner = self.env["res.partner"].create({"name": "线索客户", "is_company": True})
         self.env["crm.lead"].create({"name": "询价", "partner_id": lead_partner.id})
-        imported = self._import("导入客户")
+        imported = self._import_contact("导入客户")
         run = self._run()
         in_run = run.result_ids.partner_id
         self.assertEqual(lead_partner.lifecycle_stage, "first_contact", "a lead without order")
@@ -134,7 +117,7 @@ class TestLifecycle(CustomerViewCommon):
         self.assertEqual(self.visitor.first_contact_channel, "website")
         self.assertEqual(self.visitor.first_contact_ref, self.web_complaint)
         self.assertEqual(self.visitor.first_contact_date, self.web_complaint.date_received)
-        imported = self._import("导入客户")
+        imported = self._import_contact("导入客户")
         self.assertEqual(imported.first_contact_channel, "import")
         self.assertTrue(imported.first_contact_date)
         self.assertFalse(imported.first_contact_ref)

@@ -1,24 +1,18 @@
 """Acceptance of "every touchpoint" through the public paths, as a company runs it: ordinary users
 of the standard groups, two companies, two currencies, Chinese active; leads, the mail gateway,
 the import wizard, the web form, RPC and the scheduled actions."""
-import base64
-import io
 import re
-import unittest
 from datetime import timedelta
 from email.header import Header
 from email.mime.text import MIMEText
 from email.utils import formataddr, formatdate
 from xmlrpc.client import Fault
 
-import openpyxl
-
 from odoo import Command, fields
 from odoo.exceptions import AccessError
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import email_normalize
 
-from ..analytics import customer_sheet
 from .common import CustomerViewCommon
 
 
@@ -157,20 +151,8 @@ class TestTouchpointAcceptance(AcceptanceCommon):
         self._run()
         self.assertEqual(customer.lifecycle_stage, "first_contact")
 
-    def _import(self, name):
-        wizard = self.env["crm.customer.import"].with_user(self.user_info).create({})
-        wizard.action_download_template()
-        book = openpyxl.load_workbook(io.BytesIO(base64.b64decode(wizard.template)))
-        data = book.worksheets[0]
-        keys = [cell.value for cell in data[2]]
-        data.cell(row=customer_sheet.FIRST_DATA_ROW, column=keys.index("name") + 1, value=name)
-        buffer = io.BytesIO()
-        book.save(buffer)
-        wizard.file = base64.b64encode(buffer.getvalue())
-        return self.env["res.partner"].browse(wizard.action_import()["domain"][0][2])
-
     def test_imported_contact_is_prospect(self):
-        imported = self._import("导入的潜在客户")
+        imported = self._import_contact("导入的潜在客户")
         self.assertEqual(imported.first_contact_channel, "import")
         self._run()
         self.assertEqual(imported.lifecycle_stage, "prospect")

@@ -1,6 +1,6 @@
 """One dated row per lifecycle stage a customer went through in a company, written by the segmentation runs."""
 from odoo import fields, models
-from odoo.tools import SQL, create_index
+from odoo.tools import SQL
 
 from ..analytics.pipeline import LIFECYCLE_STAGES
 
@@ -28,9 +28,14 @@ class CrmLifecycleHistory(models.Model):
     ]
 
     def init(self):
-        # the open row of each customer and company: the one a run closes
-        create_index(self.env.cr, "crm_lifecycle_history_open_index", self._table,
-                     ["partner_id", "company_id"], where="date_to IS NULL")
+        # The open row of each customer and company, the one a run closes: one at most, so that a
+        # run inserts the new ones with ON CONFLICT (the unique index answers) rather than with an
+        # anti-join that PostgreSQL may plan as a scan of the very table it is filling.
+        self.env.cr.execute(SQL("""
+            CREATE UNIQUE INDEX IF NOT EXISTS crm_lifecycle_history_open_unique
+                ON crm_lifecycle_history (partner_id, company_id) WHERE date_to IS NULL;
+            DROP INDEX IF EXISTS crm_lifecycle_history_open_index;
+        """))
 
     def _write_run(self, run):
         """The stage changes ``run`` found, as of its day, set-based: the open row of a customer
@@ -77,9 +82,7 @@ class CrmLifecycleHistory(models.Model):
             SELECT f.partner_id, %(company)s, f.stage, %(day)s, %(run)s, f.user_id,
                    %(user)s, now() AT TIME ZONE 'UTC', %(user)s, now() AT TIME ZONE 'UTC'
               FROM (%(found)s) f
-             WHERE NOT EXISTS (SELECT 1 FROM crm_lifecycle_history h
-                                WHERE h.partner_id = f.partner_id AND h.company_id = %(company)s
-                                  AND h.date_to IS NULL)
+                ON CONFLICT (partner_id, company_id) WHERE date_to IS NULL DO NOTHING
         """, found=found, **params))
         opened = cr.rowcount
         self.invalidate_model()

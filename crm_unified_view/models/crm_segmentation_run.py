@@ -336,11 +336,15 @@ class CrmSegmentationRun(models.Model):
             self._write_back(result)
         finally:
             lines.close()
-        customer_ids = result.customers.index.to_numpy()
         del result  # written: free the customers' frames before the rest
         if not self._is_backtest():
             self.env["crm.lifecycle.history"]._write_run(self)
-            self.env["res.partner"]._update_first_contacts(customer_ids.tolist())
+            # The hooks keep first contacts as leads, complaints and emails come: a run gives one
+            # to the customers still without one (those of an order, of an import).
+            self.env["res.partner"]._update_first_contacts(SQL("""
+                SELECT r.partner_id AS id FROM crm_segmentation_result r JOIN res_partner p ON p.id = r.partner_id
+                 WHERE r.run_id = %s AND p.first_contact_date IS NULL
+            """, self.id))
         self.duration = time.monotonic() - started
         _logger.info("Segmentation %s: %d customers in %.1f s (extract %.1f s, compute %.1f s, write %.1f s)",
                      self.id, self.customer_count, self.duration, extracted - started, computed - extracted,

@@ -95,9 +95,11 @@ CONTACTS = """
       FROM mail_message m JOIN res_partner p ON p.id = m.res_id AND m.model = 'res.partner'
      WHERE m.mail_activity_type_id IS NOT NULL AND %(only_p)s
  UNION ALL
-    SELECT p.commercial_partner_id, so.date_order, 'order', 'sale.order,' || so.id, FALSE, 5
-      FROM sale_order so JOIN res_partner p ON p.id = so.partner_id
-     WHERE so.state <> 'cancel' AND %(only_p)s
+    (SELECT DISTINCT ON (p.commercial_partner_id) p.commercial_partner_id, so.date_order, 'order',
+            'sale.order,' || so.id, FALSE, 5
+       FROM sale_order so JOIN res_partner p ON p.id = so.partner_id
+      WHERE so.state <> 'cancel' AND %(only_p)s
+   ORDER BY p.commercial_partner_id, so.date_order, so.id)
  UNION ALL
     SELECT p.id, p.first_contact_date, 'import', NULL, FALSE, 6
       FROM res_partner p
@@ -1076,19 +1078,28 @@ class ResPartner(models.Model):
 
     @api.model
     def _update_first_contacts(self, partner_ids=None):
-        """First contact and first response of the commercial partners ``partner_ids`` (all when
-        None), from their records, in one statement; only the partners whose values change are
-        written. Returns how many were."""
+        """First contact and first response of the commercial partners ``partner_ids`` (ids, or an
+        ``SQL`` query of them; all when None), from their records, in one statement; only the
+        partners whose values change are written. Returns how many were."""
         for model in ("crm.lead", "crm.complaint", "mail.message", "sale.order", "res.partner"):
             self.env[model].flush_model()
         if partner_ids is None:
-            only = dict.fromkeys(("only_p", "only_c", "only_id"), SQL("TRUE"))
-            targets = SQL("SELECT id FROM res_partner WHERE id = commercial_partner_id")
+            member = lambda _column: SQL("TRUE")  # noqa: E731
+        elif isinstance(partner_ids, SQL):
+            # A run's customers: held in a temporary table that the statement joins once, rather
+            # than as an array of a million constants repeated in each part of it.
+            self.env.cr.execute(SQL("""
+                DROP TABLE IF EXISTS crm_first_contact_target;
+                CREATE TEMPORARY TABLE crm_first_contact_target ON COMMIT DROP AS %s;
+                ANALYZE crm_first_contact_target;
+            """, partner_ids))
+            member = lambda column: SQL("%s IN (SELECT id FROM crm_first_contact_target)", column)  # noqa: E731
         else:
             ids = list(partner_ids)
-            only = {"only_p": SQL("p.commercial_partner_id = ANY(%s)", ids),
-                    "only_c": SQL("c.commercial_partner_id = ANY(%s)", ids), "only_id": SQL("p.id = ANY(%s)", ids)}
-            targets = SQL("SELECT id FROM res_partner WHERE id = commercial_partner_id AND id = ANY(%s)", ids)
+            member = lambda column: SQL("%s = ANY(%s)", column, ids)  # noqa: E731
+        only = {"only_p": member(SQL("p.commercial_partner_id")), "only_c": member(SQL("c.commercial_partner_id")),
+                "only_id": member(SQL("p.id"))}
+        targets = SQL("SELECT id FROM res_partner WHERE id = commercial_partner_id AND %s", member(SQL("id")))
         self.env.cr.execute(SQL("""
             WITH contacts AS (%(contacts)s),
                  first AS (SELECT DISTINCT ON (partner_id) partner_id, date, channel, ref

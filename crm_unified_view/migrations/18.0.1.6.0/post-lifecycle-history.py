@@ -18,5 +18,5 @@ def migrate(cr, version):
                  WHERE r.company_id = c.id AND r.state = 'done'
               ORDER BY r.date_as_of DESC, r.id DESC LIMIT 1) latest ON TRUE
          WHERE p.lifecycle_stage IS NOT NULL AND k.value IS NOT NULL AND p.id = p.commercial_partner_id
-           AND NOT EXISTS (SELECT 1 FROM crm_lifecycle_history h WHERE h.partner_id = p.id AND h.company_id = c.id)
+            ON CONFLICT (partner_id, company_id) WHERE date_to IS NULL DO NOTHING
     """)

@@ -40,7 +40,10 @@ class CrmLifecycleHistory(models.Model):
     def _write_run(self, run):
         """The stage changes ``run`` found, as of its day, set-based: the open row of a customer
         whose stage changed closes and a row of the new stage opens (a stage opened on the run's
-        day by an earlier run of that day is replaced instead). Returns the rows opened."""
+        day by an earlier run of that day is replaced instead). Returns the rows opened.
+
+        The rows name the run that wrote them rather than its user: PostgreSQL checks each foreign
+        key row by row, and a first run opens a row for every customer."""
         self.flush_model()
         self.env["crm.segmentation.result"].flush_model(["run_id", "partner_id", "lifecycle_stage"])
         self.env["res.partner"].flush_model(["user_id"])
@@ -78,9 +81,9 @@ class CrmLifecycleHistory(models.Model):
         """, found=found, **params))
         cr.execute(SQL("""
             INSERT INTO crm_lifecycle_history (partner_id, company_id, stage, date_from, run_id, user_id,
-                                               create_uid, create_date, write_uid, write_date)
+                                               create_date, write_date)
             SELECT f.partner_id, %(company)s, f.stage, %(day)s, %(run)s, f.user_id,
-                   %(user)s, now() AT TIME ZONE 'UTC', %(user)s, now() AT TIME ZONE 'UTC'
+                   now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC'
               FROM (%(found)s) f
                 ON CONFLICT (partner_id, company_id) WHERE date_to IS NULL DO NOTHING
         """, found=found, **params))

@@ -1,4 +1,5 @@
 """A saved segmentation run: one SQL extract, the pure analytics, one bulk write-back."""
+import datetime
 import io
 import logging
 import tempfile
@@ -71,8 +72,10 @@ TOTALS_OF_TRANSACTIONS = """
 PARTITION_ROWS = 1_000_000
 LINE_TYPES = {"partner_id": np.int64, "product_id": np.int64, "amount": np.float64, "known_amount": np.float64,
               "known_margin": np.float64}
-# Rows inserted by one COPY: a slice of them is gathered into a frame and its CSV text at a time.
+# Rows gathered into a frame and its CSV text at a time, for a COPY.
 WRITE_ROWS = 50_000
+# Bytes COPY reads from its file at a time.
+COPY_READ_SIZE = 1 << 20
 # Memory for the sorts and hashes of the extract: a company's lines, summed per customer and
 # product, spill to disk many times over with PostgreSQL's default of 4 MB.
 EXTRACT_WORK_MEM = "256MB"
@@ -150,6 +153,29 @@ class LinePartitions:
 
     def close(self):
         self.file.close()
+
+
+class CsvStream(io.RawIOBase):
+    """The CSV text of ``frames`` (an iterator of DataFrames) as a file for COPY FROM, each frame
+    written out only when the text of the one before has been read."""
+
+    def __init__(self, frames):
+        super().__init__()
+        self.frames, self.text, self.position = frames, b"", 0
+
+    def readable(self):
+        return True
+
+    def read(self, size=-1):
+        while self.position >= len(self.text):
+            frame = next(self.frames, None)
+            if frame is None:
+                return b""
+            self.text, self.position = frame.to_csv(index=False, header=False, na_rep="\\N").encode(), 0
+        size = len(self.text) - self.position if size is None or size < 0 else size
+        data = self.text[self.position:self.position + size]
+        self.position += len(data)
+        return data
 
 
 class CrmSegmentationRun(models.Model):
@@ -439,15 +465,22 @@ class CrmSegmentationRun(models.Model):
         of those lines: a credit note line gives back its revenue and the cost of its quantity."""
         company_id = self.company_id.id
         rate = company_amount(SQL("1"))
+        self.env["sale.order"].flush_model(["date_order", "currency_rate"])
         self.env["sale.order.line"].flush_model()
         self.env["account.move.line"].flush_model()
+        # The order's state, company, currency and customer are stored on its lines too: read from
+        # there, tens of millions of lines need no join to their orders. An order in the company's
+        # currency has a rate of 1; only the lines of other currencies look theirs up.
         return SQL(LINES_BY_CUSTOMER_AND_PRODUCT, SQL("""
-            SELECT p.commercial_partner_id AS partner_id, sol.product_id, sol.price_subtotal * %(rate)s AS amount,
-                   sol.margin * %(rate)s AS margin, %(known)s AS known
+            SELECT p.commercial_partner_id AS partner_id, sol.product_id, sol.price_subtotal * line.rate AS amount,
+                   sol.margin * line.rate AS margin, %(known)s AS known
               FROM sale_order_line sol
-              JOIN sale_order so ON so.id = sol.order_id
-              JOIN res_partner p ON p.id = so.partner_id
-             WHERE %(counted)s AND so.date_order::date <= %(as_of)s
+              JOIN res_partner p ON p.id = sol.order_partner_id
+             CROSS JOIN LATERAL (
+                   SELECT CASE WHEN sol.currency_id = %(currency)s THEN 1
+                               ELSE (SELECT %(rate)s FROM sale_order so WHERE so.id = sol.order_id) END AS rate) line
+             WHERE %(line_counted)s
+               AND sol.order_id NOT IN (SELECT id FROM sale_order WHERE date_order >= %(after)s)
                AND sol.product_id IS NOT NULL AND sol.display_type IS NULL AND %(active)s
          UNION ALL
             SELECT p.commercial_partner_id, sol.product_id, -aml.balance,
@@ -462,6 +495,8 @@ class CrmSegmentationRun(models.Model):
                AND m.invoice_date <= %(as_of)s AND aml.display_type = 'product' AND %(counted)s
                AND sol.product_id IS NOT NULL AND %(active)s
         """, rate=rate, known=known_cost(SQL("sol.purchase_price")), counted=counted_order(company_id),
+            line_counted=counted_order(company_id, order="sol"), currency=self.company_id.currency_id.id,
+            after=self.date_as_of + datetime.timedelta(days=1),
             company=company_id, as_of=self.date_as_of, active=_active("p", "commercial_partner_id")))
 
     def _invoice_cost_basis(self):
@@ -622,13 +657,16 @@ class CrmSegmentationRun(models.Model):
         a slice at a time: only a slice is ever gathered into a frame and a CSV buffer."""
         names = list(columns)
         length = max(len(columns[name]) for name in names if isinstance(columns[name], COLUMN_TYPES))
+        self._copy_frames(table, names, (
+            pd.DataFrame({name: _rows(columns[name], start, chunk) for name in names})
+            for start in range(0, length, chunk)))
+
+    def _copy_frames(self, table, names, frames):
+        """Bulk insert of the columns ``names`` of ``frames`` (an iterator of DataFrames) in one COPY,
+        each frame made and turned into CSV as PostgreSQL reads the rows of the one before: the two
+        work side by side, not in turn."""
         statement = "COPY %s (%s) FROM STDIN WITH CSV NULL '\\N'" % (table, ", ".join(names))
-        for start in range(0, length, chunk):
-            part = pd.DataFrame({name: _rows(columns[name], start, chunk) for name in names})
-            buffer = io.StringIO()
-            part.to_csv(buffer, index=False, header=False, na_rep="\\N")
-            buffer.seek(0)
-            self.env.cr.copy_expert(statement, buffer)
+        self.env.cr.copy_expert(statement, CsvStream(frame[names] for frame in frames), size=COPY_READ_SIZE)
 
     def _write_back(self, result):
         customers = result.customers
@@ -674,10 +712,11 @@ class CrmSegmentationRun(models.Model):
             "value_decile": whole_numbers("value_decile"), "at_risk": customers["at_risk"],
             **{name: customers[name] for name in PROFIT_COLUMNS},
         })
-        for suggestions in result.suggestions():  # a partition of customers at a time
-            if len(suggestions):
-                self._copy_in("crm_segmentation_suggestion", suggestions.assign(run_id=self.id)[
-                    ["run_id", "partner_id", "product_id", "rank", "share"]])
+        # a partition of customers at a time, in one COPY
+        self._copy_frames("crm_segmentation_suggestion", ["run_id", "partner_id", "product_id", "rank", "share"], (
+            part.assign(run_id=self.id) for suggestions in result.suggestions()
+            for start in range(0, len(suggestions), WRITE_ROWS)
+            for part in [suggestions.iloc[start:start + WRITE_ROWS]]))
         if len(result.products):
             products = result.products.reset_index().assign(run_id=self.id)[["run_id", "product_id", "revenue",
                                                                                "margin"]]

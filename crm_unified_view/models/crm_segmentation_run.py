@@ -2,7 +2,9 @@
 import datetime
 import io
 import logging
+import queue
 import tempfile
+import threading
 import time
 import zlib
 
@@ -155,27 +157,49 @@ class LinePartitions:
         self.file.close()
 
 
-class CsvStream(io.RawIOBase):
-    """The CSV text of ``frames`` (an iterator of DataFrames) as a file for COPY FROM, each frame
-    written out only when the text of the one before has been read."""
+class CsvStream:
+    """The CSV text of ``frames`` (an iterator of DataFrames) as a file for COPY FROM. A thread makes
+    the text of the next frames while COPY sends the current one and PostgreSQL stores it: the
+    two work side by side, not in turn. Close it to stop the thread (COPY may fail midway)."""
 
-    def __init__(self, frames):
-        super().__init__()
-        self.frames, self.text, self.position = frames, b"", 0
+    def __init__(self, frames, ahead=2):
+        self.text, self.position, self.stopped = b"", 0, threading.Event()
+        self.queue = queue.Queue(maxsize=ahead)
+        self.thread = threading.Thread(target=self._produce, args=(frames,), daemon=True,
+                                       name="crm_unified_view.copy")
+        self.thread.start()
 
-    def readable(self):
-        return True
+    def _produce(self, frames):
+        try:
+            for frame in frames:
+                if self.stopped.is_set():
+                    return
+                self.queue.put(frame.to_csv(index=False, header=False, na_rep="\\N").encode())
+            self.queue.put(None)
+        except Exception as error:  # pylint: disable=broad-exception-caught
+            self.queue.put(error)  # raised again by read(), in the thread of COPY
 
-    def read(self, size=-1):
+    def read(self, size=-1):  # pylint: disable=method-required-super
         while self.position >= len(self.text):
-            frame = next(self.frames, None)
-            if frame is None:
+            text = self.queue.get()
+            if text is None:
+                self.queue.put(None)  # read() may be called again at the end
                 return b""
-            self.text, self.position = frame.to_csv(index=False, header=False, na_rep="\\N").encode(), 0
+            if isinstance(text, Exception):
+                raise text
+            self.text, self.position = text, 0
         size = len(self.text) - self.position if size is None or size < 0 else size
         data = self.text[self.position:self.position + size]
         self.position += len(data)
         return data
+
+    def close(self):
+        self.stopped.set()
+        while self.thread.is_alive():  # free a thread waiting to put a frame
+            try:
+                self.queue.get(timeout=0.1)
+            except queue.Empty:
+                pass
 
 
 class CrmSegmentationRun(models.Model):
@@ -666,7 +690,11 @@ class CrmSegmentationRun(models.Model):
         each frame made and turned into CSV as PostgreSQL reads the rows of the one before: the two
         work side by side, not in turn."""
         statement = "COPY %s (%s) FROM STDIN WITH CSV NULL '\\N'" % (table, ", ".join(names))
-        self.env.cr.copy_expert(statement, CsvStream(frame[names] for frame in frames), size=COPY_READ_SIZE)
+        stream = CsvStream(frame[names] for frame in frames)
+        try:
+            self.env.cr.copy_expert(statement, stream, size=COPY_READ_SIZE)
+        finally:
+            stream.close()
 
     def _write_back(self, result):
         customers = result.customers

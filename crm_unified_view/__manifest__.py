@@ -30,6 +30,7 @@
         "views/crm_segmentation_run_views.xml",
         "views/crm_segment_views.xml",
         "views/sale_order_views.xml",
+        "views/sale_report_views.xml",
         "wizard/crm_segmentation_compare_views.xml",
         "wizard/crm_customer_import_views.xml",
         "views/res_config_settings_views.xml",

@@ -3,6 +3,7 @@
 
     python3 tools/bench_daily_work.py [--customers 2000] [--orders 20000] [--confirm 500]
                                       [--form-orders 10000] [--http-port 8172]
+                                      [--db-prefix NAME] [--keep]
 
 Builds one scratch database with the addon's dependencies only (Odoo without the addon) and
 generated sales (tools/sql/generate_sales.sql), one customer of which has --form-orders
@@ -12,7 +13,7 @@ database, side by side:
   1. confirming --confirm quotations one by one, each in its own transaction, as a user would;
   2. reading a customer's form (its view and every field of it, as the web client does) for
      the customer with --form-orders orders and for one with a few: server time and queries.
-Both databases are dropped at the end.
+Both databases (named after --db-prefix) are dropped at the end, unless --keep.
 """
 import argparse
 import ast
@@ -38,10 +39,13 @@ def main():
     parser.add_argument("--confirm", type=int, default=500)
     parser.add_argument("--form-orders", type=int, default=10000)
     parser.add_argument("--http-port", type=int, default=8172)
+    parser.add_argument("--db-prefix", default=None, help="databases' names begin with it (default: the test database)")
+    parser.add_argument("--keep", action="store_true", help="keep both databases, to profile them afterwards")
     args = parser.parse_args()
     odoo_dir = cuv.require_odoo()
     pg = cuv.Postgres().ensure()
-    without, with_addon = cuv.TEST_DB + "_daily_without", cuv.TEST_DB + "_daily_with"
+    prefix = args.db_prefix or cuv.TEST_DB
+    without, with_addon = prefix + "_daily_without", prefix + "_daily_with"
     for dbname in (without, with_addon):
         pg.drop_database(dbname)
     try:
@@ -67,7 +71,7 @@ def main():
             print("%-66s %10.3f %10.3f %8.2fx" % (name, base, addon, addon / base if base else float("nan")))
         return 0
     finally:
-        for dbname in (without, with_addon):
+        for dbname in (without, with_addon) if not args.keep else ():
             pg.drop_database(dbname)
         pg.stop_if_started_here()
 

@@ -16,7 +16,7 @@ from ..analytics.nps import NPS_CLASSES
 from ..analytics.pipeline import LIFECYCLE_STAGES
 from ..analytics.segments import AGE_TYPES, VALUE_TIERS
 from .crm_customer_private_info import INCOME_LEVELS, PRIVATE_FIELDS, logged_as
-from .sql_expressions import company_amount, counted_invoice, counted_order, vat_key
+from .sql_expressions import company_amount, counted_invoice, counted_order, latest_run, vat_key
 
 SALES_GROUPS = "sales_team.group_sale_salesman"
 INVOICE_GROUPS = "account.group_account_invoice,account.group_account_readonly"
@@ -641,6 +641,17 @@ class ResPartner(models.Model):
         action["display_name"] = self.env._("Touchpoints of %s", self.commercial_partner_id.display_name)
         return action
 
+    def action_view_top_products(self):
+        """What the customer buys most, by product and category: the Sales Analysis of its confirmed
+        orders in the current company, read on click (summing every order line of a customer with
+        thousands of orders would slow each opening of its form)."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("crm_unified_view.sale_report_action_top_products")
+        action["domain"] = [("commercial_partner_id", "=", self.commercial_partner_id.id), ("state", "=", "sale"),
+                            ("company_id", "=", self.env.company.id)]
+        action["display_name"] = self.env._("Top Products of %s", self.commercial_partner_id.display_name)
+        return action
+
     def action_assign_suggested_user(self):
         for partner in self.filtered("suggested_user_id"):
             partner.user_id = partner.suggested_user_id
@@ -664,22 +675,25 @@ class ResPartner(models.Model):
         day = fields.Date.context_today(self) - timedelta(days=value)
         return [("last_purchase_date", mirrored[operator], day)]
 
+    def _latest_run_sql(self):
+        """The company's latest finished run, as a subquery (pending writes to runs flushed)."""
+        self.env["crm.segmentation.run"].flush_model(["company_id", "state", "date_as_of"])
+        return latest_run(self.env.company.id)
+
     def _latest_result_lines(self, lines):
         """``lines`` (a query on segmentation results) narrowed to the company's latest run."""
-        latest = self.env["crm.segmentation.run"]._latest_id(self.env.company)
-        lines.add_where(SQL("%s = %s", SQL.identifier(lines.table, "run_id"), latest or 0))
+        lines.add_where(SQL("%s = %s", SQL.identifier(lines.table, "run_id"), self._latest_run_sql()))
         return lines
 
     @api.depends_context("company")
     def _compute_segmentation_result_id(self):
-        latest = self.env["crm.segmentation.run"]._latest_id(self.env.company)
         ids = [partner_id for partner_id in self._origin.ids if partner_id]
         lines = {}
-        if latest and ids:
+        if ids:
             self.env["crm.segmentation.result"].flush_model(["run_id", "partner_id"])
             self.env.cr.execute(SQL(
                 "SELECT partner_id, id FROM crm_segmentation_result WHERE run_id = %s AND partner_id = ANY(%s)",
-                latest, ids))
+                self._latest_run_sql(), ids))
             lines = dict(self.env.cr.fetchall())
         for partner in self:
             partner.segmentation_result_id = lines.get(partner._origin.id, False)
@@ -706,9 +720,8 @@ class ResPartner(models.Model):
         if fname != "segmentation_result_id":
             return super()._field_to_sql(alias, fname, query, flush)
         self.check_field_access_rights("read", [fname])
-        latest = self.env["crm.segmentation.run"]._latest_id(self.env.company)
         return SQL("(SELECT r.id FROM crm_segmentation_result r WHERE r.run_id = %s AND r.partner_id = %s)",
-                   latest or 0, SQL.identifier(alias, "id"))
+                   self._latest_run_sql(), SQL.identifier(alias, "id"))
 
     @api.depends("segmentation_run_id")
     def _compute_cross_sell_suggestion_ids(self):

@@ -19,6 +19,14 @@ def counted_invoice(company_id, move="m"):
                SQL.identifier(move, "move_type"), SQL.identifier(move, "company_id"), company_id)
 
 
+def latest_run(company_id):
+    """The id of ``company_id``'s latest finished run, as a subquery (NULL before any): the run
+    whose figures its customers show (see ``crm.segmentation.run._latest_id``). Building SQL with
+    it runs no query: the web client describes every field read through it as sortable."""
+    return SQL("""(SELECT run.id FROM crm_segmentation_run run WHERE run.company_id = %s AND run.state = 'done'
+                    ORDER BY run.date_as_of DESC, run.id DESC LIMIT 1)""", company_id)
+
+
 def company_amount(amount, order="so"):
     """``amount`` (an SQL expression) of a sales order or of one of its lines in the currency of
     the order's company: divided by the order's ``currency_rate`` (order currency per unit of

@@ -44,6 +44,20 @@ class TestCustomer360(CustomerViewCommon):
         self.assertEqual(self.customer.top_product_ids.ids, [self.product_tea.id, self.product_cup.id, pot.id])
         self.assertEqual(self.customer.top_category_ids.ids, [ware.id, tea.id])
 
+    def test_top_products_open_on_click(self):
+        tea = self.env["product.category"].create({"name": "Tea"})
+        self.product_tea.categ_id = tea
+        self._confirmed_order(self.customer, [(self.product_tea, 1, 100.0), (self.product_cup, 1, 60.0)])
+        self._confirmed_order(self.contact, [(self.product_cup, 1, 10.0)])
+        self.env["sale.order"].create({"partner_id": self.customer.id, "order_line": [
+            (0, 0, {"product_id": self.product_cup.id, "product_uom_qty": 5})]})  # a quotation
+        action = self.contact.with_user(self.user_sales).action_view_top_products()
+        self.assertEqual(action["res_model"], "sale.report")
+        Report = self.env["sale.report"].with_user(self.user_sales)
+        sums = dict(Report._read_group(action["domain"], ["product_id"], ["price_subtotal:sum"]))
+        self.assertEqual(sums, {self.product_tea: 100.0, self.product_cup: 70.0})
+        self.assertEqual(self.customer.top_product_ids, self.product_tea + self.product_cup)
+
     def test_customer_status_follows_the_limits_and_is_searchable(self):
         dormant, lost = self.person, self.env["res.partner"].create({"name": "张伟"})
         self._confirmed_order(self.customer, [(self.product_tea, 1, 100.0)], days_ago=10)

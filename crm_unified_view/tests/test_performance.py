@@ -42,9 +42,37 @@ class TestCustomer360Performance(CustomerViewCommon):
     @warmup
     @users("cuv_manager")
     def test_list_query_count(self):
-        # 15: the NPV column reads the customers' lines of the company's latest run (one query finds the run)
-        with self.assertQueryCount(cuv_manager=15):
+        # 12: the NPV column reads the customers' lines of the company's latest run (found in the same query)
+        with self.assertQueryCount(cuv_manager=12):
             self._read_list()
+
+    def _read_form(self, customer):
+        """Open ``customer``'s form as the web client does (its view, then every field of it);
+        return the number of queries."""
+        Partner = self.env["res.partner"].with_user(self.user_manager)
+        spec = {fname: {} for fname in Partner.get_views([(False, "form")])["models"]["res.partner"]["fields"]}
+        self.env.invalidate_all()
+        before = self.env.cr.sql_log_count
+        Partner.get_views([(False, "form")])
+        values = customer.with_user(self.user_manager).web_read(spec)[0]
+        self.assertTrue(values["confirmed_order_count"])
+        return self.env.cr.sql_log_count - before
+
+    def test_form_query_count_is_independent_of_order_history(self):
+        customer = self.customers[0]
+        self._read_form(customer)  # warm the caches of views and groups
+        small_history = self._read_form(customer)
+        self._add_orders(3)
+        self.assertEqual(self._read_form(customer), small_history)
+
+    @users("cuv_manager")
+    def test_describing_the_fields_runs_no_query(self):
+        # The web client describes every field of a view (sortable, groupable): the figures read
+        # through the latest run's line must not look the run up once per field.
+        Partner = self.env["res.partner"]
+        Partner.fields_get()
+        with self.assertQueryCount(cuv_manager=0):
+            Partner.fields_get()
 
     def test_list_query_count_is_independent_of_order_history(self):
         self._read_list()  # warm the caches of views and groups

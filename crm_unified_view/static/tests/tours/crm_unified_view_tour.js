@@ -29,8 +29,8 @@ registry.category("web_tour.tours").add("crm_unified_view_customer_360", {
             trigger: ".tab-pane.active .o_field_widget[name='confirmed_order_count']:contains('2')",
         },
         {
-            content: "Top products are listed",
-            trigger: ".tab-pane.active .o_field_widget[name='top_product_ids'] .o_tag:contains('Longjing tea')",
+            content: "Top products open on click",
+            trigger: ".tab-pane.active button[name='action_view_top_products']",
         },
         {
             content: "Account shows the overdue amount",

@@ -10,6 +10,7 @@ import zlib
 
 import numpy as np
 import pandas as pd
+import psycopg2
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
@@ -19,7 +20,7 @@ from odoo.tools.translate import code_translations
 from ..analytics import pipeline, profit, retention, rfm
 from ..analytics import segments as segments_analytics
 from .res_company import COMPLAINT_COST_FIELDS
-from .sql_expressions import company_amount, counted_invoice, counted_order, known_cost
+from .sql_expressions import company_amount, counted_invoice, counted_order, known_cost, latest_run
 
 _logger = logging.getLogger(__name__)
 
@@ -163,7 +164,7 @@ class CsvStream:
     two work side by side, not in turn. Close it to stop the thread (COPY may fail midway)."""
 
     def __init__(self, frames, ahead=2):
-        self.text, self.position, self.stopped = b"", 0, threading.Event()
+        self.text, self.position, self.stopped, self.error = b"", 0, threading.Event(), None
         self.queue = queue.Queue(maxsize=ahead)
         self.thread = threading.Thread(target=self._produce, args=(frames,), daemon=True,
                                        name="crm_unified_view.copy")
@@ -186,6 +187,7 @@ class CsvStream:
                 self.queue.put(None)  # read() may be called again at the end
                 return b""
             if isinstance(text, Exception):
+                self.error = text
                 raise text
             self.text, self.position = text, 0
         size = len(self.text) - self.position if size is None or size < 0 else size
@@ -693,6 +695,10 @@ class CrmSegmentationRun(models.Model):
         stream = CsvStream(frame[names] for frame in frames)
         try:
             self.env.cr.copy_expert(statement, stream, size=COPY_READ_SIZE)
+        except psycopg2.Error:
+            if stream.error:  # COPY stopped because the rows could not be made: say why
+                raise stream.error from None
+            raise
         finally:
             stream.close()
 
@@ -792,11 +798,8 @@ class CrmSegmentationRun(models.Model):
         """The id of the run whose figures ``company``'s customers show (None before any): its
         finished run of the latest day. A run on an earlier day is a back-test."""
         self.flush_model(["company_id", "state", "date_as_of"])
-        self.env.cr.execute(SQL("""
-            SELECT id FROM crm_segmentation_run WHERE company_id = %s AND state = 'done'
-          ORDER BY date_as_of DESC, id DESC LIMIT 1""", company.id))
-        row = self.env.cr.fetchone()
-        return row and row[0]
+        self.env.cr.execute(SQL("SELECT %s", latest_run(company.id)))
+        return self.env.cr.fetchone()[0]
 
     def _is_backtest(self):
         """Whether the company has a finished run of a later day: this run changes no customer."""

@@ -1,4 +1,5 @@
 """A segmentation run on orders it creates: saved results, partner fields, back-testing, bad input."""
+import threading
 from datetime import timedelta
 from unittest.mock import patch
 
@@ -215,6 +216,38 @@ class TestSegmentationRun(CustomerViewCommon):
             "run": 7}, chunk=2)
         self.env.cr.execute("SELECT n, label, run FROM cuv_copied ORDER BY n")
         self.assertEqual(self.env.cr.fetchall(), [(n, "#%d" % n, 7) for n in range(5)])
+
+    def test_bulk_insert_stops_at_a_slice_that_fails(self):
+        self.env.cr.execute("CREATE TEMPORARY TABLE cuv_copied (n int)")
+
+        def slices():
+            yield pd.DataFrame({"n": [1, 2]})
+            raise ValueError("a slice that cannot be made")
+        with self.assertRaisesRegex(ValueError, "cannot be made"), self.env.cr.savepoint(), mute_logger("odoo.sql_db"):
+            self.env["crm.segmentation.run"]._copy_frames("cuv_copied", ["n"], slices())
+        self.env.cr.execute("SELECT COUNT(*) FROM cuv_copied")
+        self.assertEqual(self.env.cr.fetchone()[0], 0, "nothing half-written")
+        self.assertEqual([thread for thread in threading.enumerate() if thread.name == "crm_unified_view.copy"], [],
+                         "the thread making the slices has ended")
+
+    def test_lines_of_orders_dated_after_the_run_are_left_out(self):
+        customer = self.buyers[0]
+        later = self.env["sale.order"].create({
+            "partner_id": customer.id, "date_order": fields.Datetime.now() + timedelta(days=2),
+            "order_line": [Command.create({"product_id": self.product_tea.id, "product_uom_qty": 1,
+                                           "price_unit": 1000.0})]})
+        later.action_confirm()
+        later.date_order = fields.Datetime.now() + timedelta(days=2)  # confirming dates it today
+        run = self.env["crm.segmentation.run"].create({"n_segments": 3})
+        lines = LinePartitions(self.env.cr, run._order_lines(), LINE_TYPES)
+        try:
+            every = pd.concat([frame for _low, _high, frame in lines()])
+        finally:
+            lines.close()
+        bought = self.env["sale.order.line"].search([("order_partner_id", "=", customer.id), ("state", "=", "sale"),
+                                                     ("order_id", "!=", later.id)])
+        self.assertAlmostEqual(every.loc[every["partner_id"] == customer.id, "amount"].sum(),
+                               sum(bought.mapped("price_subtotal")), places=2)
 
     def test_lines_are_read_back_in_partitions_of_whole_customers(self):
         run = self.env["crm.segmentation.run"].create({"n_segments": 3})

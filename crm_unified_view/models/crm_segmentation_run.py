@@ -117,8 +117,11 @@ def _sql_value(value):
 
 def _active(alias, column):
     """Leave out archived (or merged away) customers: a small anti-join on the few archived
-    partners is far cheaper than joining every transaction to its commercial partner again."""
-    return SQL("%s NOT IN (SELECT id FROM res_partner WHERE NOT active)", SQL.identifier(alias, column))
+    partners is far cheaper than joining every transaction to its commercial partner again. As
+    NOT EXISTS, not NOT IN: PostgreSQL runs a query with such a join in parallel workers, not one
+    with a subplan."""
+    return SQL("NOT EXISTS (SELECT 1 FROM res_partner archived WHERE archived.id = %s AND NOT archived.active)",
+               SQL.identifier(alias, column))
 
 
 class LinePartitions:
@@ -494,19 +497,18 @@ class CrmSegmentationRun(models.Model):
         self.env["sale.order"].flush_model(["date_order", "currency_rate"])
         self.env["sale.order.line"].flush_model()
         self.env["account.move.line"].flush_model()
-        # The order's state, company, currency and customer are stored on its lines too: read from
-        # there, tens of millions of lines need no join to their orders. An order in the company's
-        # currency has a rate of 1; only the lines of other currencies look theirs up.
+        # The order's state, company and customer are stored on its lines too: read from there, tens
+        # of millions of lines need no join to every order. Only orders in another currency than the
+        # company's (a rate of 1) and orders dated after the run's day are looked up, few of them.
         return SQL(LINES_BY_CUSTOMER_AND_PRODUCT, SQL("""
-            SELECT p.commercial_partner_id AS partner_id, sol.product_id, sol.price_subtotal * line.rate AS amount,
-                   sol.margin * line.rate AS margin, %(known)s AS known
+            SELECT p.commercial_partner_id AS partner_id, sol.product_id, sol.price_subtotal * %(line_rate)s AS amount,
+                   sol.margin * %(line_rate)s AS margin, %(known)s AS known
               FROM sale_order_line sol
               JOIN res_partner p ON p.id = sol.order_partner_id
-             CROSS JOIN LATERAL (
-                   SELECT CASE WHEN sol.currency_id = %(currency)s THEN 1
-                               ELSE (SELECT %(rate)s FROM sale_order so WHERE so.id = sol.order_id) END AS rate) line
+              LEFT JOIN sale_order so ON so.id = sol.order_id AND so.currency_id <> %(currency)s
              WHERE %(line_counted)s
-               AND sol.order_id NOT IN (SELECT id FROM sale_order WHERE date_order >= %(after)s)
+               AND NOT EXISTS (SELECT 1 FROM sale_order later
+                                WHERE later.id = sol.order_id AND later.date_order >= %(after)s)
                AND sol.product_id IS NOT NULL AND sol.display_type IS NULL AND %(active)s
          UNION ALL
             SELECT p.commercial_partner_id, sol.product_id, -aml.balance,
@@ -520,7 +522,8 @@ class CrmSegmentationRun(models.Model):
              WHERE m.state = 'posted' AND m.move_type = 'out_refund' AND m.company_id = %(company)s
                AND m.invoice_date <= %(as_of)s AND aml.display_type = 'product' AND %(counted)s
                AND sol.product_id IS NOT NULL AND %(active)s
-        """, rate=rate, known=known_cost(SQL("sol.purchase_price")), counted=counted_order(company_id),
+        """, rate=rate, line_rate=SQL("CASE WHEN so.id IS NULL THEN 1 ELSE %s END", rate),
+            known=known_cost(SQL("sol.purchase_price")), counted=counted_order(company_id),
             line_counted=counted_order(company_id, order="sol"), currency=self.company_id.currency_id.id,
             after=self.date_as_of + datetime.timedelta(days=1),
             company=company_id, as_of=self.date_as_of, active=_active("p", "commercial_partner_id")))

@@ -20,6 +20,7 @@ from odoo.tools.translate import code_translations
 from ..analytics import pipeline, profit, retention, rfm
 from ..analytics import segments as segments_analytics
 from .res_company import COMPLAINT_COST_FIELDS
+from .res_partner import FIRST_CONTACT_CHANGED, FIRST_CONTACT_FIELDS
 from .sql_expressions import company_amount, counted_invoice, counted_order, known_cost, latest_run
 
 _logger = logging.getLogger(__name__)
@@ -394,12 +395,6 @@ class CrmSegmentationRun(models.Model):
         del result  # written: free the customers' frames before the rest
         if not self._is_backtest():
             self.env["crm.lifecycle.history"]._write_run(self)
-            # The hooks keep first contacts as leads, complaints and emails come: a run gives one
-            # to the customers still without one (those of an order, of an import).
-            self.env["res.partner"]._update_first_contacts(SQL("""
-                SELECT r.partner_id AS id FROM crm_segmentation_result r JOIN res_partner p ON p.id = r.partner_id
-                 WHERE r.run_id = %s AND p.first_contact_date IS NULL
-            """, self.id))
         self.duration = time.monotonic() - started
         _logger.info("Segmentation %s: %d customers in %.1f s (extract %.1f s, compute %.1f s, write %.1f s)",
                      self.id, self.customer_count, self.duration, extracted - started, computed - extracted,
@@ -763,7 +758,15 @@ class CrmSegmentationRun(models.Model):
                 "run_id": self.id, "customer_percent": round(100 * point.entity_share),
                 "profit_share": 100 * point.value_share,
             } for point in result.whale.itertuples()])
-        updated = self._update_partners()
+        first_contacts = None
+        if not self._is_backtest():
+            # The hooks keep first contacts as leads, complaints and emails come: a run gives one
+            # to the customers still without one (those of an order, of an import).
+            first_contacts = self.env["res.partner"]._first_contacts_table(SQL("""
+                SELECT r.partner_id AS id FROM crm_segmentation_result r JOIN res_partner p ON p.id = r.partner_id
+                 WHERE r.run_id = %s AND p.first_contact_date IS NULL
+            """, self.id))
+        updated = self._update_partners(first_contacts=first_contacts)
         summary = result.summary
         if not len(result.segments):
             self.message_post(body=self.env._(
@@ -809,10 +812,12 @@ class CrmSegmentationRun(models.Model):
         return bool(self.search_count([("company_id", "=", self.company_id.id), ("state", "=", "done"),
                                        ("date_as_of", ">", self.date_as_of)], limit=1))
 
-    def _update_partners(self, source=None, columns=tuple(PARTNER_COLUMNS)):
+    def _update_partners(self, source=None, columns=tuple(PARTNER_COLUMNS), first_contacts=None):
         """Customers' latest figures from ``source`` (rows by partner_id; by default the results
-        of this run), under the run's company key of each company-dependent column; only the
-        customers whose figures differ are written. Returns how many were.
+        of this run), under the run's company key of each company-dependent column, and, given a
+        table ``first_contacts`` of some of them (:meth:`res.partner._first_contacts_table`), their
+        first contacts in the same statement; only the customers whose figures differ are
+        written. Returns how many were.
 
         A back-test, run on an earlier day than the company's latest run, leaves them alone.
         """
@@ -824,16 +829,25 @@ class CrmSegmentationRun(models.Model):
         current = {column: SQL("COALESCE(%s -> %s, 'null'::jsonb)", SQL.identifier("p", column), key)
                    for column in columns}
         new = {column: SQL("COALESCE(to_jsonb(%s), 'null'::jsonb)", PARTNER_COLUMNS[column]) for column in columns}
+        assignments = [SQL("%s = COALESCE(%s, '{}'::jsonb) || jsonb_build_object(%s, %s)",
+                           SQL.identifier(column), SQL.identifier("p", column), key, new[column])
+                       for column in columns]
+        changed = [SQL("%s IS DISTINCT FROM %s", current[column], new[column]) for column in columns]
+        joined = SQL()
+        if first_contacts:
+            joined = SQL("LEFT JOIN %s new ON new.id = r.partner_id", first_contacts)
+            assignments += [SQL("%s = CASE WHEN new.id IS NULL THEN %s ELSE %s END", SQL.identifier(field),
+                                SQL.identifier("p", field), SQL.identifier("new", column))
+                            for field, column in zip(FIRST_CONTACT_FIELDS, ("date", "channel", "ref", "hours"))]
+            changed.append(SQL("(new.id IS NOT NULL AND %s)", FIRST_CONTACT_CHANGED))
         self.env.cr.execute(SQL(
-            "UPDATE res_partner p SET %s FROM %s r WHERE p.id = r.partner_id AND (%s)",
-            SQL(", ").join(
-                SQL("%s = COALESCE(%s, '{}'::jsonb) || jsonb_build_object(%s, %s)",
-                    SQL.identifier(column), SQL.identifier("p", column), key, new[column])
-                for column in columns),
-            source or SQL("(SELECT * FROM crm_segmentation_result WHERE run_id = %s)", self.id),
-            SQL(" OR ").join(SQL("%s IS DISTINCT FROM %s", current[column], new[column]) for column in columns)))
+            "UPDATE res_partner p SET %s FROM %s r %s WHERE p.id = r.partner_id AND (%s)",
+            SQL(", ").join(assignments),
+            source or SQL("(SELECT * FROM crm_segmentation_result WHERE run_id = %s)", self.id), joined,
+            SQL(" OR ").join(changed)))
         count = self.env.cr.rowcount
-        self.env["res.partner"].invalidate_model(list(columns) + ["rfm_recency_days"])
+        self.env["res.partner"].invalidate_model(
+            list(columns) + ["rfm_recency_days"] + (list(FIRST_CONTACT_FIELDS) if first_contacts else []))
         return count
 
     def _write_rfm(self, table, scores, as_of):

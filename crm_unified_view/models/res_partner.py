@@ -105,6 +105,10 @@ CONTACTS = """
       FROM res_partner p
      WHERE p.first_contact_channel = 'import' AND p.first_contact_date IS NOT NULL AND %(only_id)s
 """
+FIRST_CONTACT_FIELDS = ("first_contact_date", "first_contact_channel", "first_contact_ref", "first_response_hours")
+# A partner's first contact (p) differs from the one found (new).
+FIRST_CONTACT_CHANGED = SQL("""(p.first_contact_date, p.first_contact_channel, p.first_contact_ref, p.first_response_hours)
+                               IS DISTINCT FROM (new.date, new.channel, new.ref, new.hours)""")
 # The records whose messages answer a customer: the partner and its contacts, its leads and complaints.
 THREADS = """
     SELECT 'res.partner' AS model, p.id AS res_id, p.commercial_partner_id AS partner_id
@@ -1091,29 +1095,52 @@ class ResPartner(models.Model):
 
     @api.model
     def _update_first_contacts(self, partner_ids=None):
-        """First contact and first response of the commercial partners ``partner_ids`` (ids, or an
-        ``SQL`` query of them; all when None), from their records, in one statement; only the
-        partners whose values change are written. Returns how many were."""
+        """First contact and first response of the commercial partners ``partner_ids`` (ids; all
+        when None), from their records, in one statement; only the partners whose values change
+        are written. Returns how many were."""
+        self.env.cr.execute(SQL("""
+            UPDATE res_partner p
+               SET first_contact_date = new.date, first_contact_channel = new.channel,
+                   first_contact_ref = new.ref, first_response_hours = new.hours
+              FROM (%s) new
+             WHERE p.id = new.id AND %s
+        """, self._first_contacts_query(partner_ids), FIRST_CONTACT_CHANGED))
+        count = self.env.cr.rowcount
+        self.invalidate_model(list(FIRST_CONTACT_FIELDS))
+        return count
+
+    def _first_contacts_table(self, partner_ids):
+        """The first contacts of the commercial partners ``partner_ids`` (an ``SQL`` query of ids:
+        a run's customers) in a temporary table (id, date, channel, ref, hours), for the run to
+        write with its figures: every row of res_partner written costs an entry in each of its
+        many indexes, so a customer is written once."""
+        self.env.cr.execute(SQL("""
+            DROP TABLE IF EXISTS crm_first_contact_target;
+            CREATE TEMPORARY TABLE crm_first_contact_target ON COMMIT DROP AS %s;
+            ANALYZE crm_first_contact_target;
+            DROP TABLE IF EXISTS crm_first_contact_new;
+            CREATE TEMPORARY TABLE crm_first_contact_new ON COMMIT DROP AS %s;
+            ANALYZE crm_first_contact_new;
+        """, partner_ids, self._first_contacts_query(SQL("SELECT id FROM crm_first_contact_target"))))
+        return SQL.identifier("crm_first_contact_new")
+
+    def _first_contacts_query(self, partner_ids):
+        """The query of the first contact and first response (id, date, channel, ref, hours) of the
+        commercial partners ``partner_ids``: ids, or an ``SQL`` query of them (joined once, not as
+        an array repeated in each part), or None for all."""
         for model in ("crm.lead", "crm.complaint", "mail.message", "sale.order", "res.partner"):
             self.env[model].flush_model()
         if partner_ids is None:
             member = lambda _column: SQL("TRUE")  # noqa: E731
         elif isinstance(partner_ids, SQL):
-            # A run's customers: held in a temporary table that the statement joins once, rather
-            # than as an array of a million constants repeated in each part of it.
-            self.env.cr.execute(SQL("""
-                DROP TABLE IF EXISTS crm_first_contact_target;
-                CREATE TEMPORARY TABLE crm_first_contact_target ON COMMIT DROP AS %s;
-                ANALYZE crm_first_contact_target;
-            """, partner_ids))
-            member = lambda column: SQL("%s IN (SELECT id FROM crm_first_contact_target)", column)  # noqa: E731
+            member = lambda column: SQL("%s IN (%s)", column, partner_ids)  # noqa: E731
         else:
             ids = list(partner_ids)
             member = lambda column: SQL("%s = ANY(%s)", column, ids)  # noqa: E731
         only = {"only_p": member(SQL("p.commercial_partner_id")), "only_c": member(SQL("c.commercial_partner_id")),
                 "only_id": member(SQL("p.id"))}
         targets = SQL("SELECT id FROM res_partner WHERE id = commercial_partner_id AND %s", member(SQL("id")))
-        self.env.cr.execute(SQL("""
+        return SQL("""
             WITH contacts AS (%(contacts)s),
                  first AS (SELECT DISTINCT ON (partner_id) partner_id, date, channel, ref
                              FROM contacts WHERE date IS NOT NULL ORDER BY partner_id, date, rank, ref),
@@ -1131,27 +1158,15 @@ class ResPartner(models.Model):
                        AND (m.mail_activity_type_id IS NOT NULL
                             OR (m.message_type IN ('email', 'comment', 'email_outgoing')
                                 AND st.id IS NOT NULL AND NOT COALESCE(st.internal, FALSE)))
-                  GROUP BY i.partner_id),
-                 new AS (
-                    SELECT tp.id, f.date, f.channel, f.ref,
-                           round((EXTRACT(EPOCH FROM a.date - i.date) / 3600.0)::numeric, 2)::float8 AS hours
-                      FROM (%(targets)s) tp
-                      LEFT JOIN first f ON f.partner_id = tp.id
-                      LEFT JOIN inbound i ON i.partner_id = tp.id
-                      LEFT JOIN answer a ON a.partner_id = tp.id)
-            UPDATE res_partner p
-               SET first_contact_date = new.date, first_contact_channel = new.channel,
-                   first_contact_ref = new.ref, first_response_hours = new.hours
-              FROM new
-             WHERE p.id = new.id
-               AND (p.first_contact_date, p.first_contact_channel, p.first_contact_ref, p.first_response_hours)
-                   IS DISTINCT FROM (new.date, new.channel, new.ref, new.hours)
+                  GROUP BY i.partner_id)
+            SELECT tp.id, f.date, f.channel, f.ref,
+                   round((EXTRACT(EPOCH FROM a.date - i.date) / 3600.0)::numeric, 2)::float8 AS hours
+              FROM (%(targets)s) tp
+              LEFT JOIN first f ON f.partner_id = tp.id
+              LEFT JOIN inbound i ON i.partner_id = tp.id
+              LEFT JOIN answer a ON a.partner_id = tp.id
         """, contacts=SQL(CONTACTS, **only), threads=SQL(THREADS, only_p=only["only_p"], only_c=only["only_c"]),
-            targets=targets))
-        count = self.env.cr.rowcount
-        self.invalidate_model(["first_contact_date", "first_contact_channel", "first_contact_ref",
-                               "first_response_hours"])
-        return count
+            targets=targets)
 
     def _update_first_contacts_of_commercial(self):
         """After a lead or complaint of these partners was created."""

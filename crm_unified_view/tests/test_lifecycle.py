@@ -113,6 +113,22 @@ class TestLifecycle(CustomerViewCommon):
         self.assertEqual(partner.first_contact_ref, lead)
         self.assertAlmostEqual(partner.first_response_hours, 3.5, places=1)
 
+    def test_a_run_gives_buyers_their_first_order_as_first_contact(self):
+        buyer = self.buyers[2]  # three orders, the first 54 days ago
+        buyer.write({"first_contact_date": False, "first_contact_channel": False, "first_contact_ref": False})
+        first_order = self.env["sale.order"].search([("partner_id", "=", buyer.id)], order="date_order, id", limit=1)
+        # imported today, after its orders: a run leaves a first contact it did not find alone
+        imported_on = fields.Datetime.now()
+        self.buyers[1].write({"first_contact_date": imported_on, "first_contact_channel": "import",
+                              "first_contact_ref": False})
+        run = self._run()
+        self.assertEqual((buyer.first_contact_channel, buyer.first_contact_ref), ("order", first_order))
+        self.assertEqual(buyer.first_contact_date, first_order.date_order)
+        self.assertEqual((self.buyers[1].first_contact_channel, self.buyers[1].first_contact_date),
+                         ("import", imported_on), "a customer with a first contact keeps it")
+        self.assertEqual(buyer.rfm_frequency, 3, "and the run's figures are written with it")
+        self.assertIn(buyer, run.result_ids.partner_id)
+
     def test_first_contact_of_a_complaint_an_import_an_email_and_an_activity(self):
         self.assertEqual(self.visitor.first_contact_channel, "website")
         self.assertEqual(self.visitor.first_contact_ref, self.web_complaint)

@@ -1,6 +1,7 @@
 """One dated row per lifecycle stage a customer went through in a company, written by the segmentation runs."""
 from odoo import fields, models
 from odoo.tools import SQL
+from odoo.tools.sql import index_exists
 
 from ..analytics.pipeline import LIFECYCLE_STAGES
 
@@ -31,8 +32,17 @@ class CrmLifecycleHistory(models.Model):
         # The open row of each customer and company, the one a run closes: one at most, so that a
         # run inserts the new ones with ON CONFLICT (the unique index answers) rather than with an
         # anti-join that PostgreSQL may plan as a scan of the very table it is filling.
+        if index_exists(self.env.cr, "crm_lifecycle_history_open_unique"):
+            return
+        # Should a customer have two open rows (the history was kept by the code alone before),
+        # the older ones close on the day they began rather than the upgrade failing.
         self.env.cr.execute(SQL("""
-            CREATE UNIQUE INDEX IF NOT EXISTS crm_lifecycle_history_open_unique
+            UPDATE crm_lifecycle_history h SET date_to = h.date_from
+              FROM (SELECT id, row_number() OVER (PARTITION BY partner_id, company_id
+                                                  ORDER BY date_from DESC, id DESC) AS newest
+                      FROM crm_lifecycle_history WHERE date_to IS NULL) o
+             WHERE h.id = o.id AND o.newest > 1;
+            CREATE UNIQUE INDEX crm_lifecycle_history_open_unique
                 ON crm_lifecycle_history (partner_id, company_id) WHERE date_to IS NULL;
             DROP INDEX IF EXISTS crm_lifecycle_history_open_index;
         """))

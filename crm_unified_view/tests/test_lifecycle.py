@@ -2,8 +2,11 @@
 first contact and first response, the stage history and the funnel read from it."""
 from datetime import date, timedelta
 
+from psycopg2 import IntegrityError
+
 from odoo import fields
 from odoo.tests import new_test_user, tagged
+from odoo.tools import mute_logger
 
 from .common import CustomerViewCommon
 
@@ -129,6 +132,22 @@ class TestLifecycle(CustomerViewCommon):
         self.assertEqual(buyer.rfm_frequency, 3, "and the run's figures are written with it")
         self.assertIn(buyer, run.result_ids.partner_id)
 
+    def test_one_open_stage_per_customer_even_after_an_upgrade(self):
+        History = self.env["crm.lifecycle.history"].sudo()  # written by runs only
+        customer, company = self.buyers[0], self.env.company
+        History.search([("partner_id", "=", customer.id)]).unlink()
+        self.env.cr.execute("DROP INDEX crm_lifecycle_history_open_unique")  # as before this release
+        older, newer = History.create([
+            {"partner_id": customer.id, "company_id": company.id, "stage": stage, "date_from": day}
+            for stage, day in (("first_contact", date(2026, 1, 5)), ("conversion", date(2026, 3, 1)))])
+        History.init()
+        History.invalidate_model()
+        self.assertEqual(older.date_to, date(2026, 1, 5), "the older open row closes on its first day")
+        self.assertFalse(newer.date_to)
+        with self.assertRaises(IntegrityError), mute_logger("odoo.sql_db"), self.env.cr.savepoint():
+            History.create({"partner_id": customer.id, "company_id": company.id, "stage": "retention",
+                            "date_from": date(2026, 4, 1)})
+
     def test_first_contact_of_a_complaint_an_import_an_email_and_an_activity(self):
         self.assertEqual(self.visitor.first_contact_channel, "website")
         self.assertEqual(self.visitor.first_contact_ref, self.web_complaint)
@@ -153,7 +172,7 @@ class TestLifecycle(CustomerViewCommon):
         self.assertTrue(call)
 
     def test_history_one_row_per_stage_change(self):
-        History = self.env["crm.lifecycle.history"]
+        History = self.env["crm.lifecycle.history"].sudo()  # written by runs only
         today = self.today
         lead_partner = self.env["res.partner"].create({"name": "线索客户", "is_company": True,
                                                        "user_id": self.user_sales.id})

@@ -5,6 +5,7 @@ from datetime import date, timedelta
 from psycopg2 import IntegrityError
 
 from odoo import fields
+from odoo.exceptions import AccessError
 from odoo.tests import new_test_user, tagged
 from odoo.tools import mute_logger
 
@@ -147,6 +148,31 @@ class TestLifecycle(CustomerViewCommon):
         with self.assertRaises(IntegrityError), mute_logger("odoo.sql_db"), self.env.cr.savepoint():
             History.create({"partner_id": customer.id, "company_id": company.id, "stage": "retention",
                             "date_from": date(2026, 4, 1)})
+
+    def test_first_contact_is_customer_information_on_every_path(self):
+        partner = self.env["res.partner"].create({"name": "询价客户", "is_company": True})
+        self.env["crm.lead"].create({"name": "询价", "partner_id": partner.id})
+        hidden = ["first_contact_date", "first_contact_channel", "first_contact_ref", "first_response_hours"]
+        # both may export (Odoo's own right): only the customer information group tells them apart
+        employee = new_test_user(self.env, "cuv_exporting_employee", groups="base.group_user,base.group_allow_export")
+        informed = new_test_user(self.env, "cuv_exporting_info",
+                                 groups="base.group_allow_export,crm_unified_view.group_customer_info_user")
+        Partner = self.env["res.partner"].with_user(employee)
+        with mute_logger("odoo.models", "odoo.addons.base.models.ir_model"):
+            for name in hidden:
+                with self.subTest(field=name, path="read"), self.assertRaises(AccessError):
+                    partner.with_user(employee).read([name])
+                with self.subTest(field=name, path="search"), self.assertRaises(AccessError):
+                    Partner.search([(name, "!=", False)])
+                with self.subTest(field=name, path="export"), self.assertRaises(AccessError):
+                    partner.with_user(employee).export_data([name])
+                with self.subTest(field=name, path="group"), self.assertRaises(AccessError):
+                    Partner.read_group([], [name], [name])
+        self.assertNotIn("first_contact_channel", Partner.fields_get(hidden))
+        as_info = self.env["res.partner"].with_user(informed)
+        self.assertEqual(as_info.search([("first_contact_channel", "=", "lead"), ("id", "=", partner.id)]), partner)
+        self.assertEqual(partner.with_user(informed).export_data(["first_contact_channel"])["datas"],
+                         [["Lead / Opportunity"]])
 
     def test_first_contact_of_a_complaint_an_import_an_email_and_an_activity(self):
         self.assertEqual(self.visitor.first_contact_channel, "website")

@@ -803,9 +803,15 @@ class CrmSegmentationRun(models.Model):
     def _latest_id(self, company):
         """The id of the run whose figures ``company``'s customers show (None before any): its
         finished run of the latest day. A run on an earlier day is a back-test."""
-        self.flush_model(["company_id", "state", "date_as_of"])
-        self.env.cr.execute(SQL("SELECT %s", latest_run(company.id)))
+        self.env.cr.execute(SQL("SELECT %s", self._latest_run_sql(company)))
         return self.env.cr.fetchone()[0]
+
+    @api.model
+    def _latest_run_sql(self, company):
+        """:meth:`_latest_id` as a subquery, to read a run's lines in the same query (pending
+        writes to runs flushed)."""
+        self.flush_model(["company_id", "state", "date_as_of"])
+        return latest_run(company.id)
 
     def _is_backtest(self):
         """Whether the company has a finished run of a later day: this run changes no customer."""

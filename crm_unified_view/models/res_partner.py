@@ -16,7 +16,7 @@ from ..analytics.nps import NPS_CLASSES
 from ..analytics.pipeline import LIFECYCLE_STAGES
 from ..analytics.segments import AGE_TYPES, VALUE_TIERS
 from .crm_customer_private_info import INCOME_LEVELS, PRIVATE_FIELDS, logged_as
-from .sql_expressions import company_amount, counted_invoice, counted_order, latest_run, vat_key
+from .sql_expressions import company_amount, counted_invoice, counted_order, vat_key
 
 SALES_GROUPS = "sales_team.group_sale_salesman"
 INVOICE_GROUPS = "account.group_account_invoice,account.group_account_readonly"
@@ -680,9 +680,7 @@ class ResPartner(models.Model):
         return [("last_purchase_date", mirrored[operator], day)]
 
     def _latest_run_sql(self):
-        """The company's latest finished run, as a subquery (pending writes to runs flushed)."""
-        self.env["crm.segmentation.run"].flush_model(["company_id", "state", "date_as_of"])
-        return latest_run(self.env.company.id)
+        return self.env["crm.segmentation.run"]._latest_run_sql(self.env.company)
 
     def _latest_result_lines(self, lines):
         """``lines`` (a query on segmentation results) narrowed to the company's latest run."""

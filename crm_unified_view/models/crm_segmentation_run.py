@@ -1,6 +1,5 @@
 """A saved segmentation run: one SQL extract, the pure analytics, one bulk write-back."""
 import datetime
-import io
 import logging
 import queue
 import tempfile
@@ -844,7 +843,7 @@ class CrmSegmentationRun(models.Model):
             joined = SQL("LEFT JOIN %s new ON new.id = r.partner_id", first_contacts)
             assignments += [SQL("%s = CASE WHEN new.id IS NULL THEN %s ELSE %s END", SQL.identifier(field),
                                 SQL.identifier("p", field), SQL.identifier("new", column))
-                            for field, column in zip(FIRST_CONTACT_FIELDS, ("date", "channel", "ref", "hours"))]
+                            for field, column in FIRST_CONTACT_FIELDS.items()]
             changed.append(SQL("(new.id IS NOT NULL AND %s)", FIRST_CONTACT_CHANGED))
         self.env.cr.execute(SQL(
             "UPDATE res_partner p SET %s FROM %s r %s WHERE p.id = r.partner_id AND (%s)",

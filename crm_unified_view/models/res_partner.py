@@ -105,7 +105,9 @@ CONTACTS = """
       FROM res_partner p
      WHERE p.first_contact_channel = 'import' AND p.first_contact_date IS NOT NULL AND %(only_id)s
 """
-FIRST_CONTACT_FIELDS = ("first_contact_date", "first_contact_channel", "first_contact_ref", "first_response_hours")
+# The partner's first contact fields, each with its column in the first contacts found.
+FIRST_CONTACT_FIELDS = {"first_contact_date": "date", "first_contact_channel": "channel", "first_contact_ref": "ref",
+                        "first_response_hours": "hours"}
 # A partner's first contact (p) differs from the one found (new).
 FIRST_CONTACT_CHANGED = SQL("""(p.first_contact_date, p.first_contact_channel, p.first_contact_ref, p.first_response_hours)
                                IS DISTINCT FROM (new.date, new.channel, new.ref, new.hours)""")
@@ -1097,12 +1099,10 @@ class ResPartner(models.Model):
         when None), from their records, in one statement; only the partners whose values change
         are written. Returns how many were."""
         self.env.cr.execute(SQL("""
-            UPDATE res_partner p
-               SET first_contact_date = new.date, first_contact_channel = new.channel,
-                   first_contact_ref = new.ref, first_response_hours = new.hours
-              FROM (%s) new
-             WHERE p.id = new.id AND %s
-        """, self._first_contacts_query(partner_ids), FIRST_CONTACT_CHANGED))
+            UPDATE res_partner p SET %s FROM (%s) new WHERE p.id = new.id AND %s
+        """, SQL(", ").join(SQL("%s = %s", SQL.identifier(field), SQL.identifier("new", column))
+                            for field, column in FIRST_CONTACT_FIELDS.items()),
+            self._first_contacts_query(partner_ids), FIRST_CONTACT_CHANGED))
         count = self.env.cr.rowcount
         self.invalidate_model(list(FIRST_CONTACT_FIELDS))
         return count

@@ -36,6 +36,7 @@ RELEASES = {
     "18.0.1.4.0": "1f8b758b59bfa1b3009fe7b83e74cb87e6924e28",
     "18.0.1.5.0": "2dfabe95c50fd772c1ab5c938b97aabb539b019a",
     "18.0.1.6.0": "01b22818429fe1aac05544ae3f476bbc4780ab9b",
+    "18.0.1.7.0": "c1c100e8eef17449931e7547b53a14c331cf3f82",
 }
 
 # Figures printed before and after the upgrade, which must be equal.

@@ -16,8 +16,9 @@ match. Then it times, in one Odoo process:
      and the next night's run is timed, its RFM part (each customer's sums of the orders,
      scores, the UPDATE of the customers whose figures changed) against the bare SQL aggregate
      of every customer's orders;
-  2. with --compare N: on the first N customers, the RFM part (extract, score, write back,
-     with the run's own methods) against the bare SQL aggregate of their orders and against RFM computed per partner
+  2. with --compare N: on the first N customers, the RFM part (sums, scores, write back: the
+     rescoring after a sale, one statement, with quantile edges taken from the run's own extract)
+     against the bare SQL aggregate of their orders and against RFM computed per partner
      through the ORM (timed on a sample of partners and scaled to N).
 The scratch database is dropped at the end, unless --keep; --reuse times the run again on a kept one.
 """

@@ -1,6 +1,7 @@
 """A cross-selling suggestion: a product the customer's segment buys and the customer does not."""
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import SQL
 
 
 class CrmSegmentationSuggestion(models.Model):
@@ -62,14 +63,18 @@ class CrmSegmentationSuggestion(models.Model):
 
     @api.model
     def _of_order_lines(self, lines):
-        """The suggestions made to the customers of ``lines``, by their orders' companies, of their products."""
-        lines = lines.filtered("product_id")
-        if not lines:
-            return self.browse()
+        """The suggestions made to the customers of ``lines``, by their orders' companies, of their
+        products: one query, as it runs with every order confirmed and every line added."""
         keys = {(line.order_id.partner_id.commercial_partner_id.id, line.product_id.id, line.company_id.id)
-                for line in lines}
-        candidates = self.sudo().search([
-            ("partner_id", "in", [key[0] for key in keys]), ("product_id", "in", lines.product_id.ids),
-            ("run_id.company_id", "in", lines.company_id.ids)])
-        return candidates.filtered(
-            lambda s: (s.partner_id.id, s.product_id.id, s.run_id.company_id.id) in keys)
+                for line in lines if line.product_id}
+        if not keys:
+            return self.browse()
+        self.flush_model(["run_id", "partner_id", "product_id"])
+        self.env["crm.segmentation.run"].flush_model(["company_id"])
+        partners, products, companies = (list(column) for column in zip(*keys))
+        return self.sudo().browse(id_ for id_, in self.env.execute_query(SQL("""
+            SELECT s.id FROM crm_segmentation_suggestion s
+              JOIN crm_segmentation_run r ON r.id = s.run_id
+              JOIN unnest(%s::int[], %s::int[], %s::int[]) AS k(partner_id, product_id, company_id)
+                ON k.partner_id = s.partner_id AND k.product_id = s.product_id AND k.company_id = r.company_id
+        """, partners, products, companies)))

@@ -967,9 +967,10 @@ class ResPartner(models.Model):
     def _refresh_rfm_from_latest_run(self, source):
         """After a sale or an invoice (``source``: "orders" or "invoices") changed, rescore
         these customers with their last run in the current company, if it counts that source."""
-        for run, customers in self.commercial_partner_id.sudo().grouped("segmentation_run_id").items():
-            if run.rfm_edges and run.transaction_source == source:
-                run._rescore_rfm(customers)
+        run = self.env["crm.segmentation.run"].sudo()
+        run = run.browse(run._latest_id(self.env.company))
+        if self and run.rfm_edges and run.transaction_source == source:
+            run._rescore_rfm(self.commercial_partner_id)
 
     @api.model
     def _cron_refresh_data_quality(self, batch_size=1000):

@@ -347,6 +347,18 @@ class TestSegmentationRun(CustomerViewCommon):
         self.assertEqual(worst.rfm_r_score, 5)
         self.assertEqual(worst.rfm_score[0], "5")
 
+    def test_rescoring_in_sql_scores_as_the_run_does(self):
+        # the run scores in the process (rfm.rfm_scores), a sale rescores in one SQL statement with
+        # the run's edges: on the run's own day, they must agree on every customer, ties at the
+        # edges included (the edges are values of customers)
+        run = self._run()
+        customers = run.result_ids.partner_id
+        scored = {partner: partner.rfm_score for partner in customers}
+        self.assertTrue(all(scored[buyer] for buyer in self.buyers))
+        self.assertEqual(run._rescore_rfm(customers, as_of=run.date_as_of), 0)
+        self.env.invalidate_all()
+        self.assertEqual({partner: partner.rfm_score for partner in customers}, scored)
+
     def test_a_cancelled_order_is_rescored_too(self):
         self._run()
         worst = self.buyers[0]

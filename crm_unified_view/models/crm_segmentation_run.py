@@ -70,11 +70,12 @@ TOTALS_OF_TRANSACTIONS = """
           GROUP BY partner_id, date) days
   GROUP BY partner_id
 """
-# A customer's RFM scored with a run's quantile edges, as :func:`rfm.scores_from_edges` scores it:
-# 1 plus the number of edges the figure reaches (recency: at most the edge; frequency and
-# monetary: at least), 0 without a purchase. The rows :meth:`_update_partners` writes
-# RFM_COLUMNS from, for those of %(customers)s meeting %(scored)s, from %(totals)s
-# (TOTALS_OF_TRANSACTIONS). OFFSET 0 keeps the scores from being inlined into every place the
+# A customer's RFM scored with the quantile edges of the run %(run)s (an id or a subquery), as
+# :func:`rfm.scores_from_edges` scores it: 1 plus the number of edges the figure reaches
+# (recency: at most the edge; frequency and monetary: at least), 0 without a purchase. The rows
+# :meth:`_update_partners` writes RFM_COLUMNS from, for those of %(customers)s meeting
+# %(scored)s, from %(totals)s (TOTALS_OF_TRANSACTIONS); none when the run does not count
+# %(source)s or has no edges. OFFSET 0 keeps the scores from being inlined into every place the
 # UPDATE reads them: the statement, run with every order confirmed, plans in half the time.
 RESCORED = """
     SELECT c.id AS partner_id, figures.recency_days, DATE '1970-01-01' + t.first_day AS first_purchase_date,
@@ -82,20 +83,22 @@ RESCORED = """
            scores.r_score, scores.f_score, scores.m_score,
            CASE WHEN t.frequency > 0 THEN (scores.r_score * 100 + scores.f_score * 10 + scores.m_score)::varchar
                 ELSE '' END AS rfm_score, %(as_of)s::date AS date_as_of
-      FROM unnest(%(customers)s::int[]) c(id)
+      FROM crm_segmentation_run run
+     CROSS JOIN %(customers)s c(id)
       LEFT JOIN (%(totals)s) t ON t.partner_id = c.id
      CROSS JOIN LATERAL (SELECT (%(as_of)s::date - DATE '1970-01-01') - t.last_day AS recency_days) figures
      CROSS JOIN LATERAL (
             SELECT CASE WHEN t.frequency > 0 THEN 1 + (
-                        SELECT COUNT(*) FROM unnest(%(recency_edges)s) e WHERE figures.recency_days <= e) ELSE 0 END::int
-                       AS r_score,
+                        SELECT COUNT(*) FROM jsonb_array_elements_text(run.rfm_edges -> 'recency') e
+                         WHERE figures.recency_days <= e::float8) ELSE 0 END::int AS r_score,
                    CASE WHEN t.frequency > 0 THEN 1 + (
-                        SELECT COUNT(*) FROM unnest(%(frequency_edges)s) e WHERE t.frequency >= e) ELSE 0 END::int
-                       AS f_score,
+                        SELECT COUNT(*) FROM jsonb_array_elements_text(run.rfm_edges -> 'frequency') e
+                         WHERE t.frequency >= e::float8) ELSE 0 END::int AS f_score,
                    CASE WHEN t.frequency > 0 THEN 1 + (
-                        SELECT COUNT(*) FROM unnest(%(monetary_edges)s) e WHERE t.monetary::float8 >= e) ELSE 0 END::int
-                       AS m_score OFFSET 0) scores
-     WHERE %(scored)s
+                        SELECT COUNT(*) FROM jsonb_array_elements_text(run.rfm_edges -> 'monetary') e
+                         WHERE t.monetary::float8 >= e::float8) ELSE 0 END::int AS m_score
+             OFFSET 0) scores
+     WHERE run.id = %(run)s AND run.transaction_source = %(source)s AND run.rfm_edges IS NOT NULL AND %(scored)s
     OFFSET 0
 """
 # The lines summed per customer and product are read back this many rows at a time (every line of
@@ -647,7 +650,7 @@ class CrmSegmentationRun(models.Model):
     def _transactions_query(self, customer_ids=None, as_of=None):
         """The query of the run's transactions (partner_id, date as days since 1970-01-01,
         amount): its source and company, up to ``as_of`` (the run's day by default); of
-        ``customer_ids`` (commercial partners) only, when given."""
+        ``customer_ids`` (commercial partners: ids, or a subquery of them) only, when given."""
         company_id = self.company_id.id
         if self.transaction_source == "orders":
             query = """
@@ -671,8 +674,13 @@ class CrmSegmentationRun(models.Model):
         # what it reads may have been written just before (an order being confirmed)
         self.env[model].flush_model()
         self.env["res.partner"].flush_model(["commercial_partner_id", "active"])
-        only = SQL("TRUE") if customer_ids is None else SQL(
-            "%s = ANY(%s)", SQL.identifier(alias, "commercial_partner_id"), list(customer_ids))
+        customer = SQL.identifier(alias, "commercial_partner_id")
+        if customer_ids is None:
+            only = SQL("TRUE")
+        elif isinstance(customer_ids, SQL):
+            only = SQL("%s IN %s", customer, customer_ids)
+        else:
+            only = SQL("%s = ANY(%s)", customer, list(customer_ids))
         return SQL(query, amount=amount, counted=counted, as_of=as_of or self.date_as_of, only=only,
                    active=_active(alias, "commercial_partner_id"))
 
@@ -872,19 +880,25 @@ class CrmSegmentationRun(models.Model):
             list(columns) + ["rfm_recency_days"] + (list(FIRST_CONTACT_FIELDS) if first_contacts else []))
         return count
 
-    def _rescore_rfm(self, customers, as_of=None, scored_only=True):
-        """Rescore ``customers`` (commercial partners; only those this run scored, with
-        ``scored_only``) as of ``as_of`` (today by default) with this run's quantile edges: the
-        cheap update after a sale, one statement (:data:`RESCORED`). Segments, NPV and tiers wait
-        for the next run. Returns how many customers' figures changed."""
+    @api.model
+    def _rescore_rfm(self, company, source, partners, run=None, as_of=None, scored_only=True):
+        """Rescore the customers of ``partners`` (their commercial partners; only those the run
+        scored, with ``scored_only``) as of ``as_of`` (today by default) with the quantile edges
+        of ``run`` (by default ``company``'s latest), if it counts ``source`` ("orders" or
+        "invoices"): the cheap update after a sale, one statement (:data:`RESCORED`) that finds
+        the run and the customers itself. Segments, NPV and tiers wait for the next run. Returns
+        how many customers' figures changed."""
         as_of = as_of or fields.Date.context_today(self)
-        edges = {dimension: SQL("%s::float8[]", self.rfm_edges[dimension] or "{}") for dimension in rfm.DIMENSIONS}
-        scored = SQL("EXISTS (SELECT 1 FROM crm_segmentation_result line WHERE line.run_id = %s AND line.partner_id = c.id)",
-                     self.id) if scored_only else SQL("TRUE")
-        return self._update_partners(SQL("(%s)", SQL(
-            RESCORED, as_of=as_of, customers=customers.ids, scored=scored,
-            totals=SQL(TOTALS_OF_TRANSACTIONS, self._transactions_query(customers.ids, as_of)),
-            **{"%s_edges" % dimension: edge for dimension, edge in edges.items()})), RFM_COLUMNS)
+        # stands for a run of that company on that source: what the queries of the sums read
+        counting = self.new({"company_id": company.id, "transaction_source": source, "date_as_of": as_of})
+        self.flush_model(["rfm_edges", "transaction_source"])
+        run = self._latest_run_sql(company) if run is None else run.id
+        customers = SQL("(SELECT DISTINCT commercial_partner_id FROM res_partner WHERE id = ANY(%s))", partners.ids)
+        scored = SQL("EXISTS (SELECT 1 FROM crm_segmentation_result line WHERE line.run_id = run.id "
+                     "AND line.partner_id = c.id)") if scored_only else SQL("TRUE")
+        return counting._update_partners(SQL("(%s)", SQL(
+            RESCORED, as_of=as_of, customers=customers, scored=scored, run=run, source=source,
+            totals=SQL(TOTALS_OF_TRANSACTIONS, counting._transactions_query(customers, as_of)))), RFM_COLUMNS)
 
     @api.model
     def _forget_figures(self, company):

@@ -65,16 +65,19 @@ class CrmSegmentationSuggestion(models.Model):
     def _of_order_lines(self, lines):
         """The suggestions made to the customers of ``lines``, by their orders' companies, of their
         products: one query, as it runs with every order confirmed and every line added."""
-        keys = {(line.order_id.partner_id.commercial_partner_id.id, line.product_id.id, line.company_id.id)
+        # the orders' partners: the query finds their commercial partners (the customers)
+        keys = {(line.order_id.partner_id.id, line.product_id.id, line.company_id.id)
                 for line in lines if line.product_id}
         if not keys:
             return self.browse()
         self.flush_model(["run_id", "partner_id", "product_id"])
         self.env["crm.segmentation.run"].flush_model(["company_id"])
+        self.env["res.partner"].flush_model(["commercial_partner_id"])
         partners, products, companies = (list(column) for column in zip(*keys))
         return self.sudo().browse(id_ for id_, in self.env.execute_query(SQL("""
             SELECT s.id FROM crm_segmentation_suggestion s
               JOIN crm_segmentation_run r ON r.id = s.run_id
               JOIN unnest(%s::int[], %s::int[], %s::int[]) AS k(partner_id, product_id, company_id)
-                ON k.partner_id = s.partner_id AND k.product_id = s.product_id AND k.company_id = r.company_id
+                ON k.product_id = s.product_id AND k.company_id = r.company_id
+              JOIN res_partner p ON p.id = k.partner_id AND p.commercial_partner_id = s.partner_id
         """, partners, products, companies)))

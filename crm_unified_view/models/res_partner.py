@@ -947,30 +947,30 @@ class ResPartner(models.Model):
     def _recompute_customer_360_for_commercial(self, data_quality=True):
         """After an order, invoice or complaint changed: their live figures are read again, and
         (with ``data_quality``) the data quality of the companies and their contacts rescored."""
-        commercial_ids = self._commercial_ids()
         self.env["res.partner"].invalidate_model(LIVE_FIGURES + ["credit"])
-        if commercial_ids and data_quality:
+        commercial_ids = data_quality and self._commercial_ids()
+        if commercial_ids:
             self.sudo().with_context(active_test=False).search(
                 [("commercial_partner_id", "in", commercial_ids)])._recompute_data_quality()
 
     def _with_one_order_at_most(self):
-        """Those of ``self`` (commercial partners) with one confirmed order at most: the ones whose
+        """The commercial partners of ``self`` with one confirmed order at most: the ones whose
         behavioural information an order confirmed or cancelled can make appear or go."""
         self.env["sale.order"].flush_model(["state", "partner_id"])
+        self.flush_model(["commercial_partner_id"])
         self.env.cr.execute(SQL("""
             SELECT p.commercial_partner_id FROM res_partner p LEFT JOIN sale_order so
                 ON so.partner_id = p.id AND so.state = 'sale'
-             WHERE p.commercial_partner_id = ANY(%s)
+             WHERE p.commercial_partner_id IN (SELECT commercial_partner_id FROM res_partner WHERE id = ANY(%s))
           GROUP BY p.commercial_partner_id HAVING COUNT(so.id) <= 1""", self.ids))
         return self.browse([row[0] for row in self.env.cr.fetchall()])
 
     def _refresh_rfm_from_latest_run(self, source):
         """After a sale or an invoice (``source``: "orders" or "invoices") changed, rescore
-        these customers with their last run in the current company, if it counts that source."""
-        run = self.env["crm.segmentation.run"].sudo()
-        run = run.browse(run._latest_id(self.env.company))
-        if self and run.rfm_edges and run.transaction_source == source:
-            run._rescore_rfm(self.commercial_partner_id)
+        the customers of these partners with their last run in the current company, if it counts
+        that source."""
+        if self:
+            self.env["crm.segmentation.run"].sudo()._rescore_rfm(self.env.company, source, self)
 
     @api.model
     def _cron_refresh_data_quality(self, batch_size=1000):

@@ -36,6 +36,6 @@ class SaleOrder(models.Model):
         """These orders started or stopped counting: the customers' live figures, and their RFM
         in each order's company (figures are per company) when its runs count orders."""
         self.partner_id._recompute_customer_360_for_commercial(data_quality=False)
-        self.partner_id.commercial_partner_id._with_one_order_at_most()._recompute_customer_360_for_commercial()
+        self.partner_id._with_one_order_at_most()._recompute_customer_360_for_commercial()
         for company, orders in self.grouped("company_id").items():
             orders.partner_id.with_company(company)._refresh_rfm_from_latest_run("orders")

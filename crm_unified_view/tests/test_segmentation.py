@@ -355,9 +355,16 @@ class TestSegmentationRun(CustomerViewCommon):
         customers = run.result_ids.partner_id
         scored = {partner: partner.rfm_score for partner in customers}
         self.assertTrue(all(scored[buyer] for buyer in self.buyers))
-        self.assertEqual(run._rescore_rfm(customers, as_of=run.date_as_of), 0)
+        self.assertEqual(run._rescore_rfm(run.company_id, "orders", customers, run=run, as_of=run.date_as_of), 0)
         self.env.invalidate_all()
         self.assertEqual({partner: partner.rfm_score for partner in customers}, scored)
+
+    def test_an_order_of_a_contact_rescores_its_company(self):
+        self._run()
+        worst = self.buyers[0]
+        buyer = self.env["res.partner"].create({"name": "Buyer at the worst customer", "parent_id": worst.id})
+        self._confirmed_order(buyer, [(self.product_tea, 1, 10.0)])
+        self.assertEqual((worst.rfm_frequency, worst.rfm_recency_days, worst.rfm_r_score), (2, 0, 5))
 
     def test_a_cancelled_order_is_rescored_too(self):
         self._run()

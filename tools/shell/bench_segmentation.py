@@ -42,7 +42,8 @@ if params["compare"]:
     _scores, run.rfm_edges = rfm.rfm_scores(table)
     figures["quantile edges from the run's extract (s)"] = time.monotonic() - start
     start = time.monotonic()
-    run._rescore_rfm(env["res.partner"].browse(ids), as_of=run.date_as_of, scored_only=False)
+    run._rescore_rfm(run.company_id, run.transaction_source, env["res.partner"].browse(ids), run=run,
+                     as_of=run.date_as_of, scored_only=False)
     figures["RFM set-based: sums + scores + write back in one statement (s)"] = time.monotonic() - start
     sample = env["res.partner"].browse(ids[:params["orm_sample"]])
     start = time.monotonic()

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """What the addon costs the sales team's daily work (prints its figures).
 
-    python3 tools/bench_daily_work.py [--customers 2000] [--orders 20000] [--confirm 500]
+    python3 tools/bench_daily_work.py [--customers 2000] [--orders 20000] [--confirm 500] [--post 200]
                                       [--form-orders 10000] [--http-port 8172]
                                       [--db-prefix NAME] [--keep]
 
@@ -10,7 +10,8 @@ generated sales (tools/sql/generate_sales.sql), one customer of which has --form
 orders; copies it, installs crm_unified_view in the copy and runs a segmentation there (so
 that confirming an order rescores its customer, as it does every day). Then, in each
 database, side by side:
-  1. confirming --confirm quotations one by one, each in its own transaction, as a user would;
+  1. confirming --confirm quotations one by one, each in its own transaction, as a user would,
+     then posting --post customer invoices the same way;
   2. reading a customer's form (its view and every field of it, as the web client does) for
      the customer with --form-orders orders and for one with a few: server time and queries.
 Both databases (named after --db-prefix) are dropped at the end, unless --keep.
@@ -37,6 +38,7 @@ def main():
     parser.add_argument("--customers", type=int, default=2000)
     parser.add_argument("--orders", type=int, default=20000)
     parser.add_argument("--confirm", type=int, default=500)
+    parser.add_argument("--post", type=int, default=200)
     parser.add_argument("--form-orders", type=int, default=10000)
     parser.add_argument("--http-port", type=int, default=8172)
     parser.add_argument("--db-prefix", default=None, help="databases' names begin with it (default: the test database)")
@@ -52,7 +54,7 @@ def main():
         install = ["--without-demo=all", "--stop-after-init", "--log-level=warn", "--http-port=%d" % args.http_port]
         subprocess.run(cuv.odoo_command(odoo_dir, pg, without, "-i", ",".join(dependencies()), *install), check=True)
         generate_sales(shell_command(odoo_dir, pg, without), args.customers, args.orders)
-        params = {"confirm": args.confirm, "form_orders": args.form_orders}
+        params = {"confirm": args.confirm, "post": args.post, "form_orders": args.form_orders}
         run_script(shell_command(odoo_dir, pg, without), "bench_daily_work.py", dict(params, prepare=True))
         connection = connect(pg.host, pg.port, pg.user)
         connection.cursor().execute('CREATE DATABASE "%s" TEMPLATE "%s"' % (with_addon, without))

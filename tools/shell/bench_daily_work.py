@@ -1,8 +1,8 @@
 """Daily-work benchmark: confirming quotations one by one, and reading a customer's form.
 
-Runs inside ``odoo shell``, which gives ``env``. Parameters: confirm, form_orders, prepare.
+Runs inside ``odoo shell``, which gives ``env``. Parameters: confirm, post, form_orders, prepare.
 With prepare, gives the first bench customer ``form_orders`` orders and creates the
-quotations (before the database is copied, so that both databases hold the same); otherwise
+quotations and the draft invoices (before the database is copied, so that both databases hold the same); otherwise
 prints ``BENCH <value> <figure>`` lines. With the addon installed, a segmentation runs first.
 """
 import json
@@ -24,6 +24,10 @@ if params.get("prepare"):
         "partner_id": customer.id, "client_order_ref": "BENCH-QUOTE",
         "order_line": [Command.create({"product_id": item.id, "product_uom_qty": 2}) for item in product],
     } for customer in customers[1:params["confirm"] + 1]])
+    env["account.move"].create([{
+        "move_type": "out_invoice", "partner_id": customer.id, "ref": "BENCH-INVOICE",
+        "invoice_line_ids": [Command.create({"product_id": item.id, "quantity": 2}) for item in product],
+    } for customer in customers[1:params["post"] + 1]])
     env.cr.commit()
 else:
     if "crm.segmentation.run" in env:
@@ -38,6 +42,13 @@ else:
         env.cr.commit()  # each its own transaction, as a user confirming them one by one
         env.invalidate_all()
     print("BENCH %.3f confirming %d quotations one by one (s)" % (time.monotonic() - start, len(quotations)))
+    invoices = env["account.move"].search([("ref", "=", "BENCH-INVOICE"), ("state", "=", "draft")], order="id")
+    start = time.monotonic()
+    for invoice_id in invoices.ids:
+        env["account.move"].browse(invoice_id).action_post()
+        env.cr.commit()
+        env.invalidate_all()
+    print("BENCH %.3f posting %d customer invoices one by one (s)" % (time.monotonic() - start, len(invoices)))
     view = Partner.get_views([(False, "form")])
     spec = {name: {} for name in view["models"]["res.partner"]["fields"]}
     for label, customer in (("with %d orders" % params["form_orders"], heavy), ("with a few orders", light)):

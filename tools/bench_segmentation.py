@@ -2,7 +2,7 @@
 """Benchmark of a segmentation run on generated data (prints its figures).
 
     python3 tools/bench_segmentation.py [--customers 1000000] [--orders 10000000] [--compare 100000]
-                                        [--database NAME] [--keep] [--reuse] [--nightly]
+                                        [--database NAME] [--keep] [--reuse] [--nightly] [--without-lines]
 
 Creates a scratch database with crm_unified_view and generates straight into PostgreSQL
 (tools/sql/generate_sales.sql): the customers; a catalogue of 200 products with a list price and
@@ -44,6 +44,8 @@ def main():
     parser.add_argument("--nightly", action="store_true",
                         help="time a first run as of yesterday, then, after 1%% of the customers ordered today, "
                              "the next night's run")
+    parser.add_argument("--without-lines", action="store_true",
+                        help="generate the orders without their lines (the run then sums no lines)")
     parser.add_argument("--reuse", action="store_true",
                         help="time the run again on a database kept with --keep: no install, no generation")
     args = parser.parse_args()
@@ -65,7 +67,7 @@ def main():
                                             "--stop-after-init", "--log-level=warn",
                                             "--http-port=%d" % args.http_port), check=True)
             start = time.monotonic()
-            generate_sales(shell, args.customers, args.orders)
+            generate_sales(shell, args.customers, args.orders, lines=not args.without_lines)
             generated = time.monotonic() - start
         _code, stdout, stderr = run_script(shell, "bench_segmentation.py", {
             "customers": args.customers, "orders": args.orders, "compare": min(args.compare, args.customers),

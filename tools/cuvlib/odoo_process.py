@@ -87,10 +87,12 @@ def run_script(cmd, script, params=None, environ=None, timeout=None):
     return process.returncode, stdout, stderr
 
 
-def generate_sales(cmd, customers, orders):
-    """Bench customers and their confirmed orders in the database of the shell ``cmd``."""
+def generate_sales(cmd, customers, orders, lines=True):
+    """Bench customers and their confirmed orders (with their lines unless not ``lines``) in the
+    database of the shell ``cmd``."""
     code, stdout, stderr = run_script(cmd, "generate_sales.py", {
-        "customers": customers, "orders": orders, "sql": os.path.join(ROOT, "tools", "sql", "generate_sales.sql")})
+        "customers": customers, "orders": orders, "lines": lines,
+        "sql": os.path.join(ROOT, "tools", "sql", "generate_sales.sql")})
     if code or "Traceback" in stdout + stderr:
         print(stdout[-4000:], stderr[-4000:], sep="\n")
         raise SystemExit("Generating %d customers and %d orders failed." % (customers, orders))

@@ -1,6 +1,7 @@
 -- Bench customers, a catalogue of products, confirmed sales orders with their lines (margins as
 -- sale_margin stores them) and a few complaints, straight into PostgreSQL.
--- Parameters: customers, orders, products, complaints, company, currency (psycopg2 named parameters).
+-- Parameters: customers, orders, products, complaints, company, currency, lines (psycopg2 named
+-- parameters).
 -- Every value is what the ORM would compute for it: no taxes, order currency = company currency.
 -- Runs before the addon or sale_margin are installed too: a column or table they add is
 -- filled when it exists (each temporary view below is named after the column it fills).
@@ -69,7 +70,8 @@ SELECT pg_temp.bench_insert('product_product', 'bench_product_product');
 
 CREATE TEMPORARY TABLE bench_order AS
 SELECT g, nextval('sale_order_id_seq') AS id, p.id AS partner_id,
-       now() - make_interval(days => ((g * 7919) %% 730)::int) AS date_order, 1 + (g * 37) %% 5 AS line_count
+       now() - make_interval(days => ((g * 7919) %% 730)::int) AS date_order,
+       CASE WHEN %(lines)s THEN 1 + (g * 37) %% 5 ELSE 1 END AS line_count
   FROM generate_series(1::bigint, %(orders)s) g
   JOIN bench_partner p ON p.n = 1 + (((g * 2654435761) %% %(customers)s) * ((g %% 7) + 1)) %% %(customers)s;
 ANALYZE bench_order;
@@ -118,7 +120,8 @@ SELECT order_id, sequence * 10 AS sequence, '[' || code || '] ' || name AS name,
        false AS is_downpayment, false AS is_expense, now() AS create_date, now() AS write_date
   FROM bench_line;
 SELECT pg_temp.bench_insert('sale_order', 'bench_sale_order');
-SELECT pg_temp.bench_insert('sale_order_line', 'bench_sale_order_line');
+-- without lines (lines false), each order's amounts are those of one line, not stored
+SELECT pg_temp.bench_insert('sale_order_line', 'bench_sale_order_line') WHERE %(lines)s;
 
 -- Complaints of every priority on customers spread over the base, two in three closed.
 DO $$ BEGIN IF to_regclass('crm_complaint') IS NOT NULL THEN

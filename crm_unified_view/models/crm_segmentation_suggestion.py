@@ -1,6 +1,7 @@
 """A cross-selling suggestion: a product the customer's segment buys and the customer does not."""
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import SQL
 
 
 class CrmSegmentationSuggestion(models.Model):
@@ -49,16 +50,41 @@ class CrmSegmentationSuggestion(models.Model):
     # Business methods
     # ------------------------------------------------------------------
     def _filter_offerable(self):
-        """Suggestions worth offering: an active, saleable product the customer has not bought since the run."""
+        """Suggestions worth offering: an active, saleable product the customer has not bought from
+        the run's company since the run.
+
+        A run on orders left out what the customer bought up to its day, and Sales dates an order
+        when it confirms it: only the company's confirmed orders dated from the run's day on are
+        looked at, so opening a customer with years of orders reads none of them. A run on invoices
+        did not see orders not invoiced yet: all the company's confirmed orders of the customer count.
+        """
         offerable = self.filtered(lambda s: s.product_id.active and s.product_id.sale_ok and not s.is_sold)
         if not offerable:
             return offerable
-        bought = self.env["sale.order.line"].sudo()._read_group(
-            [("state", "=", "sale"), ("product_id", "in", offerable.product_id.ids),
-             ("order_id.partner_id.commercial_partner_id", "in", offerable.partner_id.ids)],
-            ["order_partner_id", "product_id"])
-        bought = {(partner.commercial_partner_id, product) for partner, product in bought}
-        return offerable.filtered(lambda s: (s.partner_id, s.product_id) not in bought)
+        runs = offerable.run_id.sudo()
+        since = {run.id: run.transaction_source == "orders" and run.date_as_of for run in runs}
+        orders = SQL(" OR ").join(
+            SQL("(so.company_id = %s AND so.date_order >= %s)", run.company_id.id, since[run.id]) if since[run.id]
+            else SQL("so.company_id = %s", run.company_id.id)
+            for run in runs)
+        self.env["sale.order"].flush_model(["state", "partner_id", "company_id", "date_order"])
+        self.env["sale.order.line"].flush_model(["order_id", "product_id"])
+        self.env["res.partner"].flush_model(["commercial_partner_id"])
+        self.env.cr.execute(SQL("""
+            SELECT p.commercial_partner_id, sol.product_id, so.company_id, MAX(so.date_order)::date
+              FROM sale_order so
+              JOIN res_partner p ON p.id = so.partner_id
+              JOIN sale_order_line sol ON sol.order_id = so.id
+             WHERE so.state = 'sale' AND p.commercial_partner_id = ANY(%s) AND sol.product_id = ANY(%s) AND (%s)
+          GROUP BY p.commercial_partner_id, sol.product_id, so.company_id""",
+            offerable.partner_id.ids, offerable.product_id.ids, orders))
+        bought = {(partner_id, product_id, company_id): last for partner_id, product_id, company_id, last
+                  in self.env.cr.fetchall()}
+
+        def is_bought(suggestion):
+            last = bought.get((suggestion.partner_id.id, suggestion.product_id.id, suggestion.run_id.company_id.id))
+            return last is not None and (not since[suggestion.run_id.id] or last >= since[suggestion.run_id.id])
+        return offerable.filtered(lambda s: not is_bought(s))
 
     @api.model
     def _of_order_lines(self, lines):

@@ -58,33 +58,44 @@ class CrmSegmentationSuggestion(models.Model):
         looked at, so opening a customer with years of orders reads none of them. A run on invoices
         did not see orders not invoiced yet: all the company's confirmed orders of the customer count.
         """
-        offerable = self.filtered(lambda s: s.product_id.active and s.product_id.sale_ok and not s.is_sold)
-        if not offerable:
-            return offerable
-        runs = offerable.run_id.sudo()
-        since = {run.id: run.transaction_source == "orders" and run.date_as_of for run in runs}
+        if not self:
+            return self
+        runs = self.run_id.sudo()
         orders = SQL(" OR ").join(
-            SQL("(so.company_id = %s AND so.date_order >= %s)", run.company_id.id, since[run.id]) if since[run.id]
-            else SQL("so.company_id = %s", run.company_id.id)
+            SQL("(so.company_id = %s AND so.date_order >= %s)", run.company_id.id, run.date_as_of)
+            if run.transaction_source == "orders" else SQL("so.company_id = %s", run.company_id.id)
             for run in runs)
+        self.flush_model(["run_id", "partner_id", "product_id", "is_sold"])
+        self.env["product.product"].flush_model(["active", "product_tmpl_id"])
+        self.env["product.template"].flush_model(["sale_ok"])
+        self.env["crm.segmentation.run"].flush_model(["company_id", "date_as_of", "transaction_source"])
         self.env["sale.order"].flush_model(["state", "partner_id", "company_id", "date_order"])
         self.env["sale.order.line"].flush_model(["order_id", "product_id"])
         self.env["res.partner"].flush_model(["commercial_partner_id"])
+        # the orders are looked up by their conditions as constants, before any suggestion is joined
         self.env.cr.execute(SQL("""
-            SELECT p.commercial_partner_id, sol.product_id, so.company_id, MAX(so.date_order)::date
-              FROM sale_order so
-              JOIN res_partner p ON p.id = so.partner_id
-              JOIN sale_order_line sol ON sol.order_id = so.id
-             WHERE so.state = 'sale' AND p.commercial_partner_id = ANY(%s) AND sol.product_id = ANY(%s) AND (%s)
-          GROUP BY p.commercial_partner_id, sol.product_id, so.company_id""",
-            offerable.partner_id.ids, offerable.product_id.ids, orders))
-        bought = {(partner_id, product_id, company_id): last for partner_id, product_id, company_id, last
-                  in self.env.cr.fetchall()}
-
-        def is_bought(suggestion):
-            last = bought.get((suggestion.partner_id.id, suggestion.product_id.id, suggestion.run_id.company_id.id))
-            return last is not None and (not since[suggestion.run_id.id] or last >= since[suggestion.run_id.id])
-        return offerable.filtered(lambda s: not is_bought(s))
+            WITH bought AS MATERIALIZED (
+                SELECT p.commercial_partner_id AS partner_id, sol.product_id, so.company_id,
+                       MAX(so.date_order) AS last
+                  FROM sale_order so
+                  JOIN res_partner p ON p.id = so.partner_id
+                  JOIN sale_order_line sol ON sol.order_id = so.id
+                 WHERE so.state = 'sale' AND p.commercial_partner_id = ANY(%(partners)s)
+                   AND sol.product_id = ANY(%(products)s) AND (%(orders)s)
+              GROUP BY p.commercial_partner_id, sol.product_id, so.company_id)
+            SELECT s.id
+              FROM crm_segmentation_suggestion s
+              JOIN crm_segmentation_run run ON run.id = s.run_id
+              JOIN product_product pp ON pp.id = s.product_id
+              JOIN product_template pt ON pt.id = pp.product_tmpl_id
+             WHERE s.id = ANY(%(ids)s) AND pp.active AND pt.sale_ok AND NOT COALESCE(s.is_sold, FALSE)
+               AND NOT EXISTS (SELECT 1 FROM bought
+                                WHERE bought.partner_id = s.partner_id AND bought.product_id = s.product_id
+                                  AND bought.company_id = run.company_id
+                                  AND (run.transaction_source <> 'orders' OR bought.last >= run.date_as_of))""",
+            partners=self.partner_id.ids, products=self.product_id.ids, orders=orders, ids=self.ids))
+        offerable = {row[0] for row in self.env.cr.fetchall()}
+        return self.filtered(lambda suggestion: suggestion.id in offerable)
 
     @api.model
     def _of_order_lines(self, lines):

@@ -60,11 +60,6 @@ class CrmSegmentationSuggestion(models.Model):
         """
         if not self:
             return self
-        runs = self.run_id.sudo()
-        orders = SQL(" OR ").join(
-            SQL("(so.company_id = %s AND so.date_order >= %s)", run.company_id.id, run.date_as_of)
-            if run.transaction_source == "orders" else SQL("so.company_id = %s", run.company_id.id)
-            for run in runs)
         self.flush_model(["run_id", "partner_id", "product_id", "is_sold"])
         self.env["product.product"].flush_model(["active", "product_tmpl_id"])
         self.env["product.template"].flush_model(["sale_ok"])
@@ -72,28 +67,25 @@ class CrmSegmentationSuggestion(models.Model):
         self.env["sale.order"].flush_model(["state", "partner_id", "company_id", "date_order"])
         self.env["sale.order.line"].flush_model(["order_id", "product_id"])
         self.env["res.partner"].flush_model(["commercial_partner_id"])
-        # the orders are looked up by their conditions as constants, before any suggestion is joined
         self.env.cr.execute(SQL("""
             WITH bought AS MATERIALIZED (
-                SELECT p.commercial_partner_id AS partner_id, sol.product_id, so.company_id,
-                       MAX(so.date_order) AS last
-                  FROM sale_order so
+                SELECT DISTINCT run.id AS run_id, p.commercial_partner_id AS partner_id, sol.product_id
+                  FROM crm_segmentation_run run
+                  JOIN sale_order so ON so.company_id = run.company_id AND so.state = 'sale'
+                                    AND (run.transaction_source <> 'orders' OR so.date_order >= run.date_as_of)
                   JOIN res_partner p ON p.id = so.partner_id
                   JOIN sale_order_line sol ON sol.order_id = so.id
-                 WHERE so.state = 'sale' AND p.commercial_partner_id = ANY(%(partners)s)
-                   AND sol.product_id = ANY(%(products)s) AND (%(orders)s)
-              GROUP BY p.commercial_partner_id, sol.product_id, so.company_id)
+                 WHERE run.id = ANY(%(runs)s) AND p.commercial_partner_id = ANY(%(partners)s)
+                   AND sol.product_id = ANY(%(products)s))
             SELECT s.id
               FROM crm_segmentation_suggestion s
-              JOIN crm_segmentation_run run ON run.id = s.run_id
               JOIN product_product pp ON pp.id = s.product_id
               JOIN product_template pt ON pt.id = pp.product_tmpl_id
              WHERE s.id = ANY(%(ids)s) AND pp.active AND pt.sale_ok AND NOT COALESCE(s.is_sold, FALSE)
                AND NOT EXISTS (SELECT 1 FROM bought
-                                WHERE bought.partner_id = s.partner_id AND bought.product_id = s.product_id
-                                  AND bought.company_id = run.company_id
-                                  AND (run.transaction_source <> 'orders' OR bought.last >= run.date_as_of))""",
-            partners=self.partner_id.ids, products=self.product_id.ids, orders=orders, ids=self.ids))
+                                WHERE bought.run_id = s.run_id AND bought.partner_id = s.partner_id
+                                  AND bought.product_id = s.product_id)""",
+            runs=self.run_id.ids, partners=self.partner_id.ids, products=self.product_id.ids, ids=self.ids))
         offerable = {row[0] for row in self.env.cr.fetchall()}
         return self.filtered(lambda suggestion: suggestion.id in offerable)
 

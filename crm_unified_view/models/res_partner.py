@@ -525,7 +525,7 @@ class ResPartner(models.Model):
         rows = {}
         if ids:
             self.env["mail.message"].flush_model(["model", "res_id", "author_id", "message_type", "subtype_id", "date"])
-            discussion = self.env.ref("mail.mt_comment").id
+            discussion = self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_comment")
             rows = self._query_by_commercial_partner(SQL(
                 """SELECT p.commercial_partner_id, MAX(m.date) FROM mail_message m
                      JOIN res_partner p ON p.id = m.res_id AND m.model = 'res.partner'
@@ -737,8 +737,9 @@ class ResPartner(models.Model):
 
     @api.depends("segmentation_run_id")
     def _compute_cross_sell_suggestion_ids(self):
-        suggestions = self.env["crm.segmentation.suggestion"].search([
-            ("partner_id", "in", self._origin.ids), ("run_id", "in", self.segmentation_run_id.ids)])
+        suggestions = self.env["crm.segmentation.suggestion"].search_fetch([
+            ("partner_id", "in", self._origin.ids), ("run_id", "in", self.segmentation_run_id.ids)],
+            ["run_id", "partner_id", "product_id"])
         suggestions = suggestions._filter_offerable()
         for partner in self:
             partner.cross_sell_suggestion_ids = suggestions.filtered(

@@ -50,16 +50,44 @@ class CrmSegmentationSuggestion(models.Model):
     # Business methods
     # ------------------------------------------------------------------
     def _filter_offerable(self):
-        """Suggestions worth offering: an active, saleable product the customer has not bought since the run."""
-        offerable = self.filtered(lambda s: s.product_id.active and s.product_id.sale_ok and not s.is_sold)
-        if not offerable:
-            return offerable
-        bought = self.env["sale.order.line"].sudo()._read_group(
-            [("state", "=", "sale"), ("product_id", "in", offerable.product_id.ids),
-             ("order_id.partner_id.commercial_partner_id", "in", offerable.partner_id.ids)],
-            ["order_partner_id", "product_id"])
-        bought = {(partner.commercial_partner_id, product) for partner, product in bought}
-        return offerable.filtered(lambda s: (s.partner_id, s.product_id) not in bought)
+        """Suggestions worth offering: an active, saleable product the customer has not bought from
+        the run's company since the run.
+
+        A run on orders left out what the customer bought up to its day, and Sales dates an order
+        when it confirms it: only the company's confirmed orders dated from the run's day on are
+        looked at, so opening a customer with years of orders reads none of them. A run on invoices
+        did not see orders not invoiced yet: all the company's confirmed orders of the customer count.
+        """
+        if not self:
+            return self
+        self.flush_model(["run_id", "partner_id", "product_id", "is_sold"])
+        self.env["product.product"].flush_model(["active", "product_tmpl_id"])
+        self.env["product.template"].flush_model(["sale_ok"])
+        self.env["crm.segmentation.run"].flush_model(["company_id", "date_as_of", "transaction_source"])
+        self.env["sale.order"].flush_model(["state", "partner_id", "company_id", "date_order"])
+        self.env["sale.order.line"].flush_model(["order_id", "product_id"])
+        self.env["res.partner"].flush_model(["commercial_partner_id"])
+        self.env.cr.execute(SQL("""
+            WITH bought AS MATERIALIZED (
+                SELECT DISTINCT run.id AS run_id, p.commercial_partner_id AS partner_id, sol.product_id
+                  FROM crm_segmentation_run run
+                  JOIN sale_order so ON so.company_id = run.company_id AND so.state = 'sale'
+                                    AND (run.transaction_source <> 'orders' OR so.date_order >= run.date_as_of)
+                  JOIN res_partner p ON p.id = so.partner_id
+                  JOIN sale_order_line sol ON sol.order_id = so.id
+                 WHERE run.id = ANY(%(runs)s) AND p.commercial_partner_id = ANY(%(partners)s)
+                   AND sol.product_id = ANY(%(products)s))
+            SELECT s.id
+              FROM crm_segmentation_suggestion s
+              JOIN product_product pp ON pp.id = s.product_id
+              JOIN product_template pt ON pt.id = pp.product_tmpl_id
+             WHERE s.id = ANY(%(ids)s) AND pp.active AND pt.sale_ok AND NOT COALESCE(s.is_sold, FALSE)
+               AND NOT EXISTS (SELECT 1 FROM bought
+                                WHERE bought.run_id = s.run_id AND bought.partner_id = s.partner_id
+                                  AND bought.product_id = s.product_id)""",
+            runs=self.run_id.ids, partners=self.partner_id.ids, products=self.product_id.ids, ids=self.ids))
+        offerable = {row[0] for row in self.env.cr.fetchall()}
+        return self.filtered(lambda suggestion: suggestion.id in offerable)
 
     @api.model
     def _of_order_lines(self, lines):

@@ -1,5 +1,7 @@
 """Cross-selling where sales happen: a quotation offers its customer's suggestions; each one records
 whether it was quoted and sold; each segment reports its hit rate."""
+from datetime import timedelta
+
 from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import HttpCase, new_test_user, tagged
@@ -53,6 +55,42 @@ class TestQuotationSuggestions(QuotationSuggestionCommon):
         self.assertEqual(order.cross_sell_suggestion_ids.product_id, self.product_pot)
         self.assertEqual(self.customer.with_user(self.user_sales).cross_sell_suggestion_ids.product_id,
                          self.product_pot)
+
+    def _offered_after_unmarked_order(self, days_ago=0, company=None, user=None):
+        """What the customer is offered after buying the cup ``days_ago`` days ago (in ``company``), by a
+        path that does not mark the suggestions sold (an import, another company's order)."""
+        if company:
+            order = self.env["sale.order"].with_company(company).create({
+                "partner_id": self.contact.id, "company_id": company.id,
+                "order_line": [Command.create({"product_id": self.product_cup.id, "price_unit": 10.0,
+                                               "tax_id": [Command.clear()]})]})
+            order.action_confirm()
+        else:
+            self._confirmed_order(self.contact, [(self.product_cup, 1, 10.0)], days_ago=days_ago)
+        self.suggestions[self.product_cup].is_sold = False
+        self.env.invalidate_all()
+        return self.customer.with_user(user or self.user_sales).cross_sell_suggestion_ids.product_id
+
+    def test_bought_since_the_run_without_marking_is_not_offered(self):
+        self.seg_run.date_as_of = self.today - timedelta(days=10)
+        self.assertEqual(self._offered_after_unmarked_order(days_ago=5), self.product_pot)
+
+    def test_bought_before_the_run_is_the_runs_business(self):
+        # the run on orders already left out what was bought up to its day: older orders are not read again
+        self.seg_run.date_as_of = self.today - timedelta(days=10)
+        self.assertEqual(self._offered_after_unmarked_order(days_ago=30), self.product_pot | self.product_cup)
+
+    def test_run_on_invoices_hides_products_ordered_before_it(self):
+        # a run on invoices did not see confirmed orders not invoiced yet (its suggestions are for invoicing users)
+        self.seg_run.write({"date_as_of": self.today - timedelta(days=10), "transaction_source": "invoices"})
+        user = new_test_user(self.env, "cuv_quote_invoicing",
+                             groups="sales_team.group_sale_salesman_all_leads,account.group_account_invoice")
+        self.assertEqual(self._offered_after_unmarked_order(days_ago=30, user=user), self.product_pot)
+
+    def test_purchase_from_another_company_does_not_hide_the_suggestion(self):
+        other = self.env["res.company"].create({"name": "乙公司"})
+        self.env.user.company_ids |= other
+        self.assertEqual(self._offered_after_unmarked_order(company=other), self.product_pot | self.product_cup)
 
     def test_product_on_the_order_is_not_offered_again(self):
         order = self._quotation(self.user_salesman)

@@ -19,6 +19,9 @@ heavy, light = customers[0], customers[-1]
 if params.get("prepare"):
     env.cr.execute("UPDATE sale_order SET partner_id = %s WHERE id IN (SELECT id FROM sale_order ORDER BY id LIMIT %s)",
                    [heavy.id, params["form_orders"]])
+    # the lines keep their order's customer too (a stored related field), as Sales writes them
+    env.cr.execute("UPDATE sale_order_line sol SET order_partner_id = so.partner_id FROM sale_order so "
+                   "WHERE so.id = sol.order_id AND sol.order_partner_id IS DISTINCT FROM so.partner_id")
     product = env["product.product"].search([("default_code", "=like", "BENCH-%")], limit=3)
     env["sale.order"].create([{
         "partner_id": customer.id, "client_order_ref": "BENCH-QUOTE",

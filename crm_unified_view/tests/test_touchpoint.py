@@ -189,6 +189,21 @@ class TestTouchpoint(CustomerViewCommon):
             [("id", "in", invoice_rows.ids)]))
         self.assertFalse(self.env["crm.touchpoint"].with_user(self.seller).browse(invoice_rows.ids).exists())
 
+    def test_figures_follow_a_record_rule_on_the_touches(self):
+        # an admin hides the touches of one channel from a group: its figures leave them out too
+        self._message(self.customer, self.contact, subject="Inbound inquiry")
+        self._confirmed_order(self.customer, [(self.product_tea, 1, 100.0)])
+        before = self.customer.with_user(self.user_all).touch_count_90d
+        self.env["ir.rule"].create({
+            "name": "No order touches", "model_id": self.env["ir.model"]._get_id("crm.touchpoint"),
+            "domain_force": "[('channel', '!=', 'order')]",
+            "groups": [(4, self.env.ref("sales_team.group_sale_manager").id)]})
+        self.env.invalidate_all()
+        customer = self.customer.with_user(self.user_all)
+        self.assertNotIn("order", self._touches(self.customer).mapped("channel"))
+        self.assertEqual(customer.touch_count_90d, before - 1)
+        self.assertEqual(customer.touch_count_90d, len(self._touches(self.customer)))
+
     def test_users_without_customer_information_see_no_touches(self):
         self._message(self.customer, self.contact, subject="Inbound inquiry")
         with self.assertRaises(AccessError):

@@ -3,6 +3,7 @@
 
     python3 tools/bench_segmentation.py [--customers 1000000] [--orders 10000000] [--compare 100000]
                                         [--database NAME] [--keep] [--reuse] [--nightly] [--without-lines]
+                                        [--limit-memory-hard BYTES]
 
 Creates a scratch database with crm_unified_view and generates straight into PostgreSQL
 (tools/sql/generate_sales.sql): the customers; a catalogue of 200 products with a list price and
@@ -46,6 +47,9 @@ def main():
                              "the next night's run")
     parser.add_argument("--without-lines", action="store_true",
                         help="generate the orders without their lines (the run then sums no lines)")
+    parser.add_argument("--limit-memory-hard", type=int, default=None,
+                        help="Odoo's limit of the process's address space in bytes (0: none; Odoo's default "
+                             "is 2.5 GiB): the run's process stops with MemoryError beyond it")
     parser.add_argument("--reuse", action="store_true",
                         help="time the run again on a database kept with --keep: no install, no generation")
     args = parser.parse_args()
@@ -57,6 +61,8 @@ def main():
         pg.drop_database(dbname)
     try:
         shell = shell_command(odoo_dir, pg, dbname)
+        if args.limit_memory_hard is not None:
+            shell.append("--limit-memory-hard=%d" % args.limit_memory_hard)
         if reuse:
             # the addon's code may have changed since: update it, keep the data
             subprocess.run(cuv.odoo_command(odoo_dir, pg, dbname, "-u", cuv.MODULE, "--stop-after-init",

@@ -72,15 +72,16 @@ TOTALS_OF_TRANSACTIONS = """
   GROUP BY partner_id
 """
 # The sums of TOTALS_OF_TRANSACTIONS that a run saved on its results (run %(run)s, day number
-# %(as_of_day)s of its date), of the customers not in the set ``changed``: a later run takes them
-# over (see ``CrmSegmentationRun._changed_customers``); summed tells them from those summed again.
+# %(as_of_day)s of its date), of the customers not in the array %(changed)s: a later run takes
+# them over (see ``CrmSegmentationRun._changed_customers``); summed tells them from those summed
+# again. Ids in an array, not a subquery: PostgreSQL plans with their number (and hashes them).
 SAVED_TOTALS = """
     SELECT r.partner_id, r.frequency, r.first_purchase_date - DATE '1970-01-01' AS first_day,
            %(as_of_day)s - r.recency_days AS last_day, r.monetary::float8 AS monetary, r.repeat_total,
            r.transaction_count AS orders, 0 AS summed
       FROM crm_segmentation_result r
      WHERE r.run_id = %(run)s AND r.transaction_count > 0
-       AND NOT EXISTS (SELECT 1 FROM changed WHERE changed.id = r.partner_id)
+       AND r.partner_id <> ALL(%(changed)s::int[])
 """
 # How long before a run's start a transaction may have been written and committed only after the
 # run read the data (a long transaction, a clock off): the next run sums its customer again.
@@ -439,8 +440,8 @@ class CrmSegmentationRun(models.Model):
         self.env.flush_all()
         self.env.cr.execute(SQL("SELECT set_config('work_mem', %s, true)", EXTRACT_WORK_MEM))
         params = {"company": self.company_id.id, "as_of": self.date_as_of}
-        self.sums_run_id = self._sums_run()
-        totals = self._purchase_totals(previous=self.sums_run_id)
+        self.sums_run_id, changed = self._sums_run()
+        totals = self._purchase_totals(previous=self.sums_run_id, changed=changed)
         if self.sums_run_id:
             self.sums_reused_count = int((~totals.pop("summed")).sum())
             _logger.info("Segmentation %s: sums of %d customers taken over from run %s, %d summed again", self.id,
@@ -653,39 +654,42 @@ class CrmSegmentationRun(models.Model):
         table.index.name = "partner_id"
         return table
 
-    def _purchase_totals(self, customer_ids=None, as_of=None, previous=None):
+    def _purchase_totals(self, customer_ids=None, as_of=None, previous=None, changed=None):
         """Each customer's sums of the run's transactions (:data:`TOTALS_OF_TRANSACTIONS`), by partner_id.
 
-        Given a ``previous`` run (:meth:`_sums_run`), only the customers whose transactions may
-        have changed since (:meth:`_changed_customers`) are summed; the others' sums are those
-        the previous run saved, in the same query. A column ``summed`` then tells which are which.
+        Given a ``previous`` run and the ids of the customers ``changed`` since (:meth:`_sums_run`),
+        only those are summed; the others' sums are those the previous run saved, in the same
+        query. A column ``summed`` then tells which are which.
         """
         if not previous:
             return self._frame(SQL(TOTALS_OF_TRANSACTIONS, self._transactions_query(customer_ids, as_of)),
                                TOTALS_TYPES).set_index("partner_id")
-        alias = "p" if self.transaction_source == "orders" else "m"
-        summed = self._transactions_query(
-            only=SQL("%s IN (SELECT id FROM changed)", SQL.identifier(alias, "commercial_partner_id")))
-        query = SQL("WITH changed AS MATERIALIZED (%s) SELECT *, 1 AS summed FROM (%s) summed UNION ALL %s",
-                    self._changed_customers(previous), SQL(TOTALS_OF_TRANSACTIONS, summed), SQL(
-                        SAVED_TOTALS, run=previous.id,
+        query = SQL("SELECT *, 1 AS summed FROM (%s) summed UNION ALL %s",
+                    SQL(TOTALS_OF_TRANSACTIONS, self._transactions_query(changed)), SQL(
+                        SAVED_TOTALS, run=previous.id, changed=changed,
                         as_of_day=(previous.date_as_of - datetime.date(1970, 1, 1)).days))
         totals = self._frame(query, dict(TOTALS_TYPES, summed=np.int8)).set_index("partner_id")
         return totals.assign(summed=totals["summed"].astype(bool))
 
     def _sums_run(self):
         """The run whose saved sums of each customer's transactions this run can take over where
-        they did not change: the company's latest finished run (never a back-test), on the same
-        transactions, of this run's day or before, that saved them. None otherwise (or with
-        ``crm_segmentation_full_sums`` in the context): every customer's transactions are summed."""
+        they did not change, and the ids of the customers whose sums may have changed since
+        (:meth:`_changed_customers`): the company's latest finished run (never a back-test), on
+        the same transactions, of this run's day or before, that saved them. None otherwise (or
+        with ``crm_segmentation_full_sums`` in the context): every customer's transactions are
+        summed."""
+        none = self.browse(), None
         previous = self.browse(self._latest_id(self.company_id))
         if (self.env.context.get("crm_segmentation_full_sums") or not previous or previous == self
                 or previous.transaction_source != self.transaction_source or previous.date_as_of > self.date_as_of):
-            return self.browse()
+            return none
         # runs of an earlier version saved no sums
         self.env.cr.execute(SQL("SELECT EXISTS (SELECT 1 FROM crm_segmentation_result WHERE run_id = %s "
                                 "AND transaction_count IS NULL)", previous.id))
-        return self.browse() if self.env.cr.fetchone()[0] else previous
+        if self.env.cr.fetchone()[0]:
+            return none
+        self.env.cr.execute(self._changed_customers(previous))
+        return previous, [row[0] for row in self.env.cr.fetchall() if row[0]]
 
     def _changed_customers(self, previous):
         """The commercial partners (column id) whose sums of transactions may differ from those

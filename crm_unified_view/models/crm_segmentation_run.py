@@ -698,7 +698,9 @@ class CrmSegmentationRun(models.Model):
         since, their commercial partner and their parent's; the customer an order (invoice) was
         taken from, or the commercial partner of the parent company a contact left, by the
         tracking of those changes; and every active commercial partner without a line in the
-        previous run."""
+        previous run. As EXCEPT, not as an anti-join: a run's lines are inserted in the same
+        transaction, unknown to the planner's statistics, which then loops over them once per
+        partner."""
         since = previous.create_date - CHANGES_MARGIN
         fields_tracked = self.env["ir.model.fields"]
         if self.transaction_source == "orders":
@@ -724,10 +726,8 @@ class CrmSegmentationRun(models.Model):
              UNION SELECT old.commercial_partner_id FROM mail_tracking_value v
                      JOIN res_partner old ON old.id = v.old_value_integer
                     WHERE v.field_id = ANY(%(fields)s) AND v.create_date >= %(since)s
-             UNION SELECT p.id FROM res_partner p
-                    WHERE p.active AND p.id = p.commercial_partner_id
-                      AND NOT EXISTS (SELECT 1 FROM crm_segmentation_result r
-                                       WHERE r.run_id = %(run)s AND r.partner_id = p.id)
+             UNION (SELECT p.id FROM res_partner p WHERE p.active AND p.id = p.commercial_partner_id
+                    EXCEPT SELECT r.partner_id FROM crm_segmentation_result r WHERE r.run_id = %(run)s)
         """, customer=customer, transactions=transactions, since=since, dated=dated, fields=fields_tracked.ids,
             run=previous.id)
 

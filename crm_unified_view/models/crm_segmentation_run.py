@@ -683,10 +683,10 @@ class CrmSegmentationRun(models.Model):
         if (self.env.context.get("crm_segmentation_full_sums") or not previous or previous == self
                 or previous.transaction_source != self.transaction_source or previous.date_as_of > self.date_as_of):
             return none
-        # runs of an earlier version saved no sums
-        self.env.cr.execute(SQL("SELECT EXISTS (SELECT 1 FROM crm_segmentation_result WHERE run_id = %s "
-                                "AND transaction_count IS NULL)", previous.id))
-        if self.env.cr.fetchone()[0]:
+        # runs of an earlier version saved no sums (on none of their lines: one tells)
+        self.env.cr.execute(SQL("SELECT transaction_count IS NULL FROM crm_segmentation_result WHERE run_id = %s "
+                                "LIMIT 1", previous.id))
+        if (self.env.cr.fetchone() or (False,))[0]:
             return none
         self.env.cr.execute(self._changed_customers(previous))
         return previous, [row[0] for row in self.env.cr.fetchall() if row[0]]

@@ -736,11 +736,10 @@ class CrmSegmentationRun(models.Model):
         return self._frame(self._transactions_query(customer_ids, as_of),
                            {"partner_id": np.int64, "amount": np.float64}, days=["date"])
 
-    def _transactions_query(self, customer_ids=None, as_of=None, only=None):
+    def _transactions_query(self, customer_ids=None, as_of=None):
         """The query of the run's transactions (partner_id, date as days since 1970-01-01,
         amount): its source and company, up to ``as_of`` (the run's day by default); of
-        ``customer_ids`` (commercial partners) only, when given, or of those ``only`` (a condition
-        on the commercial partner, alias p for orders, m for invoices) allows."""
+        ``customer_ids`` (commercial partners) only, when given."""
         company_id = self.company_id.id
         if self.transaction_source == "orders":
             query = """
@@ -764,9 +763,8 @@ class CrmSegmentationRun(models.Model):
         # what it reads may have been written just before (an order being confirmed)
         self.env[model].flush_model()
         self.env["res.partner"].flush_model(["commercial_partner_id", "active"])
-        if only is None:
-            only = SQL("TRUE") if customer_ids is None else SQL(
-                "%s = ANY(%s)", SQL.identifier(alias, "commercial_partner_id"), list(customer_ids))
+        only = SQL("TRUE") if customer_ids is None else SQL(
+            "%s = ANY(%s)", SQL.identifier(alias, "commercial_partner_id"), list(customer_ids))
         return SQL(query, amount=amount, counted=counted, as_of=as_of or self.date_as_of, only=only,
                    active=_active(alias, "commercial_partner_id"))
 

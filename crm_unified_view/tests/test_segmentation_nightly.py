@@ -117,3 +117,14 @@ class TestSegmentationNightly(CustomerViewCommon):
         self.env.cr.execute("UPDATE crm_segmentation_result SET transaction_count = NULL WHERE run_id = %s",
                             [latest.id])
         self.assertFalse(self._run().sums_run_id)
+
+    def test_orders_dated_after_the_run_before_are_summed_again_however_written(self):
+        self._age_everything()
+        first = self._run(date_as_of=self.today - timedelta(days=1))
+        buyer = self.buyers[9]
+        self._confirmed_order(buyer, [(self.product_tea, 1, 55.0)])
+        self._age_everything()  # as if inserted by SQL with an old write_date: only its date tells
+        nightly = self._run()
+        self.assertEqual(nightly.sums_run_id, first)
+        line = nightly.result_ids.filtered(lambda result: result.partner_id == buyer)
+        self.assertEqual((line.frequency, line.recency_days), (3, 0))

@@ -14,9 +14,10 @@ some discounted, a few below cost, with the margins sale_margin stores; one comp
 match. Then it times, in one Odoo process:
   1. a full crm.segmentation.run (extract, compute, write back) and its peak memory; with
      --nightly, a first run as of yesterday, then one customer in a hundred orders again today
-     and the next night's run is timed, its RFM part (each customer's sums of the orders,
-     scores, the UPDATE of the customers whose figures changed) against the bare SQL aggregate
-     of every customer's orders;
+     and the next night's run is timed, its RFM part (the look-up of the customers whose orders
+     changed since the run before, each customer's sums of the orders, scores, the UPDATE of
+     the customers whose figures changed) against the bare SQL aggregate of every customer's
+     orders;
   2. with --compare N: on the first N customers, the RFM part (sums, scores, write back: the
      rescoring after a sale, one statement, with quantile edges taken from the run's own extract)
      against the bare SQL aggregate of their orders and against RFM computed per partner

@@ -30,6 +30,12 @@ class CrmSegmentationResult(models.Model):
     first_purchase_date = fields.Date("First Purchase")
     frequency = fields.Integer("Purchases", aggregator="avg")
     monetary = fields.Monetary("Revenue")
+    # With frequency, first_purchase_date, recency_days and monetary, the sums of the customer's
+    # transactions RFM starts from: the next run takes them over for the customers whose
+    # transactions did not change.
+    repeat_total = fields.Float("Revenue of Repeat Purchases",
+                                help="Net amount of the purchase occasions after the first one.")
+    transaction_count = fields.Integer("Transactions", help="Orders (or invoices and credit notes) counted.")
     r_score = fields.Integer(aggregator="avg")
     f_score = fields.Integer(aggregator="avg")
     m_score = fields.Integer(aggregator="avg")

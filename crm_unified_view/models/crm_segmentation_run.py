@@ -13,7 +13,7 @@ import psycopg2
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import SQL
+from odoo.tools import SQL, create_index
 from odoo.tools.translate import code_translations
 
 from ..analytics import pipeline, profit, retention, rfm
@@ -57,13 +57,14 @@ LINES_BY_CUSTOMER_AND_PRODUCT = """
 """
 # Each customer's sums of the transactions (partner_id, date as a day number, amount) that RFM
 # needs (:func:`rfm.purchase_totals`): a day with an order of amount >= 0 is one purchase
-# occasion; orders counts every transaction (the orders handled, for the cost to serve).
+# occasion; orders counts every transaction (the orders handled, for the cost to serve). Amounts
+# as float8, as a run saves them: sums taken over from a run read back the very same numbers.
 TOTALS_OF_TRANSACTIONS = """
     SELECT partner_id, COUNT(*) FILTER (WHERE is_purchase) AS frequency,
            MIN(date) FILTER (WHERE is_purchase) AS first_day, MAX(date) FILTER (WHERE is_purchase) AS last_day,
-           SUM(amount) AS monetary,
-           COALESCE(SUM(amount) FILTER (WHERE is_purchase), 0)
-               - COALESCE((ARRAY_AGG(amount ORDER BY date) FILTER (WHERE is_purchase))[1], 0) AS repeat_total,
+           SUM(amount)::float8 AS monetary,
+           (COALESCE(SUM(amount) FILTER (WHERE is_purchase), 0)
+               - COALESCE((ARRAY_AGG(amount ORDER BY date) FILTER (WHERE is_purchase))[1], 0))::float8 AS repeat_total,
            SUM(orders) AS orders
       FROM (SELECT partner_id, date, SUM(amount) AS amount, BOOL_OR(amount >= 0) AS is_purchase, COUNT(*) AS orders
               FROM (%s) transactions
@@ -101,6 +102,23 @@ RESCORED = """
      WHERE run.id = %(run)s AND run.transaction_source = %(source)s AND run.rfm_edges IS NOT NULL AND %(scored)s
     OFFSET 0
 """
+# The sums of TOTALS_OF_TRANSACTIONS that a run saved on its results (run %(run)s, day number
+# %(as_of_day)s of its date), of the customers not in the array %(changed)s: a later run takes
+# them over (see ``CrmSegmentationRun._changed_customers``); summed tells them from those summed
+# again. Ids in an array, not a subquery: PostgreSQL plans with their number (and hashes them).
+SAVED_TOTALS = """
+    SELECT r.partner_id, r.frequency, r.first_purchase_date - DATE '1970-01-01' AS first_day,
+           %(as_of_day)s - r.recency_days AS last_day, r.monetary::float8 AS monetary, r.repeat_total,
+           r.transaction_count AS orders, 0 AS summed
+      FROM crm_segmentation_result r
+     WHERE r.run_id = %(run)s AND r.transaction_count > 0
+       AND r.partner_id <> ALL(%(changed)s::int[])
+"""
+# How long before a run's start a transaction may have been written and committed only after the
+# run read the data (a long transaction, a clock off): the next run sums its customer again.
+CHANGES_MARGIN = datetime.timedelta(days=1)
+TOTALS_TYPES = {"partner_id": np.int64, "frequency": np.int64, "first_day": np.float64, "last_day": np.float64,
+                "monetary": np.float64, "repeat_total": np.float64, "orders": np.float64}
 # The lines summed per customer and product are read back this many rows at a time (every line of
 # a customer in the same partition): about 200,000 customers of five products each.
 PARTITION_ROWS = 1_000_000
@@ -291,6 +309,14 @@ class CrmSegmentationRun(models.Model):
     product_losses = fields.Monetary("Losses on Products", readonly=True, copy=False,
                                      help="Negative margin of the unprofitable products, after credit notes.")
     at_risk_count = fields.Integer("Customers at Risk", readonly=True, copy=False)
+    sums_run_id = fields.Many2one(
+        "crm.segmentation.run", "Sums Taken Over From", readonly=True, copy=False, ondelete="set null",
+        help="The earlier run whose sums of each customer's transactions this run took over for the customers "
+             "whose transactions had not changed since; empty when it summed every customer's transactions.")
+    sums_reused_count = fields.Integer(
+        "Customers of Sums Taken Over", readonly=True, copy=False,
+        help="Customers whose sums of transactions this run took over from the earlier run instead of summing "
+             "their transactions again.")
     rfm_edges = fields.Json("RFM Quantile Edges", readonly=True, copy=False)
     clv_params = fields.Json("Fitted Model Parameters", readonly=True, copy=False)
     error = fields.Text(readonly=True, copy=False)
@@ -302,6 +328,12 @@ class CrmSegmentationRun(models.Model):
     _sql_constraints = [
         ("n_segments_range", "CHECK(n_segments BETWEEN 2 AND 20)", "Ask for between 2 and 20 segments."),
     ]
+
+    def init(self):
+        # What a run reads to find the customers whose transactions changed since the run before.
+        for table, columns in (("sale_order", ["write_date"]), ("account_move", ["write_date"]),
+                               ("mail_tracking_value", ["field_id", "create_date"])):
+            create_index(self.env.cr, "%s_crm_segmentation_changes_idx" % table, table, columns)
 
     @api.depends("date_as_of", "company_id")
     def _compute_name(self):
@@ -398,18 +430,20 @@ class CrmSegmentationRun(models.Model):
         frames = self._extract()
         extracted = time.monotonic()
         lines = frames.pop("purchases")  # on disk until the suggestions are written
+        totals = frames.pop("totals")
+        saved = totals[["repeat_total", "orders"]]  # the sums saved beyond RFM's, for the next run
         try:
             try:
                 # Handed over, not kept: the analytics free the big frames as soon as they are read.
                 result = pipeline.run(
                     None, lines, frames["customers"], self.date_as_of, self._settings(),
                     indicators=frames["indicators"], contacted=frames["contacted"], counts=frames["counts"],
-                    totals=frames.pop("totals"), redeveloping=frames["redeveloping"])
+                    totals=totals, redeveloping=frames["redeveloping"])
             except ValueError as error:
                 raise UserError(self.env._("The segmentation could not run: %s", error)) from error
-            del frames  # the extracted frames are big: free them before writing back
+            del frames, totals  # the extracted frames are big: free them before writing back
             computed = time.monotonic()
-            self._write_back(result)
+            self._write_back(result, saved)
         finally:
             lines.close()
         del result  # written: free the customers' frames before the rest
@@ -427,7 +461,12 @@ class CrmSegmentationRun(models.Model):
         self.env.flush_all()
         self.env.cr.execute(SQL("SELECT set_config('work_mem', %s, true)", EXTRACT_WORK_MEM))
         params = {"company": self.company_id.id, "as_of": self.date_as_of}
-        totals = self._purchase_totals()
+        self.sums_run_id, changed = self._sums_run()
+        totals = self._purchase_totals(previous=self.sums_run_id, changed=changed)
+        if self.sums_run_id:
+            self.sums_reused_count = int((~totals.pop("summed")).sum())
+            _logger.info("Segmentation %s: sums of %d customers taken over from run %s, %d summed again", self.id,
+                         self.sums_reused_count, self.sums_run_id.id, len(totals) - self.sums_reused_count)
         # Kept on disk and read a partition of customers at a time: never every customer's lines at once.
         purchases = LinePartitions(
             self.env.cr, self._order_lines() if self.transaction_source == "orders" else self._invoice_lines(),
@@ -636,11 +675,82 @@ class CrmSegmentationRun(models.Model):
         table.index.name = "partner_id"
         return table
 
-    def _purchase_totals(self, customer_ids=None, as_of=None):
-        """Each customer's sums of the run's transactions (:data:`TOTALS_OF_TRANSACTIONS`), by partner_id."""
-        return self._frame(SQL(TOTALS_OF_TRANSACTIONS, self._transactions_query(customer_ids, as_of)), {
-            "partner_id": np.int64, "frequency": np.int64, "first_day": np.float64, "last_day": np.float64,
-            "monetary": np.float64, "repeat_total": np.float64, "orders": np.float64}).set_index("partner_id")
+    def _purchase_totals(self, customer_ids=None, as_of=None, previous=None, changed=None):
+        """Each customer's sums of the run's transactions (:data:`TOTALS_OF_TRANSACTIONS`), by partner_id.
+
+        Given a ``previous`` run and the ids of the customers ``changed`` since (:meth:`_sums_run`),
+        only those are summed; the others' sums are those the previous run saved, in the same
+        query. A column ``summed`` then tells which are which.
+        """
+        if not previous:
+            return self._frame(SQL(TOTALS_OF_TRANSACTIONS, self._transactions_query(customer_ids, as_of)),
+                               TOTALS_TYPES).set_index("partner_id")
+        query = SQL("SELECT *, 1 AS summed FROM (%s) summed UNION ALL %s",
+                    SQL(TOTALS_OF_TRANSACTIONS, self._transactions_query(changed)), SQL(
+                        SAVED_TOTALS, run=previous.id, changed=changed,
+                        as_of_day=(previous.date_as_of - datetime.date(1970, 1, 1)).days))
+        totals = self._frame(query, dict(TOTALS_TYPES, summed=np.int8)).set_index("partner_id")
+        return totals.assign(summed=totals["summed"].astype(bool))
+
+    def _sums_run(self):
+        """The run whose saved sums of each customer's transactions this run can take over where
+        they did not change, and the ids of the customers whose sums may have changed since
+        (:meth:`_changed_customers`): the company's latest finished run (never a back-test), on
+        the same transactions, of this run's day or before, that saved them. None otherwise (or
+        with ``crm_segmentation_full_sums`` in the context): every customer's transactions are
+        summed."""
+        none = self.browse(), None
+        previous = self.browse(self._latest_id(self.company_id))
+        if (self.env.context.get("crm_segmentation_full_sums") or not previous or previous == self
+                or previous.transaction_source != self.transaction_source or previous.date_as_of > self.date_as_of):
+            return none
+        # runs of an earlier version saved no sums (on none of their lines: one tells)
+        self.env.cr.execute(SQL("SELECT transaction_count IS NULL FROM crm_segmentation_result WHERE run_id = %s "
+                                "LIMIT 1", previous.id))
+        if (self.env.cr.fetchone() or (False,))[0]:
+            return none
+        self.env.cr.execute(self._changed_customers(previous))
+        return previous, [row[0] for row in self.env.cr.fetchall() if row[0]]
+
+    def _changed_customers(self, previous):
+        """The commercial partners (column id) whose sums of transactions may differ from those
+        ``previous`` saved: of the orders (invoices) written since the previous run started (less
+        :data:`CHANGES_MARGIN`) or dated after its day up to this run's; the partners written
+        since, their commercial partner and their parent's; the customer an order (invoice) was
+        taken from, or the commercial partner of the parent company a contact left, by the
+        tracking of those changes; and every active commercial partner without a line in the
+        previous run. As EXCEPT, not as an anti-join: a run's lines are inserted in the same
+        transaction, unknown to the planner's statistics, which then loops over them once per
+        partner."""
+        since = previous.create_date - CHANGES_MARGIN
+        fields_tracked = self.env["ir.model.fields"]
+        if self.transaction_source == "orders":
+            self.env["sale.order"].flush_model(["write_date", "date_order", "partner_id"])
+            transactions = SQL("sale_order t JOIN res_partner p ON p.id = t.partner_id")
+            customer = SQL("p.commercial_partner_id")
+            dated = SQL("t.date_order >= %s AND t.date_order < %s", previous.date_as_of + datetime.timedelta(days=1),
+                        self.date_as_of + datetime.timedelta(days=1))
+            fields_tracked |= fields_tracked._get("sale.order", "partner_id")
+        else:
+            self.env["account.move"].flush_model(["write_date", "invoice_date", "commercial_partner_id"])
+            transactions, customer = SQL("account_move t"), SQL("t.commercial_partner_id")
+            dated = SQL("t.invoice_date > %s AND t.invoice_date <= %s", previous.date_as_of, self.date_as_of)
+            fields_tracked |= fields_tracked._get("account.move", "partner_id")
+        fields_tracked |= fields_tracked._get("res.partner", "parent_id")
+        self.env["res.partner"].flush_model(["write_date", "parent_id", "commercial_partner_id", "active"])
+        return SQL("""
+            SELECT %(customer)s AS id FROM %(transactions)s WHERE t.write_date >= %(since)s
+             UNION SELECT %(customer)s FROM %(transactions)s WHERE %(dated)s
+             UNION SELECT UNNEST(ARRAY[p.id, p.commercial_partner_id, parent.commercial_partner_id])
+                     FROM res_partner p LEFT JOIN res_partner parent ON parent.id = p.parent_id
+                    WHERE p.write_date >= %(since)s
+             UNION SELECT old.commercial_partner_id FROM mail_tracking_value v
+                     JOIN res_partner old ON old.id = v.old_value_integer
+                    WHERE v.field_id = ANY(%(fields)s) AND v.create_date >= %(since)s
+             UNION (SELECT p.id FROM res_partner p WHERE p.active AND p.id = p.commercial_partner_id
+                    EXCEPT SELECT r.partner_id FROM crm_segmentation_result r WHERE r.run_id = %(run)s)
+        """, customer=customer, transactions=transactions, since=since, dated=dated, fields=fields_tracked.ids,
+            run=previous.id)
 
     def _transactions(self, customer_ids=None, as_of=None):
         """The run's transactions (:meth:`_transactions_query`) as a frame, dates as datetime64."""
@@ -725,8 +835,11 @@ class CrmSegmentationRun(models.Model):
         finally:
             stream.close()
 
-    def _write_back(self, result):
+    def _write_back(self, result, saved):
+        """Save ``result`` (:func:`pipeline.run`), with ``saved``, the sums of the customers'
+        transactions beyond RFM's (repeat_total, orders) that the next run takes over."""
         customers = result.customers
+        saved = saved.reindex(customers.index)
         segments = self.env["crm.segment"].create([{
             "run_id": self.id, "sequence": int(index), "name": row["name"],
             "value_level": row["value_level"], "frequency_level": row["frequency_level"],
@@ -762,6 +875,8 @@ class CrmSegmentationRun(models.Model):
             "partner_id": customers.index, "segment_id": segment_column, "first_purchase_date": customers["first_date"],
             "memberships": memberships, "recency_days": whole_numbers("recency_days", rounded=True),
             "frequency": customers["frequency"], "monetary": customers["monetary"],
+            "repeat_total": saved["repeat_total"].fillna(0.0),
+            "transaction_count": saved["orders"].fillna(0).astype(np.int64),
             "r_score": customers["r_score"], "f_score": customers["f_score"], "m_score": customers["m_score"],
             "rfm_score": customers["rfm_score"], "membership": customers["membership"],
             "value_tier": customers["value_tier"], "age_type": customers["age_type"],

@@ -49,3 +49,4 @@ from . import test_touchpoint
 from . import test_satisfaction_survey
 from . import test_lifecycle
 from . import test_touchpoint_acceptance
+from . import test_segmentation_nightly

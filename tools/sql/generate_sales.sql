@@ -36,9 +36,12 @@ BEGIN
     END LOOP;
 END $f$;
 
+-- Customers and orders written when they came, as history is (not when generated): the next
+-- night's run sums again only the customers of what was written since the run before.
 INSERT INTO res_partner (name, complete_name, active, is_company, customer_rank, type, lang, autopost_bills,
                          create_date, write_date)
-SELECT 'Bench customer ' || g, 'Bench customer ' || g, true, g %% 3 = 0, 1, 'contact', 'en_US', 'ask', now(), now()
+SELECT 'Bench customer ' || g, 'Bench customer ' || g, true, g %% 3 = 0, 1, 'contact', 'en_US', 'ask',
+       now() - interval '731 days', now() - interval '731 days'
   FROM generate_series(1, %(customers)s) g;
 UPDATE res_partner SET commercial_partner_id = id WHERE commercial_partner_id IS NULL;
 CREATE TEMPORARY TABLE bench_partner AS
@@ -104,7 +107,7 @@ SELECT o.id, 'B' || o.g AS name, o.partner_id, o.partner_id AS partner_invoice_i
        NULL::integer AS pricelist_id, o.date_order, 'sale' AS state, 'to invoice' AS invoice_status,
        t.untaxed AS amount_untaxed, 0 AS amount_tax, t.untaxed AS amount_total, t.margin,
        CASE WHEN t.untaxed <> 0 THEN t.margin / t.untaxed END AS margin_percent, 1 AS currency_rate,
-       now() AS create_date, now() AS write_date
+       o.date_order AS create_date, o.date_order AS write_date
   FROM bench_order o
   JOIN (SELECT order_id, SUM(subtotal) AS untaxed, SUM(margin) AS margin FROM bench_line GROUP BY order_id) t
     ON t.order_id = o.id;

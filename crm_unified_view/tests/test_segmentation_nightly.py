@@ -1,0 +1,130 @@
+"""The next night's run sums again only the customers whose transactions changed, and finds
+exactly what a run summing every customer finds."""
+from datetime import timedelta
+
+import pandas as pd
+
+from odoo import Command
+from odoo.tests import tagged
+
+from .common import CustomerViewCommon
+
+# What a run saves of each customer's sums and their RFM, compared between two runs.
+COMPARED = ("frequency", "first_purchase_date", "recency_days", "monetary", "repeat_total", "transaction_count",
+            "r_score", "f_score", "m_score", "rfm_score", "value_tier", "customer_npv", "cost_to_serve")
+
+
+@tagged("post_install", "-at_install")
+class TestSegmentationNightly(CustomerViewCommon):
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        Partner = cls.env["res.partner"]
+        cls.buyers = Partner.create([
+            {"name": "夜间客户 %02d" % index, "is_company": True, "customer_rank": 1} for index in range(12)])
+        for index, buyer in enumerate(cls.buyers):
+            for visit in range(index % 4 + 1):
+                cls._confirmed_order(buyer, [(cls.product_tea, 1, 40.0 * (index + 1) + visit)],
+                                     days_ago=5 + 15 * visit + index)
+        cls.quotation = cls.env["sale.order"].create({
+            "partner_id": cls.buyers[0].id,
+            "order_line": [Command.create({"product_id": cls.product_cup.id, "product_uom_qty": 3,
+                                           "price_unit": 12.5, "tax_id": [Command.clear()]})],
+        })
+        cls.child = Partner.create({"name": "采购员", "parent_id": cls.buyers[1].id})
+        # a contact of buyer 2 who orders for it, then moves to buyer 3's company
+        cls.mover = Partner.create({"name": "调动的联系人", "parent_id": cls.buyers[2].id})
+        cls._confirmed_order(cls.mover, [(cls.product_cup, 2, 30.0)], days_ago=8)
+        cls.cancelled = cls._confirmed_order(cls.buyers[3], [(cls.product_cup, 1, 99.0)], days_ago=3)
+        cls.moved = cls._confirmed_order(cls.buyers[5], [(cls.product_tea, 1, 77.0)], days_ago=4)
+
+    def _run(self, **values):
+        run = self.env["crm.segmentation.run"].create(dict({"n_segments": 3}, **values))
+        run.action_run()
+        return run
+
+    def _age_everything(self):
+        """What the test class made was written days ago, as a real database's history is (in one
+        transaction every timestamp is the same)."""
+        self.env.cr.flush()  # the tracking of the changes so far, written on commit
+        for table in ("sale_order", "res_partner", "account_move"):
+            self.env.cr.execute("UPDATE %s SET write_date = write_date - interval '3 days'" % table)
+        self.env.cr.execute("UPDATE mail_tracking_value SET create_date = create_date - interval '3 days'")
+        self.env.invalidate_all()
+
+    def _sums(self, run):
+        return {line.partner_id.id: tuple(line[name] for name in COMPARED) for line in run.result_ids}
+
+    def test_next_run_takes_over_unchanged_sums_and_equals_a_full_run(self):
+        self._age_everything()
+        first = self._run()
+        self.assertFalse(first.sums_run_id, "the first run sums every customer")
+        # the day's business, through the ORM
+        self.quotation.action_confirm()
+        self.cancelled._action_cancel()
+        newcomer = self.env["res.partner"].create({"name": "新客户"})
+        self._confirmed_order(newcomer, [(self.product_tea, 2, 50.0)])
+        self._confirmed_order(self.child, [(self.product_cup, 4, 10.0)])
+        self.buyers[4].action_archive()
+        # tracked, as outside tests: the tracking tells the customer the order was taken from
+        tracked = {"tracking_disable": False, "mail_notrack": False}
+        self.moved.with_context(**tracked).partner_id = self.buyers[6]
+        self._confirmed_order(self.buyers[7], [(self.product_tea, 1, 300.0)], pricelist=self.other_pricelist)
+        self.mover.with_context(**tracked).parent_id = self.buyers[3]
+        self.env.cr.flush()
+
+        nightly = self._run()
+        self.assertEqual(nightly.sums_run_id, first)
+        # buyers 8 to 11 and the prospects of the common data did not change
+        untouched = self.buyers[8:]
+        self.assertGreaterEqual(nightly.sums_reused_count, len(untouched))
+        self.env.cr.execute(nightly._changed_customers(first))
+        totals = nightly._purchase_totals(previous=first, changed=[row[0] for row in self.env.cr.fetchall() if row[0]])
+        self.assertFalse(totals.loc[untouched.ids, "summed"].any())
+        self.assertTrue(totals.loc[(self.buyers[:4] | self.buyers[5:8] | newcomer).ids, "summed"].all())
+        self.assertNotIn(self.buyers[4].id, totals.index)
+        pd.testing.assert_frame_equal(totals.drop(columns="summed").sort_index(),
+                                      nightly._purchase_totals().sort_index(), check_exact=True)
+
+        full = self.env["crm.segmentation.run"].with_context(crm_segmentation_full_sums=True).create(
+            {"n_segments": 3})
+        full.action_run()
+        self.assertFalse(full.sums_run_id)
+        self.assertEqual(self._sums(nightly), self._sums(full))
+        # what changed is in the sums
+        sums = self._sums(nightly)
+        frequency, monetary = COMPARED.index("frequency"), COMPARED.index("monetary")
+        self.assertEqual(sums[self.buyers[5].id][frequency], 2)  # its moved order went
+        self.assertEqual(sums[self.buyers[6].id][frequency], 4)  # to buyer 6, on another day
+        self.assertAlmostEqual(sums[self.buyers[2].id][monetary], 40.0 * 3 * 3 + 3)  # without its contact's order
+        self.assertAlmostEqual(sums[self.buyers[7].id][monetary], 320.0 + 321 + 322 + 323 + 150.0)
+        self.assertEqual(sums[newcomer.id][frequency], 1)
+        self.assertNotIn(self.buyers[4].id, sums)
+
+    def test_run_sums_every_customer_without_a_suitable_run_before(self):
+        self._age_everything()
+        first = self._run()
+        on_invoices = self._run(transaction_source="invoices")
+        self.assertFalse(on_invoices.sums_run_id, "the run before counted orders")
+        on_orders = self._run()
+        self.assertFalse(on_orders.sums_run_id, "the latest run counted invoices")
+        self.assertEqual(self._run().sums_run_id, on_orders)
+        backtest = self._run(date_as_of=first.date_as_of - timedelta(days=30))
+        self.assertFalse(backtest.sums_run_id, "a back-test sums every customer")
+        # a run of an earlier version saved no sums
+        latest = self._run()
+        self.env.cr.execute("UPDATE crm_segmentation_result SET transaction_count = NULL WHERE run_id = %s",
+                            [latest.id])
+        self.assertFalse(self._run().sums_run_id)
+
+    def test_orders_dated_after_the_run_before_are_summed_again_however_written(self):
+        self._age_everything()
+        first = self._run(date_as_of=self.today - timedelta(days=1))
+        buyer = self.buyers[9]
+        self._confirmed_order(buyer, [(self.product_tea, 1, 55.0)])
+        self._age_everything()  # as if inserted by SQL with an old write_date: only its date tells
+        nightly = self._run()
+        self.assertEqual(nightly.sums_run_id, first)
+        line = nightly.result_ids.filtered(lambda result: result.partner_id == buyer)
+        self.assertEqual((line.frequency, line.recency_days), (3, 0))

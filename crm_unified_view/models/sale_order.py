@@ -20,8 +20,9 @@ class SaleOrder(models.Model):
             order.cross_sell_suggestion_ids = suggestions.filtered(
                 lambda suggestion: suggestion.product_id not in order.order_line.product_id)
 
-    def _action_confirm(self):
-        result = super()._action_confirm()
+    def action_confirm(self):
+        result = super().action_confirm()
+        # once the confirmation is done: what it changed is then written to the database once
         self._refresh_customer_figures()
         self.env["crm.segmentation.suggestion"]._of_order_lines(self.order_line).write(
             {"is_quoted": True, "is_sold": True})

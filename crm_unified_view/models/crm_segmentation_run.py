@@ -772,6 +772,7 @@ class CrmSegmentationRun(models.Model):
             """
             alias, model = "p", "sale.order"
             amount, counted = company_amount(SQL("so.amount_untaxed")), counted_order(company_id)
+            read = ["partner_id", "state", "company_id", "date_order", "amount_untaxed", "currency_rate"]
         else:
             query = """
                 SELECT m.commercial_partner_id AS partner_id, m.invoice_date - DATE '1970-01-01' AS date,
@@ -781,8 +782,10 @@ class CrmSegmentationRun(models.Model):
             """
             alias, model = "m", "account.move"
             amount, counted = SQL("m.amount_untaxed_signed"), counted_invoice(company_id)
+            read = ["commercial_partner_id", "state", "move_type", "company_id", "invoice_date",
+                    "amount_untaxed_signed"]
         # what it reads may have been written just before (an order being confirmed)
-        self.env[model].flush_model()
+        self.env[model].flush_model(read)
         self.env["res.partner"].flush_model(["commercial_partner_id", "active"])
         customer = SQL.identifier(alias, "commercial_partner_id")
         if customer_ids is None:

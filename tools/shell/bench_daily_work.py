@@ -13,6 +13,8 @@ import time
 from odoo import Command
 
 params = json.load(open(os.environ["CUV_SHELL_PARAMS"], encoding="utf-8"))
+# the context of a request from the web client, which always says the user's language and time zone
+env = env(context=dict(env.context, lang=env.user.lang, tz=env.user.tz or "UTC"))
 Partner = env["res.partner"]
 customers = Partner.search([("name", "like", "Bench customer %")], order="id")
 heavy, light = customers[0], customers[-1]

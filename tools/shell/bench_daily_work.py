@@ -3,7 +3,8 @@
 Runs inside ``odoo shell``, which gives ``env``. Parameters: confirm, post, form_orders, prepare.
 With prepare, gives the first bench customer ``form_orders`` orders and creates the
 quotations and the draft invoices (before the database is copied, so that both databases hold the same); otherwise
-prints ``BENCH <value> <figure>`` lines. With the addon installed, a segmentation runs first.
+prints ``BENCH <value> <figure>`` lines, the work done by an ordinary salesperson. With the addon
+installed, a segmentation runs first.
 """
 import json
 import os
@@ -38,6 +39,16 @@ else:
     if "crm.segmentation.run" in env:
         env["crm.segmentation.run"].create({"n_segments": 5}).action_run()
         env.cr.commit()
+    # An ordinary user does the daily work, with the record rules and field groups a company has
+    # (the shell's superuser skips them): a salesperson who sees every order and invoices, who
+    # with the addon also reads the customer information.
+    groups = ["sales_team.group_sale_salesman_all_leads", "account.group_account_invoice",
+              "crm_unified_view.group_customer_info_user"]
+    seller = env["res.users"].with_context(no_reset_password=True).create({
+        "name": "Bench seller", "login": "bench_seller_%d" % time.time_ns(),
+        "groups_id": [Command.set([group.id for group in map(env.ref, groups, [False] * 3) if group])]})
+    env.cr.commit()
+    env = env(user=seller, su=False)
     quotations = env["sale.order"].search([("client_order_ref", "=", "BENCH-QUOTE"), ("state", "=", "draft")],
                                           order="id")
     start = time.monotonic()
@@ -54,6 +65,7 @@ else:
         env.cr.commit()
         env.invalidate_all()
     print("BENCH %.3f posting %d customer invoices one by one (s)" % (time.monotonic() - start, len(invoices)))
+    Partner, heavy, light = env["res.partner"], heavy.with_env(env), light.with_env(env)
     view = Partner.get_views([(False, "form")])
     spec = {name: {} for name in view["models"]["res.partner"]["fields"]}
     for label, customer in (("with %d orders" % params["form_orders"], heavy), ("with a few orders", light)):

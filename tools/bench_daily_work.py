@@ -2,23 +2,27 @@
 """What the addon costs the sales team's daily work (prints its figures).
 
     python3 tools/bench_daily_work.py [--customers 2000] [--orders 20000] [--confirm 500] [--post 200]
-                                      [--form-orders 10000] [--http-port 8172]
+                                      [--form-orders 10000] [--rounds 5] [--http-port 8172]
                                       [--db-prefix NAME] [--keep]
 
 Builds one scratch database with the addon's dependencies only (Odoo without the addon) and
 generated sales (tools/sql/generate_sales.sql), one customer of which has --form-orders
 orders; copies it, installs crm_unified_view in the copy and runs a segmentation there (so
 that confirming an order rescores its customer, as it does every day). Then, in each
-database, side by side:
+database, side by side, in --rounds rounds that alternate the databases (which one goes first
+alternates too), so that what else the machine does weighs on both alike:
   1. confirming --confirm quotations one by one, each in its own transaction, as a user would,
-     then posting --post customer invoices the same way;
+     then posting --post customer invoices the same way (a share of them each round; the
+     figures are the sums over the rounds);
   2. reading a customer's form (its view and every field of it, as the web client does) for
-     the customer with --form-orders orders and for one with a few: server time and queries.
+     the customer with --form-orders orders and for one with a few: server time (the median
+     over the rounds of each round's median of 5 warm reads) and queries.
 Both databases (named after --db-prefix) are dropped at the end, unless --keep.
 """
 import argparse
 import ast
 import os
+import statistics
 import subprocess
 import sys
 
@@ -40,6 +44,7 @@ def main():
     parser.add_argument("--confirm", type=int, default=500)
     parser.add_argument("--post", type=int, default=200)
     parser.add_argument("--form-orders", type=int, default=10000)
+    parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--http-port", type=int, default=8172)
     parser.add_argument("--db-prefix", default=None, help="databases' names begin with it (default: the test database)")
     parser.add_argument("--keep", action="store_true", help="keep both databases, to profile them afterwards")
@@ -55,21 +60,29 @@ def main():
         subprocess.run(cuv.odoo_command(odoo_dir, pg, without, "-i", ",".join(dependencies()), *install), check=True)
         generate_sales(shell_command(odoo_dir, pg, without), args.customers, args.orders)
         params = {"confirm": args.confirm, "post": args.post, "form_orders": args.form_orders}
-        run_script(shell_command(odoo_dir, pg, without), "bench_daily_work.py", dict(params, prepare=True))
+        run_script(shell_command(odoo_dir, pg, without), "bench_daily_work.py", dict(params, step="prepare"))
         connection = connect(pg.host, pg.port, pg.user)
         connection.cursor().execute('CREATE DATABASE "%s" TEMPLATE "%s"' % (with_addon, without))
         connection.close()
         subprocess.run(cuv.odoo_command(odoo_dir, pg, with_addon, "-i", cuv.MODULE, *install), check=True)
-        figures = {}
-        for label, dbname in (("without the addon", without), ("with the addon", with_addon)):
-            _code, stdout, stderr = run_script(shell_command(odoo_dir, pg, dbname), "bench_daily_work.py", params)
-            lines = [line.split(" ", 2)[1:] for line in stdout.splitlines() if line.startswith("BENCH ")]
-            if not lines:
-                print(stdout[-3000:], stderr[-3000:], sep="\n")
-                return 1
-            figures[label] = {name: float(value) for value, name in lines}
-        for name in figures["without the addon"]:
-            base, addon = figures["without the addon"][name], figures["with the addon"][name]
+        run_script(shell_command(odoo_dir, pg, with_addon), "bench_daily_work.py", dict(params, step="segment"))
+        databases = {"without the addon": without, "with the addon": with_addon}
+        figures = {label: {} for label in databases}
+        for number in range(args.rounds):
+            for label in sorted(databases, reverse=bool(number % 2)):
+                _code, stdout, stderr = run_script(shell_command(odoo_dir, pg, databases[label]),
+                                                   "bench_daily_work.py",
+                                                   dict(params, step="round", round=number, rounds=args.rounds))
+                lines = [line.split(" ", 2)[1:] for line in stdout.splitlines() if line.startswith("BENCH ")]
+                if not lines:
+                    print(stdout[-3000:], stderr[-3000:], sep="\n")
+                    return 1
+                for value, name in lines:
+                    figures[label].setdefault(name, []).append(float(value))
+        for name, values in figures["without the addon"].items():
+            # durations of a share of the work add up; a form's time is a median; a count is a count
+            combine = sum if "one by one" in name else statistics.median
+            base, addon = combine(values), combine(figures["with the addon"][name])
             print("%-66s %10.3f %10.3f %8.2fx" % (name, base, addon, addon / base if base else float("nan")))
         return 0
     finally:

@@ -1,10 +1,14 @@
 """Daily-work benchmark: confirming quotations one by one, and reading a customer's form.
 
-Runs inside ``odoo shell``, which gives ``env``. Parameters: confirm, post, form_orders, prepare.
-With prepare, gives the first bench customer ``form_orders`` orders and creates the
-quotations and the draft invoices (before the database is copied, so that both databases hold the same); otherwise
-prints ``BENCH <value> <figure>`` lines, the work done by an ordinary salesperson. With the addon
-installed, a segmentation runs first.
+Runs inside ``odoo shell``, which gives ``env``. Parameters: confirm, post, form_orders, step, and
+for a round: round, rounds. Steps:
+- prepare: gives the first bench customer ``form_orders`` orders, creates the quotations, the
+  draft invoices and the ordinary salesperson who does the work (before the database is copied,
+  so that both databases hold the same);
+- segment: with the addon installed, lets the salesperson read the customer information and
+  runs a segmentation (so that confirming an order rescores its customer);
+- round: the salesperson confirms round's share of the quotations and posts its share of the
+  invoices, one by one, then reads the customer forms; prints ``BENCH <value> <figure>`` lines.
 """
 import json
 import os
@@ -19,7 +23,16 @@ env = env(context=dict(env.context, lang=env.user.lang, tz=env.user.tz or "UTC")
 Partner = env["res.partner"]
 customers = Partner.search([("name", "like", "Bench customer %")], order="id")
 heavy, light = customers[0], customers[-1]
-if params.get("prepare"):
+SELLER = "bench_seller"
+
+
+def share(records):
+    """This round's share of ``records``."""
+    size = -(-len(records) // params["rounds"])  # rounded up
+    return records[params["round"] * size:(params["round"] + 1) * size]
+
+
+if params["step"] == "prepare":
     env.cr.execute("UPDATE sale_order SET partner_id = %s WHERE id IN (SELECT id FROM sale_order ORDER BY id LIMIT %s)",
                    [heavy.id, params["form_orders"]])
     # the lines keep their order's customer too (a stored related field), as Sales writes them
@@ -34,33 +47,30 @@ if params.get("prepare"):
         "move_type": "out_invoice", "partner_id": customer.id, "ref": "BENCH-INVOICE",
         "invoice_line_ids": [Command.create({"product_id": item.id, "quantity": 2}) for item in product],
     } for customer in customers[1:params["post"] + 1]])
+    # An ordinary user does the daily work, with the record rules and field groups a company has
+    # (the shell's superuser skips them): a salesperson who sees every order, and invoices.
+    groups = [env.ref("sales_team.group_sale_salesman_all_leads"), env.ref("account.group_account_invoice")]
+    env["res.users"].with_context(no_reset_password=True).create({
+        "name": "Bench seller", "login": SELLER, "groups_id": [Command.set([group.id for group in groups])]})
+    env.cr.commit()
+elif params["step"] == "segment":
+    # with the addon, the salesperson also reads the customer information
+    env["res.users"].search([("login", "=", SELLER)]).groups_id |= env.ref("crm_unified_view.group_customer_info_user")
+    env["crm.segmentation.run"].create({"n_segments": 5}).action_run()
     env.cr.commit()
 else:
-    if "crm.segmentation.run" in env:
-        env["crm.segmentation.run"].create({"n_segments": 5}).action_run()
-        env.cr.commit()
-    # An ordinary user does the daily work, with the record rules and field groups a company has
-    # (the shell's superuser skips them): a salesperson who sees every order and invoices, who
-    # with the addon also reads the customer information.
-    groups = ["sales_team.group_sale_salesman_all_leads", "account.group_account_invoice",
-              "crm_unified_view.group_customer_info_user"]
-    seller = env["res.users"].with_context(no_reset_password=True).create({
-        "name": "Bench seller", "login": "bench_seller_%d" % time.time_ns(),
-        "groups_id": [Command.set([group.id for group in map(env.ref, groups, [False] * 3) if group])]})
-    env.cr.commit()
-    env = env(user=seller, su=False)
-    quotations = env["sale.order"].search([("client_order_ref", "=", "BENCH-QUOTE"), ("state", "=", "draft")],
-                                          order="id")
+    env = env(user=env["res.users"].search([("login", "=", SELLER)]), su=False)
+    quotations = env["sale.order"].search([("client_order_ref", "=", "BENCH-QUOTE")], order="id")
     start = time.monotonic()
-    for quotation_id in quotations.ids:
+    for quotation_id in share(quotations).ids:
         # a user confirms one quotation per request: nothing of the other quotations is read with it
         env["sale.order"].browse(quotation_id).action_confirm()
         env.cr.commit()  # each its own transaction, as a user confirming them one by one
         env.invalidate_all()
     print("BENCH %.3f confirming %d quotations one by one (s)" % (time.monotonic() - start, len(quotations)))
-    invoices = env["account.move"].search([("ref", "=", "BENCH-INVOICE"), ("state", "=", "draft")], order="id")
+    invoices = env["account.move"].search([("ref", "=", "BENCH-INVOICE")], order="id")
     start = time.monotonic()
-    for invoice_id in invoices.ids:
+    for invoice_id in share(invoices).ids:
         env["account.move"].browse(invoice_id).action_post()
         env.cr.commit()
         env.invalidate_all()

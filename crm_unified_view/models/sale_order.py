@@ -36,6 +36,9 @@ class SaleOrder(models.Model):
     def _refresh_customer_figures(self):
         """These orders started or stopped counting: the customers' live figures, and their RFM
         in each order's company (figures are per company) when its runs count orders."""
+        # What the confirmation (cancellation) changed, written at once: the queries below read
+        # part of it, and would have it written in two statements.
+        self.env.flush_all()
         self.partner_id._recompute_customer_360_for_commercial(data_quality=False)
         self.partner_id._with_one_order_at_most()._recompute_customer_360_for_commercial()
         for company, orders in self.grouped("company_id").items():

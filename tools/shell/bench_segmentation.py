@@ -149,8 +149,10 @@ if params.get("nightly"):
          WHERE p.name LIKE 'Bench customer %' AND p.id % 100 = 0 GROUP BY so.partner_id)""",
         {"date_order": "date_trunc('day', now()) + interval '9 hours'", "client_order_ref": "'NIGHTLY-' || t.id",
          "name": "t.name || '-N'"})
-    copy_rows("sale_order_line", """JOIN sale_order n ON n.client_order_ref = 'NIGHTLY-' || t.order_id""",
-              {"order_id": "n.id"})
+    # the lines of the copied orders found by their order's index, not by matching every line
+    copy_rows("sale_order_line", """JOIN sale_order n ON n.client_order_ref = 'NIGHTLY-' || t.order_id
+        WHERE t.order_id IN (SELECT substr(client_order_ref, 9)::int FROM sale_order
+                              WHERE client_order_ref LIKE 'NIGHTLY-%')""", {"order_id": "n.id"})
     env.invalidate_all()
     figures["orders placed today by 1% of the customers"] = new_orders
     _run, rfm_part = full_run("next night's run, as of today")

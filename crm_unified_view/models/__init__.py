@@ -45,3 +45,4 @@ from . import crm_buying_role
 from . import survey_survey
 from . import crm_lifecycle_history
 from . import mail_message_first_contact
+from . import crm_segmentation_purchase

@@ -46,14 +46,14 @@ PROFIT_TOTALS = ("net_revenue", "margin", *profit.COST_PARTS, "cost_to_serve", "
 # (``hash()`` of a string is not: Python seeds it per process).
 LOCK_NAMESPACE = zlib.crc32(b"crm_unified_view.segmentation_run") & 0x7FFFFFFF
 # Sold lines (partner_id, product_id, amount, margin, known) summed per customer and product:
-# revenue, and the part of it of known cost with its margin.
+# revenue, and the part of it of known cost with its margin. As float8, as the purchases kept for
+# the next run hold them: sums read back the very same numbers.
 LINES_BY_CUSTOMER_AND_PRODUCT = """
-    SELECT partner_id, product_id, SUM(amount) AS amount,
-           COALESCE(SUM(amount) FILTER (WHERE known), 0) AS known_amount,
-           COALESCE(SUM(margin) FILTER (WHERE known), 0) AS known_margin
+    SELECT partner_id, product_id, SUM(amount)::float8 AS amount,
+           COALESCE(SUM(amount) FILTER (WHERE known), 0)::float8 AS known_amount,
+           COALESCE(SUM(margin) FILTER (WHERE known), 0)::float8 AS known_margin
       FROM (%s) lines
   GROUP BY partner_id, product_id
-  ORDER BY partner_id
 """
 # Each customer's sums of the transactions (partner_id, date as a day number, amount) that RFM
 # needs (:func:`rfm.purchase_totals`): a day with an order of amount >= 0 is one purchase
@@ -164,20 +164,22 @@ def _active(alias, column):
 
 
 class LinePartitions:
-    """A query's rows, ordered by partner_id, kept in a temporary file and read back in partitions
-    of customers: called, an iterator of ``(low, high, frame)``, the rows of the customers of ids
-    from low (included) to high (excluded); the ranges follow each other and cover every id."""
+    """A query's rows, ordered by partner_id, kept in a temporary file (``file``, CSV with a
+    header) and read back in partitions of customers: called, an iterator of ``(low, high,
+    frame)``, the rows of the customers of ids from low (included) to high (excluded); the ranges
+    follow each other and cover every id. Only the columns of ``dtypes`` are read back."""
 
     def __init__(self, cr, query, dtypes, rows=None):
         self.dtypes, self.rows = dtypes, rows or PARTITION_ROWS
         # closed by close(), once the run has written the suggestions
         self.file = tempfile.TemporaryFile()  # pylint: disable=consider-using-with
-        cr.copy_expert(cr.mogrify(SQL("COPY (%s) TO STDOUT WITH CSV HEADER", query)).decode(), self.file)
+        cr.copy_expert(cr.mogrify(SQL("COPY (SELECT * FROM (%s) summed ORDER BY partner_id) TO STDOUT WITH CSV HEADER",
+                                      query)).decode(), self.file)
 
     def __call__(self):
         self.file.seek(0)
         low, held = np.iinfo(np.int64).min, None
-        with pd.read_csv(self.file, dtype=self.dtypes, chunksize=self.rows) as reader:
+        with pd.read_csv(self.file, dtype=self.dtypes, usecols=list(self.dtypes), chunksize=self.rows) as reader:
             for chunk in reader:
                 if not len(chunk):
                     continue
@@ -317,6 +319,9 @@ class CrmSegmentationRun(models.Model):
         "Customers of Sums Taken Over", readonly=True, copy=False,
         help="Customers whose sums of transactions this run took over from the earlier run instead of summing "
              "their transactions again.")
+    purchases_kept = fields.Boolean(
+        readonly=True, copy=False,
+        help="The company's purchases per customer and product kept for the next run are as of this run.")
     rfm_edges = fields.Json("RFM Quantile Edges", readonly=True, copy=False)
     clv_params = fields.Json("Fitted Model Parameters", readonly=True, copy=False)
     error = fields.Text(readonly=True, copy=False)
@@ -468,9 +473,7 @@ class CrmSegmentationRun(models.Model):
             _logger.info("Segmentation %s: sums of %d customers taken over from run %s, %d summed again", self.id,
                          self.sums_reused_count, self.sums_run_id.id, len(totals) - self.sums_reused_count)
         # Kept on disk and read a partition of customers at a time: never every customer's lines at once.
-        purchases = LinePartitions(
-            self.env.cr, self._order_lines() if self.transaction_source == "orders" else self._invoice_lines(),
-            LINE_TYPES)
+        purchases = self._purchases(changed)
         indicators = pd.concat([lines.groupby("partner_id")["product_id"].nunique()
                                 for _low, _high, lines in purchases()]).rename("product_breadth").to_frame()
         self.env.cr.execute(SQL("""
@@ -543,9 +546,34 @@ class CrmSegmentationRun(models.Model):
         self.env.cr.execute(SQL(" UNION ").join(queries))
         return {row[0] for row in self.env.cr.fetchall()}
 
-    def _order_lines(self):
+    def _purchases(self, changed):
+        """The run's lines summed per customer and product (:class:`LinePartitions`).
+
+        A run on orders, not a back-test, keeps them for the next run (``crm.segmentation.purchase``:
+        a line's cost is frozen on it). When the run it takes sums over from (:meth:`_sums_run`)
+        kept them, only the lines of the customers ``changed`` since are summed again. Runs on
+        invoices sum every line: without stock valuation, a line's cost is the product's cost now."""
+        cr = self.env.cr
+        if self.transaction_source != "orders":
+            return LinePartitions(cr, self._invoice_lines(), LINE_TYPES)
+        if self._is_backtest():
+            return LinePartitions(cr, self._order_lines(), LINE_TYPES)
+        Purchase = self.env["crm.segmentation.purchase"]
+        taken_over = changed if self.sums_run_id.purchases_kept else None
+        summed = LinePartitions(cr, Purchase._of_company(self.company_id, self._order_lines(taken_over)), LINE_TYPES)
+        Purchase._keep_file(self.company_id, summed.file, taken_over)
+        if taken_over is not None:
+            summed.close()
+            summed = LinePartitions(cr, Purchase._kept(self.company_id), LINE_TYPES)
+        # the purchases kept are as of this run now, and of no other
+        self.search([("company_id", "=", self.company_id.id), ("purchases_kept", "=", True)]).purchases_kept = False
+        self.purchases_kept = True
+        return summed
+
+    def _order_lines(self, customer_ids=None):
         """Confirmed order lines at the cost ``sale_margin`` froze on them, minus the credit notes
-        of those lines: a credit note line gives back its revenue and the cost of its quantity."""
+        of those lines: a credit note line gives back its revenue and the cost of its quantity. Of
+        the customers ``customer_ids`` only, when given."""
         company_id = self.company_id.id
         rate = company_amount(SQL("1"))
         self.env["sale.order"].flush_model(["date_order", "currency_rate"])
@@ -563,7 +591,7 @@ class CrmSegmentationRun(models.Model):
              WHERE %(line_counted)s
                AND NOT EXISTS (SELECT 1 FROM sale_order later
                                 WHERE later.id = sol.order_id AND later.date_order >= %(after)s)
-               AND sol.product_id IS NOT NULL AND sol.display_type IS NULL AND %(active)s
+               AND sol.product_id IS NOT NULL AND sol.display_type IS NULL AND %(active)s AND %(only)s
          UNION ALL
             SELECT p.commercial_partner_id, sol.product_id, -aml.balance,
                    -aml.balance + aml.quantity * sol.purchase_price * %(rate)s, %(known)s
@@ -575,12 +603,13 @@ class CrmSegmentationRun(models.Model):
               JOIN res_partner p ON p.id = so.partner_id
              WHERE m.state = 'posted' AND m.move_type = 'out_refund' AND m.company_id = %(company)s
                AND m.invoice_date <= %(as_of)s AND aml.display_type = 'product' AND %(counted)s
-               AND sol.product_id IS NOT NULL AND %(active)s
+               AND sol.product_id IS NOT NULL AND %(active)s AND %(only)s
         """, rate=rate, line_rate=SQL("CASE WHEN so.id IS NULL THEN 1 ELSE %s END", rate),
             known=known_cost(SQL("sol.purchase_price")), counted=counted_order(company_id),
             line_counted=counted_order(company_id, order="sol"), currency=self.company_id.currency_id.id,
             after=self.date_as_of + datetime.timedelta(days=1),
-            company=company_id, as_of=self.date_as_of, active=_active("p", "commercial_partner_id")))
+            company=company_id, as_of=self.date_as_of, active=_active("p", "commercial_partner_id"),
+            only=SQL("TRUE") if customer_ids is None else SQL("p.commercial_partner_id = ANY(%s)", list(customer_ids))))
 
     def _invoice_cost_basis(self):
         return "valuation" if "stock.valuation.layer" in self.env else "current"
@@ -715,7 +744,8 @@ class CrmSegmentationRun(models.Model):
     def _changed_customers(self, previous):
         """The commercial partners (column id) whose sums of transactions may differ from those
         ``previous`` saved: of the orders (invoices) written since the previous run started (less
-        :data:`CHANGES_MARGIN`) or dated after its day up to this run's; the partners written
+        :data:`CHANGES_MARGIN`) or dated after its day up to this run's; on orders, of the credit
+        notes of order lines written or dated so too (they change the lines' sums); the partners written
         since, their commercial partner and their parent's; the customer an order (invoice) was
         taken from, or the commercial partner of the parent company a contact left, by the
         tracking of those changes; and every active commercial partner without a line in the
@@ -731,16 +761,28 @@ class CrmSegmentationRun(models.Model):
             dated = SQL("t.date_order >= %s AND t.date_order < %s", previous.date_as_of + datetime.timedelta(days=1),
                         self.date_as_of + datetime.timedelta(days=1))
             fields_tracked |= fields_tracked._get("sale.order", "partner_id")
+            # the credit notes of order lines change the lines' sums (see _purchases)
+            self.env["account.move"].flush_model(["write_date", "invoice_date", "move_type"])
+            credited = SQL("""
+                UNION SELECT p.commercial_partner_id FROM account_move m
+                        JOIN account_move_line aml ON aml.move_id = m.id
+                        JOIN sale_order_line_invoice_rel rel ON rel.invoice_line_id = aml.id
+                        JOIN sale_order_line sol ON sol.id = rel.order_line_id
+                        JOIN res_partner p ON p.id = sol.order_partner_id
+                       WHERE m.move_type = 'out_refund'
+                         AND (m.write_date >= %s OR (m.invoice_date > %s AND m.invoice_date <= %s))
+            """, since, previous.date_as_of, self.date_as_of)
         else:
             self.env["account.move"].flush_model(["write_date", "invoice_date", "commercial_partner_id"])
             transactions, customer = SQL("account_move t"), SQL("t.commercial_partner_id")
             dated = SQL("t.invoice_date > %s AND t.invoice_date <= %s", previous.date_as_of, self.date_as_of)
             fields_tracked |= fields_tracked._get("account.move", "partner_id")
+            credited = SQL()
         fields_tracked |= fields_tracked._get("res.partner", "parent_id")
         self.env["res.partner"].flush_model(["write_date", "parent_id", "commercial_partner_id", "active"])
         return SQL("""
             SELECT %(customer)s AS id FROM %(transactions)s WHERE t.write_date >= %(since)s
-             UNION SELECT %(customer)s FROM %(transactions)s WHERE %(dated)s
+             UNION SELECT %(customer)s FROM %(transactions)s WHERE %(dated)s %(credited)s
              UNION SELECT UNNEST(ARRAY[p.id, p.commercial_partner_id, parent.commercial_partner_id])
                      FROM res_partner p LEFT JOIN res_partner parent ON parent.id = p.parent_id
                     WHERE p.write_date >= %(since)s
@@ -749,8 +791,8 @@ class CrmSegmentationRun(models.Model):
                     WHERE v.field_id = ANY(%(fields)s) AND v.create_date >= %(since)s
              UNION (SELECT p.id FROM res_partner p WHERE p.active AND p.id = p.commercial_partner_id
                     EXCEPT SELECT r.partner_id FROM crm_segmentation_result r WHERE r.run_id = %(run)s)
-        """, customer=customer, transactions=transactions, since=since, dated=dated, fields=fields_tracked.ids,
-            run=previous.id)
+        """, customer=customer, transactions=transactions, since=since, dated=dated, credited=credited,
+            fields=fields_tracked.ids, run=previous.id)
 
     def _transactions(self, customer_ids=None, as_of=None):
         """The run's transactions (:meth:`_transactions_query`) as a frame, dates as datetime64."""

@@ -6,12 +6,16 @@ import pandas as pd
 
 from odoo import Command
 from odoo.tests import tagged
+from odoo.tools import SQL
+
+from ..models.crm_segmentation_run import LINE_TYPES
 
 from .common import CustomerViewCommon
 
 # What a run saves of each customer's sums and their RFM, compared between two runs.
 COMPARED = ("frequency", "first_purchase_date", "recency_days", "monetary", "repeat_total", "transaction_count",
-            "r_score", "f_score", "m_score", "rfm_score", "value_tier", "customer_npv", "cost_to_serve")
+            "r_score", "f_score", "m_score", "rfm_score", "value_tier", "customer_npv", "cost_to_serve",
+            "net_revenue", "margin", "profit")
 
 
 @tagged("post_install", "-at_install")
@@ -72,26 +76,49 @@ class TestSegmentationNightly(CustomerViewCommon):
         self.moved.with_context(**tracked).partner_id = self.buyers[6]
         self._confirmed_order(self.buyers[7], [(self.product_tea, 1, 300.0)], pricelist=self.other_pricelist)
         self.mover.with_context(**tracked).parent_id = self.buyers[3]
+        # a credit note of an order line: the lines' sums change, not the orders'
+        returned = self.buyers[8].sale_order_ids[:1].order_line
+        refund = self.env["account.move"].create({
+            "move_type": "out_refund", "partner_id": self.buyers[8].id, "invoice_date": self.today,
+            "invoice_line_ids": [Command.create({
+                "product_id": self.product_tea.id, "quantity": 1, "price_unit": 20.0, "tax_ids": [Command.clear()],
+                "sale_line_ids": [Command.set(returned.ids)]})],
+        })
+        refund.action_post()
         self.env.cr.flush()
 
         nightly = self._run()
         self.assertEqual(nightly.sums_run_id, first)
-        # buyers 8 to 11 and the prospects of the common data did not change
-        untouched = self.buyers[8:]
+        self.assertTrue(nightly.purchases_kept)
+        self.assertFalse(first.purchases_kept, "the purchases kept are the latest run's")
+        # buyers 9 to 11 and the prospects of the common data did not change
+        untouched = self.buyers[9:]
         self.assertGreaterEqual(nightly.sums_reused_count, len(untouched))
         self.env.cr.execute(nightly._changed_customers(first))
         totals = nightly._purchase_totals(previous=first, changed=[row[0] for row in self.env.cr.fetchall() if row[0]])
         self.assertFalse(totals.loc[untouched.ids, "summed"].any())
-        self.assertTrue(totals.loc[(self.buyers[:4] | self.buyers[5:8] | newcomer).ids, "summed"].all())
+        self.assertTrue(totals.loc[(self.buyers[:4] | self.buyers[5:9] | newcomer).ids, "summed"].all())
         self.assertNotIn(self.buyers[4].id, totals.index)
         pd.testing.assert_frame_equal(totals.drop(columns="summed").sort_index(),
                                       nightly._purchase_totals().sort_index(), check_exact=True)
+        # the purchases kept, partly summed again, are every line summed now
+        kept, summed = (nightly._frame(SQL("SELECT %s FROM (%s) lines ORDER BY partner_id, product_id",
+                                           SQL(", ").join(map(SQL.identifier, LINE_TYPES)), query),
+                                       LINE_TYPES)
+                        for query in (self.env["crm.segmentation.purchase"]._kept(nightly.company_id),
+                                      nightly._order_lines()))
+        pd.testing.assert_frame_equal(kept, summed, check_exact=True)
+        self.assertEqual(kept.loc[kept["partner_id"] == self.buyers[8].id, "amount"].sum(), 360.0 - 20.0)
 
         full = self.env["crm.segmentation.run"].with_context(crm_segmentation_full_sums=True).create(
             {"n_segments": 3})
         full.action_run()
         self.assertFalse(full.sums_run_id)
         self.assertEqual(self._sums(nightly), self._sums(full))
+        self.assertEqual(*({(line.product_id, line.revenue, line.margin) for line in run.product_ids}
+                           for run in (nightly, full)))
+        self.assertEqual(*({(line.partner_id, line.product_id, line.rank) for line in self.env[
+            "crm.segmentation.suggestion"].search([("run_id", "=", run.id)])} for run in (nightly, full)))
         # what changed is in the sums
         sums = self._sums(nightly)
         frequency, monetary = COMPARED.index("frequency"), COMPARED.index("monetary")
@@ -118,13 +145,43 @@ class TestSegmentationNightly(CustomerViewCommon):
                             [latest.id])
         self.assertFalse(self._run().sums_run_id)
 
+    def test_only_the_latest_run_on_orders_keeps_purchases(self):
+        self._age_everything()
+        first = self._run()
+        Purchase = self.env["crm.segmentation.purchase"]
+        self.env.cr.execute(Purchase._kept(first.company_id))
+        kept = sorted(self.env.cr.fetchall())
+        self.assertTrue(kept)
+        for run in (self._run(date_as_of=first.date_as_of - timedelta(days=30)),
+                    self._run(transaction_source="invoices")):
+            self.assertFalse(run.purchases_kept)
+            self.assertTrue(first.purchases_kept)
+            self.env.cr.execute(Purchase._kept(first.company_id))
+            self.assertEqual(sorted(self.env.cr.fetchall()), kept, "a back-test or a run on invoices keeps none")
+        # after a run on invoices, the next run on orders takes over no sums: it keeps every line again
+        again = self._run()
+        self.assertFalse(again.sums_run_id)
+        self.assertTrue(again.purchases_kept)
+        self.assertFalse(first.purchases_kept)
+
     def test_orders_dated_after_the_run_before_are_summed_again_however_written(self):
         self._age_everything()
         first = self._run(date_as_of=self.today - timedelta(days=1))
         buyer = self.buyers[9]
         self._confirmed_order(buyer, [(self.product_tea, 1, 55.0)])
+        # and a credit note of another customer's order line
+        credited = self.buyers[10]
+        refund = self.env["account.move"].create({
+            "move_type": "out_refund", "partner_id": credited.id, "invoice_date": self.today,
+            "invoice_line_ids": [Command.create({
+                "product_id": self.product_tea.id, "quantity": 1, "price_unit": 30.0, "tax_ids": [Command.clear()],
+                "sale_line_ids": [Command.set(credited.sale_order_ids[:1].order_line.ids)]})],
+        })
+        refund.action_post()
         self._age_everything()  # as if inserted by SQL with an old write_date: only its date tells
         nightly = self._run()
         self.assertEqual(nightly.sums_run_id, first)
         line = nightly.result_ids.filtered(lambda result: result.partner_id == buyer)
         self.assertEqual((line.frequency, line.recency_days), (3, 0))
+        line = nightly.result_ids.filtered(lambda result: result.partner_id == credited)
+        self.assertAlmostEqual(line.net_revenue, 440.0 + 441 + 442 - 30)

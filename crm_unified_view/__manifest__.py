@@ -7,7 +7,7 @@
     "author": "crm_unified_view developers",
     "website": "https://github.com/crm-unified-view/crm_unified_view",
     "depends": ["contacts", "sale", "sale_margin", "account", "hr", "resource", "crm", "survey", "portal", "web_editor", "spreadsheet_dashboard", "mass_mailing"],
-    "external_dependencies": {"python": ["pandas", "numpy", "scipy", "scikit-learn", "phonenumbers", "jieba", "opencc-python-reimplemented", "chinesecalendar"]},
+    "external_dependencies": {"python": ["pandas", "numpy", "scipy", "scikit-learn", "pyarrow", "phonenumbers", "jieba", "opencc-python-reimplemented", "chinesecalendar"]},
     "data": [
         "security/crm_unified_view_security.xml",
         "security/ir.model.access.csv",

@@ -1,8 +1,9 @@
 """A segmentation run on orders it creates: saved results, partner fields, back-testing, bad input."""
 import threading
-from datetime import timedelta
+from datetime import date, timedelta
 from unittest.mock import patch
 
+import numpy as np
 import pandas as pd
 from psycopg2 import IntegrityError
 
@@ -216,6 +217,19 @@ class TestSegmentationRun(CustomerViewCommon):
             "run": 7}, chunk=2)
         self.env.cr.execute("SELECT n, label, run FROM cuv_copied ORDER BY n")
         self.assertEqual(self.env.cr.fetchall(), [(n, "#%d" % n, 7) for n in range(5)])
+
+    def test_bulk_insert_keeps_missing_values_apart_from_empty_ones(self):
+        self.env.cr.execute("CREATE TEMPORARY TABLE cuv_copied (n int, label varchar, amount numeric, day date, "
+                            "flag boolean, share float8)")
+        self.env["crm.segmentation.run"]._copy_in("cuv_copied", pd.DataFrame({
+            "n": pd.array([1, None, 3], dtype="Int64"), "label": ["", None, '引号 "a,b"'],
+            "amount": [0.1 + 0.2, np.nan, 1e20], "day": [date(2026, 1, 31), None, date(2026, 2, 1)],
+            "flag": [True, False, True], "share": [1 / 3, 0.0, np.nan]}))
+        self.env.cr.execute("SELECT n, label, amount, day, flag, share FROM cuv_copied ORDER BY n NULLS LAST")
+        self.assertEqual(self.env.cr.fetchall(), [
+            (1, "", 0.1 + 0.2, date(2026, 1, 31), True, 1 / 3),
+            (3, '引号 "a,b"', 1e20, date(2026, 2, 1), True, None),
+            (None, None, None, None, False, 0.0)])
 
     def test_bulk_insert_stops_at_a_slice_that_fails(self):
         self.env.cr.execute("CREATE TEMPORARY TABLE cuv_copied (n int)")

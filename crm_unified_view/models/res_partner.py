@@ -966,12 +966,23 @@ class ResPartner(models.Model):
         """The commercial partners of ``self`` with one confirmed order at most: the ones whose
         behavioural information an order confirmed or cancelled can make appear or go."""
         self.env["sale.order"].flush_model(["state", "partner_id"])
+        return self._with_one_at_most(SQL("sale_order t ON t.partner_id = p.id AND t.state = 'sale'"))
+
+    def _with_one_invoice_at_most(self):
+        """The commercial partners of ``self`` with one posted customer invoice or credit note at
+        most: the ones whose net invoiced an invoice posted or reset can make appear or go."""
+        self.env["account.move"].flush_model(["state", "partner_id", "move_type"])
+        return self._with_one_at_most(SQL(
+            "account_move t ON t.partner_id = p.id AND t.state = 'posted' AND t.move_type IN ('out_invoice', 'out_refund')"))
+
+    def _with_one_at_most(self, joined):
+        """The commercial partners of ``self`` with one row at most of ``joined`` (a table ``t``
+        joined to each of their partners ``p``)."""
         self.flush_model(["commercial_partner_id"])
         self.env.cr.execute(SQL("""
-            SELECT p.commercial_partner_id FROM res_partner p LEFT JOIN sale_order so
-                ON so.partner_id = p.id AND so.state = 'sale'
+            SELECT p.commercial_partner_id FROM res_partner p LEFT JOIN %s
              WHERE p.commercial_partner_id IN (SELECT commercial_partner_id FROM res_partner WHERE id = ANY(%s))
-          GROUP BY p.commercial_partner_id HAVING COUNT(so.id) <= 1""", self.ids))
+          GROUP BY p.commercial_partner_id HAVING COUNT(t.id) <= 1""", joined, self.ids))
         return self.browse([row[0] for row in self.env.cr.fetchall()])
 
     def _refresh_rfm_from_latest_run(self, source):

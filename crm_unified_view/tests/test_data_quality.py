@@ -96,6 +96,19 @@ class TestDataQualityScores(CustomerViewCommon):
         self.assertGreater(self.customer.data_completeness, before)
         self.assertEqual(self.customer.data_completeness, self.contact.data_completeness)
 
+    def test_completeness_follows_the_net_invoiced(self):
+        before = self.customer.data_completeness
+        self._posted_invoice(self.contact, 100.0)
+        # posting the first invoice rescored the company without waiting for the cron
+        first = self.customer.data_completeness
+        self.assertGreater(first, before)
+        self._posted_invoice(self.contact, 50.0)
+        self.assertEqual(self.customer.data_completeness, first)
+        # credit notes that bring the net invoiced back to nothing rescored it again
+        self._posted_invoice(self.contact, 150.0, move_type="out_refund")
+        self.assertLess(self.customer.data_completeness, first)
+        self.assertEqual(self.contact.data_completeness, self.customer.data_completeness)
+
     def test_completeness_follows_complaints_when_they_are_expected(self):
         self.env.ref("crm_unified_view.crm_customer_info_item_open_complaint_count").is_expected = True
         self.customer._recompute_data_quality()

@@ -122,14 +122,19 @@ class CrmTouchpoint(models.Model):
 
     def _touch_branches(self, sources=None):
         """The query of each kind of touch (same columns); with ``sources``, see :meth:`_touch_query`."""
+        return [branch for group in self._branch_groups(sources) for branch in group]
+
+    def _branch_groups(self, sources=None):
+        """:meth:`_touch_branches` in two lists: the kinds made of messages, which alone name a
+        message author (whom :meth:`_message_access` checks), and the others."""
         def only(kind, column):
             if sources is None:
                 return SQL("TRUE")
             return SQL("%s IN %s", SQL(column), tuple(sources.get(kind, ())) or (None,))
 
-        branches = [*self._email_queries(only("message", "m.id")), *self._activity_queries(only("message", "m.id")),
-                    self._meeting_query(only("meeting", "e.id")), *self._record_queries(only)]
-        return [branch for branch in branches if branch]
+        messages = [*self._email_queries(only("message", "m.id")), *self._activity_queries(only("message", "m.id"))]
+        others = [self._meeting_query(only("meeting", "e.id")), *self._record_queries(only)]
+        return [branch for branch in messages if branch], [branch for branch in others if branch]
 
     def _access(self):
         """The rows (alias ``touch``) the user may see: of customers the user may read, and
@@ -254,42 +259,46 @@ class CrmTouchpoint(models.Model):
         survey_title = SQL("COALESCE(s.title->>%s, s.title->>'en_US')", lang)
         kinds = [
             # (model, channel, direction, alias, date, summary, document name, partner, user, company,
-            #  model of the document, from, where)
+            #  model of the document, joins, where)
             ("crm.complaint", "complaint", "inbound", "c", SQL("c.date_received"), SQL("c.subject"), SQL("c.name"),
-             SQL("c.partner_id"), SQL("c.user_id"), SQL("c.company_id"), None, SQL("crm_complaint c"),
+             SQL("c.partner_id"), SQL("c.user_id"), SQL("c.company_id"), None, SQL(),
              SQL("c.partner_id IS NOT NULL")),
             ("sale.order", "order", "inbound", "so", SQL("so.date_order"), SQL("so.name"), SQL("so.name"),
-             SQL("so.partner_id"), SQL("so.user_id"), SQL("so.company_id"), None, SQL("sale_order so"),
+             SQL("so.partner_id"), SQL("so.user_id"), SQL("so.company_id"), None, SQL(),
              SQL("so.state = 'sale'")),
             ("account.move", "invoice", "outbound", "am", SQL("am.invoice_date::timestamp"), SQL("am.name"),
-             SQL("am.name"), SQL("am.partner_id"), SQL("am.invoice_user_id"), SQL("am.company_id"), None,
-             SQL("account_move am"),
+             SQL("am.name"), SQL("am.partner_id"), SQL("am.invoice_user_id"), SQL("am.company_id"), None, SQL(),
              SQL("am.state = 'posted' AND am.move_type IN ('out_invoice', 'out_refund') "
                  "AND am.partner_id IS NOT NULL")),
             ("survey.user_input", "survey", "inbound", "ui", SQL("COALESCE(ui.end_datetime, ui.write_date)"),
              survey_title, survey_title, SQL("ui.partner_id"), SQL("NULL::int"), SQL("NULL::int"), None,
-             SQL("survey_user_input ui JOIN survey_survey s ON s.id = ui.survey_id"),
+             SQL("JOIN survey_survey s ON s.id = ui.survey_id"),
              SQL("ui.state = 'done' AND ui.partner_id IS NOT NULL")),
             ("crm.knowledge.vote", "vote", "inbound", "v", SQL("v.write_date"),
              SQL("CASE WHEN v.helpful THEN %s ELSE %s END || ': ' || ka.name",
                  self.env._("Helpful"), self.env._("Not helpful")),
              SQL("ka.name"), SQL("vu.partner_id"), SQL("NULL::int"), SQL("ka.company_id"), "crm.knowledge.article",
-             SQL("crm_knowledge_vote v JOIN res_users vu ON vu.id = v.user_id "
-                 "JOIN crm_knowledge_article ka ON ka.id = v.article_id"),
+             SQL("JOIN res_users vu ON vu.id = v.user_id JOIN crm_knowledge_article ka ON ka.id = v.article_id"),
              SQL("TRUE")),
         ]
         queries = []
-        for model, channel, direction, alias, date, summary, document, partner, user, company, ref_model, from_, \
+        for model, channel, direction, alias, date, summary, document, partner, user, company, ref_model, joins, \
                 where in kinds:
             if not self._may_read(model) or (ref_model and not self._may_read(ref_model)):
                 continue
             record = SQL.identifier(alias, "id") if not ref_model else SQL.identifier("ka", "id")
             ref_model = ref_model or model
             where = SQL("%s AND %s", where, only(channel, "%s.id" % alias))
+            records = SQL.identifier(self.env[model]._table)
             if not self.env.su:
-                where = SQL("%s AND %s IN %s", where, SQL.identifier(alias, "id"), self._readable(model))
+                # The records the user may read, as a subquery PostgreSQL merges into the branch:
+                # their record rules checked on each row read, not by looking each row up again.
+                readable = self.env[model].with_context(active_test=False)._search([])
+                records = SQL("(SELECT %s.* FROM %s WHERE %s)", SQL.identifier(readable.table),
+                              readable.from_clause, readable.where_clause or SQL("TRUE"))
                 if ref_model != model:
                     where = SQL("%s AND %s IN %s", where, record, self._readable(ref_model))
+            from_ = SQL("%s %s %s", records, SQL.identifier(alias), joins)
             queries.append(SQL("""
                 SELECT %(alias)s.id::bigint * 16 + %(code)s AS id, %(date)s AS date, %(channel)s::varchar AS channel,
                        %(direction)s::varchar AS direction, (%(summary)s)::varchar AS name,
@@ -315,22 +324,29 @@ class CrmTouchpoint(models.Model):
         for model, fnames in self._depends.items():
             self.env[model].flush_model(fnames)
         since = fields.Datetime.now() - timedelta(days=days)
-        where = SQL("touch.commercial_partner_id IN %s", tuple(commercial_ids))
         if not self.env.su:
-            where = SQL("%s AND %s", where, self._access())
+            # the customers the user may read, looked up once rather than in each kind's plan
+            commercial_ids = self.env["res.partner"].with_context(active_test=False).search(
+                [("id", "in", list(commercial_ids))]).ids
+            if not commercial_ids:
+                return {}
+        where = SQL("touch.commercial_partner_id IN %s", tuple(commercial_ids))
         # Each kind of touch summed apart, from the few columns the sums need: the rows of a
-        # customer's thousands of orders are counted, never built as the list shows them.
-        branches = self._touch_branches()
+        # customer's thousands of orders are counted, never built as the list shows them. Only
+        # the kinds made of messages check who may read each message.
+        messages, others = self._branch_groups()
+        message_where = where if self.env.su else SQL("%s AND %s", where, self._message_access())
+        branches = [(branch, message_where) for branch in messages] + [(branch, where) for branch in others]
         if not self.env.su and self.env["ir.rule"]._compute_domain(self._name, "read"):
             # a record rule on the touches themselves: read them through the search, which applies it
             query = self._search([("commercial_partner_id", "in", list(commercial_ids))])
-            branches = [SQL("SELECT %s.* FROM %s WHERE %s", SQL.identifier(query.table), query.from_clause,
-                            query.where_clause)]
+            branches = [(SQL("SELECT %s.* FROM %s WHERE %s", SQL.identifier(query.table), query.from_clause,
+                             query.where_clause), message_where)]
         rows = self.env.execute_query(SQL(" UNION ALL ").join(SQL("""
             SELECT touch.commercial_partner_id, touch.channel, touch.direction,
                    COUNT(*) FILTER (WHERE touch.date >= %s), MAX(touch.date)
               FROM (%s) touch WHERE %s
-          GROUP BY 1, 2, 3""", since, branch, where) for branch in branches))
+          GROUP BY 1, 2, 3""", since, branch, condition) for branch, condition in branches))
         figures = defaultdict(lambda: {"recent": 0, "inbound": 0, "outbound": 0, "last": None, "channels": {}})
         for customer, channel, direction, recent, last in rows:
             figure = figures[customer]

@@ -5,6 +5,7 @@ from datetime import timedelta
 import pandas as pd
 
 from odoo import Command
+from odoo.exceptions import AccessError
 from odoo.tests import tagged
 from odoo.tools import SQL
 
@@ -163,6 +164,20 @@ class TestSegmentationNightly(CustomerViewCommon):
         self.assertFalse(again.sums_run_id)
         self.assertTrue(again.purchases_kept)
         self.assertFalse(first.purchases_kept)
+
+    def test_purchases_kept_are_read_by_managers_of_their_company_only(self):
+        self._run()
+        Purchase = self.env["crm.segmentation.purchase"]
+        for user in (self.user_info, self.user_sales, self.user_billing):
+            with self.assertRaises(AccessError):
+                Purchase.with_user(user).search([])
+        mine = Purchase.with_user(self.user_manager).search([])
+        self.assertTrue(mine)
+        self.assertEqual(mine.company_id, self.env.company)
+        other = self.env["res.company"].create({"name": "另一家公司"})
+        self.user_manager.company_ids |= other
+        self.assertFalse(Purchase.with_user(self.user_manager).with_company(other).with_context(
+            allowed_company_ids=[other.id]).search([]))
 
     def test_orders_dated_after_the_run_before_are_summed_again_however_written(self):
         self._age_everything()

@@ -19,6 +19,8 @@ class AccountMove(models.Model):
         """These customer invoices or credit notes started or stopped counting: the customers'
         live figures, and their RFM in each move's company when its runs count invoices."""
         sales = self.filtered(lambda move: move.is_sale_document())
+        if not sales:  # vendor bills, journal entries: no customer figure moves
+            return
         self.env.flush_all()  # what posting changed, written at once: the queries below read part of it
         customers = sales.commercial_partner_id
         customers._recompute_customer_360_for_commercial(data_quality=False)

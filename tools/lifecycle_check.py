@@ -38,6 +38,7 @@ RELEASES = {
     "18.0.1.6.0": "01b22818429fe1aac05544ae3f476bbc4780ab9b",
     "18.0.1.7.0": "c1c100e8eef17449931e7547b53a14c331cf3f82",
     "18.0.1.8.0": "2ac34c0b6def836a2876040c7e8f1978fde4a9cf",
+    "18.0.1.9.0": "6e4e31a96fd77dbe911a58a86a7173788534dcae",
 }
 
 # Figures printed before and after the upgrade, which must be equal.

@@ -1,3 +1,4 @@
+from . import base
 from . import crm_reply_clock_mixin
 from . import crm_profit_figures_mixin
 from . import crm_customer_info_item

@@ -4,6 +4,7 @@ from odoo.tools import SQL
 from odoo.tools.sql import index_exists
 
 from ..analytics.pipeline import LIFECYCLE_STAGES
+from .unkeyed_many2one import UnkeyedMany2one
 
 
 class CrmLifecycleHistory(models.Model):
@@ -12,16 +13,16 @@ class CrmLifecycleHistory(models.Model):
     _order = "date_from desc, id desc"
     _rec_name = "stage"
 
-    partner_id = fields.Many2one("res.partner", "Customer", required=True, readonly=True, index=True,
+    partner_id = UnkeyedMany2one("res.partner", "Customer", required=True, readonly=True, index=True,
                                  ondelete="cascade")
-    company_id = fields.Many2one("res.company", required=True, readonly=True, index=True, ondelete="cascade")
+    company_id = UnkeyedMany2one("res.company", required=True, readonly=True, index=True, ondelete="cascade")
     stage = fields.Selection(LIFECYCLE_STAGES, required=True, readonly=True)
     next_stage = fields.Selection(LIFECYCLE_STAGES, readonly=True, help="The stage the customer moved on to.")
     date_from = fields.Date("From", required=True, readonly=True, index=True)
     date_to = fields.Date("To", readonly=True, help="Empty while the customer is in the stage.")
-    run_id = fields.Many2one("crm.segmentation.run", "Segmentation Run", readonly=True, index="btree_not_null",
+    run_id = UnkeyedMany2one("crm.segmentation.run", "Segmentation Run", readonly=True, index="btree_not_null",
                              ondelete="set null", help="The run that found the stage (empty once deleted).")
-    user_id = fields.Many2one("res.users", "Salesperson", readonly=True, index=True,
+    user_id = UnkeyedMany2one("res.users", "Salesperson", readonly=True, index=True,
                               help="The customer's salesperson when the stage began.")
 
     _sql_constraints = [

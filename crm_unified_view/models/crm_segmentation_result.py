@@ -3,6 +3,7 @@ from odoo import fields, models
 
 from ..analytics.pipeline import LIFECYCLE_STAGES
 from ..analytics.segments import AGE_TYPES, VALUE_TIERS
+from .unkeyed_many2one import UnkeyedMany2one
 
 
 class CrmSegmentationResult(models.Model):
@@ -18,12 +19,12 @@ class CrmSegmentationResult(models.Model):
         ("run_partner_unique", "UNIQUE(run_id, partner_id)", "A customer has one line per segmentation run."),
     ]
 
-    run_id = fields.Many2one("crm.segmentation.run", required=True, ondelete="cascade")
+    run_id = UnkeyedMany2one("crm.segmentation.run", required=True, ondelete="cascade")
     date_as_of = fields.Date(related="run_id.date_as_of", store=True)
     company_id = fields.Many2one(related="run_id.company_id")
     currency_id = fields.Many2one(related="run_id.currency_id")
-    partner_id = fields.Many2one("res.partner", "Customer", required=True, ondelete="cascade", index=True)
-    segment_id = fields.Many2one("crm.segment", ondelete="set null")
+    partner_id = UnkeyedMany2one("res.partner", "Customer", required=True, ondelete="cascade", index=True)
+    segment_id = UnkeyedMany2one("crm.segment", ondelete="set null")
     membership = fields.Float(help="Degree of membership in its main segment (0-1).")
     memberships = fields.Json(help="Degree of membership in every segment of the run, by segment id.")
     recency_days = fields.Integer("Days Since Last Purchase", aggregator="avg")

@@ -3,15 +3,17 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
+from .unkeyed_many2one import UnkeyedMany2one
+
 
 class CrmSegmentationSuggestion(models.Model):
     _name = "crm.segmentation.suggestion"
     _description = "Cross-selling Suggestion"
     _order = "run_id desc, partner_id, rank"
 
-    run_id = fields.Many2one("crm.segmentation.run", required=True, ondelete="cascade", index=True)
-    partner_id = fields.Many2one("res.partner", "Customer", required=True, ondelete="cascade", index=True)
-    product_id = fields.Many2one("product.product", required=True, ondelete="cascade")
+    run_id = UnkeyedMany2one("crm.segmentation.run", required=True, ondelete="cascade", index=True)
+    partner_id = UnkeyedMany2one("res.partner", "Customer", required=True, ondelete="cascade", index=True)
+    product_id = UnkeyedMany2one("product.product", required=True, ondelete="cascade")
     rank = fields.Integer()
     share = fields.Float("Bought by (%)", help="Share of the segment's customers who bought the product.")
     is_quoted = fields.Boolean("Quoted", readonly=True, help="An order line of the customer has the product.")

@@ -47,13 +47,14 @@ PROFIT_TOTALS = ("net_revenue", "margin", *profit.COST_PARTS, "cost_to_serve", "
 # The first half of the advisory lock of a company's run: the same number in every process
 # (``hash()`` of a string is not: Python seeds it per process).
 LOCK_NAMESPACE = zlib.crc32(b"crm_unified_view.segmentation_run") & 0x7FFFFFFF
-# Sold lines (partner_id, product_id, amount, margin, known) summed per customer and product:
-# revenue, and the part of it of known cost with its margin. As float8, as the purchases kept for
-# the next run hold them: sums read back the very same numbers.
+# Sold lines, or sums of them (partner_id, product_id, amount, known_amount, known_margin: the
+# revenue, and the part of it of known cost with its margin, empty for a line of unknown cost),
+# summed per customer and product. As float8, as the purchases kept for the next run hold them:
+# sums read back the very same numbers.
 LINES_BY_CUSTOMER_AND_PRODUCT = """
     SELECT partner_id, product_id, SUM(amount)::float8 AS amount,
-           COALESCE(SUM(amount) FILTER (WHERE known), 0)::float8 AS known_amount,
-           COALESCE(SUM(margin) FILTER (WHERE known), 0)::float8 AS known_margin
+           COALESCE(SUM(known_amount), 0)::float8 AS known_amount,
+           COALESCE(SUM(known_margin), 0)::float8 AS known_margin
       FROM (%s) lines
   GROUP BY partner_id, product_id
 """
@@ -590,22 +591,35 @@ class CrmSegmentationRun(models.Model):
         self.env["sale.order"].flush_model(["date_order", "currency_rate"])
         self.env["sale.order.line"].flush_model()
         self.env["account.move.line"].flush_model()
-        # The order's state, company and customer are stored on its lines too: read from there, tens
-        # of millions of lines need no join to every order. Only orders in another currency than the
-        # company's (a rate of 1) and orders dated after the run's day are looked up, few of them.
+        # The order's state, company, customer and currency are stored on its lines too: the lines
+        # are summed per contact and product first, alone (in parallel workers), and only those sums
+        # are joined to their customers. A line in another currency than the company's keeps its
+        # order in the key, whose rate converts the sum: few orders are looked up.
+        only_contacts = SQL("TRUE") if customer_ids is None else SQL(
+            "sol.order_partner_id IN (SELECT id FROM res_partner WHERE commercial_partner_id = ANY(%s))",
+            list(customer_ids))
+        order_rate = SQL("CASE WHEN l.foreign_order_id IS NULL THEN 1 ELSE (SELECT %s FROM sale_order so "
+                         "WHERE so.id = l.foreign_order_id) END", rate)
         return SQL(LINES_BY_CUSTOMER_AND_PRODUCT, SQL("""
-            SELECT p.commercial_partner_id AS partner_id, sol.product_id, sol.price_subtotal * %(line_rate)s AS amount,
-                   sol.margin * %(line_rate)s AS margin, %(known)s AS known
-              FROM sale_order_line sol
-              JOIN res_partner p ON p.id = sol.order_partner_id
-              LEFT JOIN sale_order so ON so.id = sol.order_id AND so.currency_id <> %(currency)s
-             WHERE %(line_counted)s
-               AND NOT EXISTS (SELECT 1 FROM sale_order later
-                                WHERE later.id = sol.order_id AND later.date_order >= %(after)s)
-               AND sol.product_id IS NOT NULL AND sol.display_type IS NULL AND %(active)s AND %(only)s
+            SELECT p.commercial_partner_id AS partner_id, l.product_id, l.amount * %(order_rate)s AS amount,
+                   l.known_amount * %(order_rate)s AS known_amount, l.known_margin * %(order_rate)s AS known_margin
+              FROM (SELECT sol.order_partner_id, sol.product_id,
+                           CASE WHEN sol.currency_id = %(currency)s THEN NULL ELSE sol.order_id END AS foreign_order_id,
+                           SUM(sol.price_subtotal::float8) AS amount,
+                           SUM(sol.price_subtotal::float8) FILTER (WHERE %(known)s) AS known_amount,
+                           SUM(sol.margin::float8) FILTER (WHERE %(known)s) AS known_margin
+                      FROM sale_order_line sol
+                     WHERE %(line_counted)s
+                       AND NOT EXISTS (SELECT 1 FROM sale_order later
+                                        WHERE later.id = sol.order_id AND later.date_order >= %(after)s)
+                       AND sol.product_id IS NOT NULL AND sol.display_type IS NULL AND %(only_contacts)s
+                  GROUP BY 1, 2, 3) l
+              JOIN res_partner p ON p.id = l.order_partner_id
+             WHERE %(active)s
          UNION ALL
             SELECT p.commercial_partner_id, sol.product_id, -aml.balance,
-                   -aml.balance + aml.quantity * sol.purchase_price * %(rate)s, %(known)s
+                   CASE WHEN %(known)s THEN -aml.balance END,
+                   CASE WHEN %(known)s THEN -aml.balance + aml.quantity * sol.purchase_price * %(rate)s END
               FROM account_move_line aml
               JOIN account_move m ON m.id = aml.move_id
               JOIN sale_order_line_invoice_rel rel ON rel.invoice_line_id = aml.id
@@ -615,11 +629,11 @@ class CrmSegmentationRun(models.Model):
              WHERE m.state = 'posted' AND m.move_type = 'out_refund' AND m.company_id = %(company)s
                AND m.invoice_date <= %(as_of)s AND aml.display_type = 'product' AND %(counted)s
                AND sol.product_id IS NOT NULL AND %(active)s AND %(only)s
-        """, rate=rate, line_rate=SQL("CASE WHEN so.id IS NULL THEN 1 ELSE %s END", rate),
-            known=known_cost(SQL("sol.purchase_price")), counted=counted_order(company_id),
-            line_counted=counted_order(company_id, order="sol"), currency=self.company_id.currency_id.id,
-            after=self.date_as_of + datetime.timedelta(days=1),
+        """, rate=rate, order_rate=order_rate, known=known_cost(SQL("sol.purchase_price")),
+            counted=counted_order(company_id), line_counted=counted_order(company_id, order="sol"),
+            currency=self.company_id.currency_id.id, after=self.date_as_of + datetime.timedelta(days=1),
             company=company_id, as_of=self.date_as_of, active=_active("p", "commercial_partner_id"),
+            only_contacts=only_contacts,
             only=SQL("TRUE") if customer_ids is None else SQL("p.commercial_partner_id = ANY(%s)", list(customer_ids))))
 
     def _invoice_cost_basis(self):
@@ -649,8 +663,8 @@ class CrmSegmentationRun(models.Model):
         sign = SQL("CASE WHEN m.move_type = 'out_refund' THEN -1 ELSE 1 END")
         return SQL(LINES_BY_CUSTOMER_AND_PRODUCT, SQL("""
             SELECT m.commercial_partner_id AS partner_id, COALESCE(l.product_id, 0) AS product_id,
-                   -l.balance AS amount, -l.balance - %(sign)s * %(quantity)s * %(cost)s AS margin,
-                   %(known)s AS known
+                   -l.balance AS amount, CASE WHEN %(known)s THEN -l.balance END AS known_amount,
+                   CASE WHEN %(known)s THEN -l.balance - %(sign)s * %(quantity)s * %(cost)s END AS known_margin
               FROM account_move_line l
               JOIN account_move m ON m.id = l.move_id
               LEFT JOIN product_product pp ON pp.id = l.product_id

@@ -1,4 +1,5 @@
 """A saved segmentation run: one SQL extract, the pure analytics, one bulk write-back."""
+import contextlib
 import datetime
 import logging
 import queue
@@ -159,6 +160,19 @@ def _rows(values, start, count):
     return values[start:start + count] if isinstance(values, COLUMN_TYPES) else values
 
 
+@contextlib.contextmanager
+def planner_settings(cr, **settings):
+    """PostgreSQL's planner ``settings`` (name: value) for the statements run inside, set back
+    after them (an error rolls the transaction back, and them with it)."""
+    previous = {}
+    for name, value in settings.items():
+        cr.execute(SQL("SELECT current_setting(%s), set_config(%s, %s, true)", name, name, value))
+        previous[name] = cr.fetchone()[0]
+    yield
+    for name, value in previous.items():
+        cr.execute(SQL("SELECT set_config(%s, %s, true)", name, value))
+
+
 def _active(alias, column):
     """Leave out archived (or merged away) customers: a small anti-join on the few archived
     partners is far cheaper than joining every transaction to its commercial partner again. As
@@ -172,16 +186,45 @@ class LinePartitions:
     """A query's rows, ordered by partner_id, kept in a temporary file (``file``, CSV with a
     header) and read back in partitions of customers: called, an iterator of ``(low, high,
     frame)``, the rows of the customers of ids from low (included) to high (excluded); the ranges
-    follow each other and cover every id. Only the columns of ``dtypes`` are read back."""
+    follow each other and cover every id. Only the columns of ``dtypes`` are read back.
+
+    A run reads its lines three times: the first reading that goes to the end keeps each
+    partition in Arrow's binary format (``store``), which the readings after it take back
+    without parsing the CSV text again."""
 
     def __init__(self, cr, query, dtypes, rows=None):
         self.dtypes, self.rows = dtypes, rows or PARTITION_ROWS
+        self.schema = pyarrow.schema([(name, pyarrow.from_numpy_dtype(dtype)) for name, dtype in dtypes.items()])
+        self.store, self.kept = None, None  # the partitions kept: (low, high, their batches)
         # closed by close(), once the run has written the suggestions
         self.file = tempfile.TemporaryFile()  # pylint: disable=consider-using-with
         cr.copy_expert(cr.mogrify(SQL("COPY (SELECT * FROM (%s) summed ORDER BY partner_id) TO STDOUT WITH CSV HEADER",
                                       query)).decode(), self.file)
 
     def __call__(self):
+        return self._read_kept() if self.kept is not None else self._parse_and_keep()
+
+    def _parse_and_keep(self):
+        store = tempfile.TemporaryFile()  # pylint: disable=consider-using-with
+        kept, batch = [], 0
+        with pyarrow.ipc.new_file(store, self.schema) as writer:
+            for low, high, frame in self._parse():
+                batches = pyarrow.Table.from_pandas(frame, schema=self.schema, preserve_index=False).to_batches()
+                for part in batches:
+                    writer.write_batch(part)
+                kept.append((low, high, range(batch, batch + len(batches))))
+                batch += len(batches)
+                yield low, high, frame
+        self.store, self.kept = store, kept
+
+    def _read_kept(self):
+        self.store.seek(0)
+        reader = pyarrow.ipc.open_file(self.store)
+        for low, high, batches in self.kept:
+            yield low, high, pyarrow.Table.from_batches([reader.get_batch(index) for index in batches],
+                                                        schema=self.schema).to_pandas()
+
+    def _parse(self):
         self.file.seek(0)
         low, held = np.iinfo(np.int64).min, None
         with pd.read_csv(self.file, dtype=self.dtypes, usecols=list(self.dtypes), chunksize=self.rows) as reader:
@@ -205,6 +248,8 @@ class LinePartitions:
 
     def close(self):
         self.file.close()
+        if self.store:
+            self.store.close()
 
 
 class CsvStream:
@@ -568,11 +613,15 @@ class CrmSegmentationRun(models.Model):
         cr = self.env.cr
         if self.transaction_source != "orders":
             return LinePartitions(cr, self._invoice_lines(), LINE_TYPES)
-        if self._is_backtest():
-            return LinePartitions(cr, self._order_lines(), LINE_TYPES)
-        Purchase = self.env["crm.segmentation.purchase"]
-        taken_over = changed if self.sums_run_id.purchases_kept else None
-        summed = LinePartitions(cr, Purchase._of_company(self.company_id, self._order_lines(taken_over)), LINE_TYPES)
+        # Summed by sorting, not hashing: the hash tables of a million customers' products outgrow
+        # the run's memory and spill to disk batch after batch (measured 41.0 s against 34.2 s).
+        with planner_settings(cr, enable_hashagg="off"):
+            if self._is_backtest():
+                return LinePartitions(cr, self._order_lines(), LINE_TYPES)
+            Purchase = self.env["crm.segmentation.purchase"]
+            taken_over = changed if self.sums_run_id.purchases_kept else None
+            summed = LinePartitions(cr, Purchase._of_company(self.company_id, self._order_lines(taken_over)),
+                                    LINE_TYPES)
         Purchase._keep_file(self.company_id, summed.file, taken_over)
         if taken_over is not None:
             summed.close()
@@ -978,10 +1027,8 @@ class CrmSegmentationRun(models.Model):
             """, self.id))
             # The planner, without statistics on the lines just written, counts one and would look
             # each customer up by index: over every customer of the run, a hash join is cheaper.
-            self.env.cr.execute("SELECT current_setting('enable_nestloop'), set_config('enable_nestloop', 'off', true)")
-            nested_loops = self.env.cr.fetchone()[0]
-            updated = self._update_partners(first_contacts=first_contacts)
-            self.env.cr.execute(SQL("SELECT set_config('enable_nestloop', %s, true)", nested_loops))
+            with planner_settings(self.env.cr, enable_nestloop="off"):
+                updated = self._update_partners(first_contacts=first_contacts)
         summary = result.summary
         if not len(result.segments):
             self.message_post(body=self.env._(

@@ -267,12 +267,17 @@ class TestSegmentationRun(CustomerViewCommon):
         run = self.env["crm.segmentation.run"].create({"n_segments": 3})
         lines = LinePartitions(self.env.cr, run._order_lines(), LINE_TYPES, rows=3)
         try:
+            next(lines())  # a reading stopped midway keeps nothing
+            self.assertIsNone(lines.kept)
             partitions = list(lines())
+            self.assertEqual(len(lines.kept), len(partitions), "the first whole reading keeps every partition")
             again = list(lines())
         finally:
             lines.close()
         self.assertGreater(len(partitions), 3)
         self.assertEqual([(low, high) for low, high, _frame in partitions], [(low, high) for low, high, _frame in again])
+        for (_low, _high, frame), (_low_again, _high_again, kept) in zip(partitions, again):
+            pd.testing.assert_frame_equal(kept, frame)
         for (low, high, frame), following in zip(partitions, partitions[1:] + [None]):
             self.assertTrue(frame["partner_id"].between(low, high - 1).all())
             if following:

@@ -189,13 +189,12 @@ class LinePartitions:
     follow each other and cover every id. Only the columns of ``dtypes`` are read back.
 
     A run reads its lines three times: the first reading that goes to the end keeps each
-    partition in Arrow's binary format (``store``), which the readings after it take back
-    without parsing the CSV text again."""
+    partition's columns in numpy's binary format (``store``), which the readings after it take
+    back without parsing the CSV text again."""
 
     def __init__(self, cr, query, dtypes, rows=None):
         self.dtypes, self.rows = dtypes, rows or PARTITION_ROWS
-        self.schema = pyarrow.schema([(name, pyarrow.from_numpy_dtype(dtype)) for name, dtype in dtypes.items()])
-        self.store, self.kept = None, None  # the partitions kept: (low, high, their batches)
+        self.store, self.kept = None, None  # the partitions kept: (low, high, offset in the store)
         # closed by close(), once the run has written the suggestions
         self.file = tempfile.TemporaryFile()  # pylint: disable=consider-using-with
         cr.copy_expert(cr.mogrify(SQL("COPY (SELECT * FROM (%s) summed ORDER BY partner_id) TO STDOUT WITH CSV HEADER",
@@ -206,23 +205,18 @@ class LinePartitions:
 
     def _parse_and_keep(self):
         store = tempfile.TemporaryFile()  # pylint: disable=consider-using-with
-        kept, batch = [], 0
-        with pyarrow.ipc.new_file(store, self.schema) as writer:
-            for low, high, frame in self._parse():
-                batches = pyarrow.Table.from_pandas(frame, schema=self.schema, preserve_index=False).to_batches()
-                for part in batches:
-                    writer.write_batch(part)
-                kept.append((low, high, range(batch, batch + len(batches))))
-                batch += len(batches)
-                yield low, high, frame
+        kept = []
+        for low, high, frame in self._parse():
+            kept.append((low, high, store.tell()))
+            for name in self.dtypes:
+                np.save(store, frame[name].to_numpy(), allow_pickle=False)
+            yield low, high, frame
         self.store, self.kept = store, kept
 
     def _read_kept(self):
-        self.store.seek(0)
-        reader = pyarrow.ipc.open_file(self.store)
-        for low, high, batches in self.kept:
-            yield low, high, pyarrow.Table.from_batches([reader.get_batch(index) for index in batches],
-                                                        schema=self.schema).to_pandas()
+        for low, high, offset in self.kept:
+            self.store.seek(offset)
+            yield low, high, pd.DataFrame({name: np.load(self.store, allow_pickle=False) for name in self.dtypes})
 
     def _parse(self):
         self.file.seek(0)

@@ -658,7 +658,7 @@ class CrmSegmentationRun(models.Model):
                        AND sol.product_id IS NOT NULL AND sol.display_type IS NULL AND %(only_contacts)s
                   GROUP BY 1, 2, 3) l
               JOIN res_partner p ON p.id = l.order_partner_id
-             WHERE %(active)s
+             WHERE %(active)s AND %(only)s
          UNION ALL
             SELECT p.commercial_partner_id, sol.product_id, -aml.balance,
                    CASE WHEN %(known)s THEN -aml.balance END,

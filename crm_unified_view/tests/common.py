@@ -69,6 +69,16 @@ class CustomerViewCommon(AccountTestInvoicingCommon):
 
     # TOOLS
     @classmethod
+    def _repeat_buyers(cls, count):
+        """``count`` companies, the n-th (from 1) with n tea orders a week apart, the last 40 days ago."""
+        buyers = cls.env["res.partner"].create([
+            {"name": "买家 %d" % index, "is_company": True, "customer_rank": 1} for index in range(count)])
+        for index, buyer in enumerate(buyers):
+            for visit in range(index + 1):
+                cls._confirmed_order(buyer, [(cls.product_tea, 1, 100.0 * (index + 1))], days_ago=40 + 7 * visit)
+        return buyers
+
+    @classmethod
     def _confirmed_order(cls, partner, lines, days_ago=0, pricelist=None):
         """A confirmed order of ``lines`` [(product, quantity, unit price)] placed ``days_ago`` days ago."""
         order = cls.env["sale.order"].create({

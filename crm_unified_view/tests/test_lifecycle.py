@@ -18,11 +18,7 @@ class TestLifecycle(CustomerViewCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.buyers = cls.env["res.partner"].create([
-            {"name": "买家 %d" % index, "is_company": True, "customer_rank": 1} for index in range(3)])
-        for index, buyer in enumerate(cls.buyers):
-            for visit in range(index + 1):
-                cls._confirmed_order(buyer, [(cls.product_tea, 1, 100.0 * (index + 1))], days_ago=40 + 7 * visit)
+        cls.buyers = cls._repeat_buyers(3)
         cls.vendor = cls.env["res.partner"].create({"name": "供应商", "is_company": True, "supplier_rank": 1})
         cls.plain = cls.env["res.partner"].create({"name": "普通联系人"})
         # a visitor's complaint through the web form, linked to a new partner once the address is confirmed

@@ -18,11 +18,7 @@ class TestUnkeyedReferences(CustomerViewCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.buyers = cls.env["res.partner"].create([
-            {"name": "买家 %d" % index, "is_company": True, "customer_rank": 1} for index in range(3)])
-        for index, buyer in enumerate(cls.buyers):
-            for visit in range(index + 1):
-                cls._confirmed_order(buyer, [(cls.product_tea, 1, 100.0 * (index + 1))], days_ago=40 + 7 * visit)
+        cls.buyers = cls._repeat_buyers(3)
         cls.salesperson = new_test_user(cls.env, "cuv_unkeyed_seller", groups="sales_team.group_sale_salesman")
         # contacts without orders, so that they may be deleted
         cls.prospect = cls.env["res.partner"].create({"name": "潜在客户", "user_id": cls.salesperson.id})

@@ -1,5 +1,6 @@
 """The columns a segmentation run fills a row per customer at a time have no foreign key: the ORM
 follows the deletions the key would, and the partner merge moves their rows."""
+from odoo.exceptions import AccessError
 from odoo.tests import new_test_user, tagged
 from odoo.tools import SQL
 
@@ -80,6 +81,12 @@ class TestUnkeyedReferences(CustomerViewCommon):
         self.assertEqual(len(kept.exists()), len(history), "the history outlives the run")
         self.assertFalse(kept.run_id)
         self.assertEqual(len(later.result_ids), later.customer_count)
+
+    def test_a_refused_deletion_keeps_the_rows(self):
+        lines = self._rows("crm.segmentation.result", "run_id", self.analysis.ids)
+        with self.assertRaises(AccessError):
+            self.analysis.with_user(self.user_sales).unlink()
+        self.assertEqual(self._rows("crm.segmentation.result", "run_id", self.analysis.ids), lines)
 
     def test_deleting_a_segment_empties_the_segment_of_its_customers(self):
         segment = self.analysis.segment_ids[:1]

@@ -23,6 +23,6 @@ class BasePartnerMergeAutomaticWizard(models.TransientModel):
 
     def _get_fk_on(self, table):
         # the columns without a foreign key move to the kept partner as those with one do
-        unkeyed = [(referring, column) for model in self.env.registry.values() if model._table == table
+        unkeyed = [(self.env[referring]._table, column) for model in self.env.registry.values() if model._table == table
                    for referring, column, _ondelete in self.env[model._name]._unkeyed_references()]
         return super()._get_fk_on(table) + unkeyed

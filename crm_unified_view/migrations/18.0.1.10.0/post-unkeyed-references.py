@@ -12,7 +12,8 @@ def migrate(cr, version):
     for model in env.registry.values():
         if model._abstract:
             continue
-        for table, column, _ondelete in env[model._name]._unkeyed_references():
+        for referring, column, _ondelete in env[model._name]._unkeyed_references():
+            table = env[referring]._table
             name = make_identifier(f"{table}_{column}_fkey")
             cr.execute(SQL("ALTER TABLE %s DROP CONSTRAINT IF EXISTS %s", SQL.identifier(table), SQL.identifier(name)))
             cr.execute(SQL("DELETE FROM ir_model_constraint WHERE name = %s AND type = 'f'", name))

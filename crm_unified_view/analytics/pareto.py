@@ -18,13 +18,11 @@ def _check(values):
 
 
 def _descending(values):
-    # Ties by id, so equal values always come out in the same order.
-    frame = pd.DataFrame({"id": values.index.to_numpy(), "value": _check(values)})
-    return frame.sort_values(["value", "id"], ascending=[False, True], kind="stable")
+    # Values only: equal values add up alike in any order, so the curve needs no ids.
+    return np.sort(_check(values))[::-1]
 
 
-def _cumulative_share(ordered):
-    numbers = ordered["value"].to_numpy()
+def _cumulative_share(numbers):
     total = numbers.sum()
     if not total > 0:
         raise ValueError("The total is %.2f: shares of a total that is not positive mean nothing." % total)
@@ -98,7 +96,7 @@ def whale_figures(values):
         "peak_share": float(cumulative[peak]),
         "peak_customer_share": peak / len(ordered),
         "top_share": _share_at(cumulative, 0.2),
-        "loss_share": float((ordered["value"].to_numpy() < 0).mean()),
+        "loss_share": float((ordered < 0).mean()),
     }
 
 

@@ -160,6 +160,13 @@ def _rows(values, start, count):
     return values[start:start + count] if isinstance(values, COLUMN_TYPES) else values
 
 
+def _products_bought(lines):
+    """How many products each customer of ``lines`` bought: the lines are summed per customer and
+    product, so it is the customer's number of rows (counted without pandas' slow ``nunique``)."""
+    partners, counts = np.unique(lines["partner_id"].to_numpy(), return_counts=True)
+    return pd.Series(counts, index=partners)
+
+
 @contextlib.contextmanager
 def planner_settings(cr, **settings):
     """PostgreSQL's planner ``settings`` (name: value) for the statements run inside, set back
@@ -525,8 +532,8 @@ class CrmSegmentationRun(models.Model):
                          self.sums_reused_count, self.sums_run_id.id, len(totals) - self.sums_reused_count)
         # Kept on disk and read a partition of customers at a time: never every customer's lines at once.
         purchases = self._purchases(changed)
-        indicators = pd.concat([lines.groupby("partner_id")["product_id"].nunique()
-                                for _low, _high, lines in purchases()]).rename("product_breadth").to_frame()
+        indicators = pd.concat([_products_bought(lines) for _low, _high, lines in purchases()]
+                               ).rename("product_breadth").to_frame()
         self.env.cr.execute(SQL("""
             SELECT DISTINCT p.commercial_partner_id FROM mail_message m JOIN res_partner p ON p.id = m.author_id
              WHERE m.message_type = 'email' AND m.date::date <= %(as_of)s

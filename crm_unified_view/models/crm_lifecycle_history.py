@@ -48,10 +48,11 @@ class CrmLifecycleHistory(models.Model):
             DROP INDEX IF EXISTS crm_lifecycle_history_open_index;
         """))
 
-    def _write_run(self, run):
+    def _write_run(self, run, partner_ids=None):
         """The stage changes ``run`` found, as of its day, set-based: the open row of a customer
         whose stage changed closes and a row of the new stage opens (a stage opened on the run's
-        day by an earlier run of that day is replaced instead). Returns the rows opened.
+        day by an earlier run of that day is replaced instead). Returns the rows opened. Of the
+        customers ``partner_ids`` only, when given: the others' stages are those the history holds.
 
         The rows name the run that wrote them rather than its user: PostgreSQL checks each foreign
         key row by row, and a first run opens a row for every customer."""
@@ -62,8 +63,8 @@ class CrmLifecycleHistory(models.Model):
         found = SQL("""
             SELECT r.partner_id, r.lifecycle_stage AS stage, p.user_id
               FROM crm_segmentation_result r JOIN res_partner p ON p.id = r.partner_id
-             WHERE r.run_id = %(run)s AND r.lifecycle_stage IS NOT NULL
-        """, **params)
+             WHERE r.run_id = %(run)s AND r.lifecycle_stage IS NOT NULL AND %(only)s
+        """, only=SQL("TRUE") if partner_ids is None else SQL("r.partner_id = ANY(%s)", list(partner_ids)), **params)
         cr = self.env.cr
         # The history may have grown by a row per customer since PostgreSQL last counted its rows:
         # planned on stale statistics, the joins below go quadratic (measured: stuck for 20 minutes

@@ -39,6 +39,11 @@ PARTNER_COLUMNS = {
     "automated_service": SQL("r.value_tier = %s", segments_analytics.TIER_LOW),
     "lifecycle_stage": SQL("r.lifecycle_stage"),
 }
+# The columns of a result line that PARTNER_COLUMNS make the figures of, with its date_as_of less
+# its recency_days (the day of the last purchase); of the partner, they read only the salesperson,
+# whose change writes the partner.
+RESULT_FIGURES = ("first_purchase_date", "frequency", "monetary", "r_score", "f_score", "m_score", "rfm_score",
+                  "value_tier", "age_type", "lifecycle_stage")
 # Figures of each customer a run saves beyond RFM and segments: profit, its parts, forecasts.
 PROFIT_COLUMNS = ("net_revenue", "margin", *profit.COST_PARTS, "cost_to_serve", "profit", "probability_alive",
                   *pipeline.forecast_columns(pipeline.Settings.forecast_days))
@@ -493,6 +498,7 @@ class CrmSegmentationRun(models.Model):
         frames = self._extract()
         extracted = time.monotonic()
         lines = frames.pop("purchases")  # on disk until the suggestions are written
+        changed = frames.pop("changed")
         totals = frames.pop("totals")
         saved = totals[["repeat_total", "orders"]]  # the sums saved beyond RFM's, for the next run
         try:
@@ -506,12 +512,12 @@ class CrmSegmentationRun(models.Model):
                 raise UserError(self.env._("The segmentation could not run: %s", error)) from error
             del frames, totals  # the extracted frames are big: free them before writing back
             computed = time.monotonic()
-            self._write_back(result, saved)
+            compared = self._write_back(result, saved, changed)
         finally:
             lines.close()
         del result  # written: free the customers' frames before the rest
         if not self._is_backtest():
-            self.env["crm.lifecycle.history"]._write_run(self)
+            self.env["crm.lifecycle.history"]._write_run(self, compared)
         self.duration = time.monotonic() - started
         _logger.info("Segmentation %s: %d customers in %.1f s (extract %.1f s, compute %.1f s, write %.1f s)",
                      self.id, self.customer_count, self.duration, extracted - started, computed - extracted,
@@ -554,7 +560,8 @@ class CrmSegmentationRun(models.Model):
         redeveloping = self._redeveloping()
         customers = self._audience(contacted | redeveloping, totals.index.to_numpy())
         return {"redeveloping": redeveloping, "totals": totals, "purchases": purchases, "customers": customers,
-                "indicators": indicators, "contacted": contacted, "counts": self._cost_counts(totals["orders"])}
+                "indicators": indicators, "contacted": contacted, "counts": self._cost_counts(totals["orders"]),
+                "changed": changed}
 
     def _audience(self, engaged, buyers):
         """Every commercial partner of the company that is or may become a customer (sorted ids):
@@ -955,9 +962,11 @@ class CrmSegmentationRun(models.Model):
         finally:
             stream.close()
 
-    def _write_back(self, result, saved):
+    def _write_back(self, result, saved, changed=None):
         """Save ``result`` (:func:`pipeline.run`), with ``saved``, the sums of the customers'
-        transactions beyond RFM's (repeat_total, orders) that the next run takes over."""
+        transactions beyond RFM's (repeat_total, orders) that the next run takes over; ``changed``:
+        the customers changed since the run it took sums over from (:meth:`_sums_run`). Returns the
+        ids of the customers whose figures it compared with their partners' (None: every customer)."""
         customers = result.customers
         saved = saved.reindex(customers.index)
         segments = self.env["crm.segment"].create([{
@@ -1018,7 +1027,7 @@ class CrmSegmentationRun(models.Model):
                 "run_id": self.id, "customer_percent": round(100 * point.entity_share),
                 "profit_share": 100 * point.value_share,
             } for point in result.whale.itertuples()])
-        updated = 0
+        updated, compared = 0, None
         if not self._is_backtest():  # a back-test changes no customer
             # The hooks keep first contacts as leads, complaints and emails come: a run gives one
             # to the customers still without one (those of an order, of an import).
@@ -1026,10 +1035,13 @@ class CrmSegmentationRun(models.Model):
                 SELECT r.partner_id AS id FROM crm_segmentation_result r JOIN res_partner p ON p.id = r.partner_id
                  WHERE r.run_id = %s AND p.first_contact_date IS NULL
             """, self.id))
+            compared = self._customers_to_compare(changed, first_contacts)
+            source = None if compared is None else SQL(
+                "(SELECT * FROM crm_segmentation_result WHERE run_id = %s AND partner_id = ANY(%s))", self.id, compared)
             # The planner, without statistics on the lines just written, counts one and would look
             # each customer up by index: over every customer of the run, a hash join is cheaper.
-            with planner_settings(self.env.cr, enable_nestloop="off"):
-                updated = self._update_partners(first_contacts=first_contacts)
+            with planner_settings(self.env.cr, enable_nestloop="off" if compared is None else "on"):
+                updated = self._update_partners(source, first_contacts=first_contacts)
         summary = result.summary
         if not len(result.segments):
             self.message_post(body=self.env._(
@@ -1050,6 +1062,34 @@ class CrmSegmentationRun(models.Model):
             **percent, **{name: summary[name] for name in PROFIT_TOTALS},
         })
         self.env.invalidate_all()
+        return compared
+
+    def _customers_to_compare(self, changed, first_contacts):
+        """The ids of this run's customers whose figures and lifecycle stage may differ from those
+        their partners and their history hold: every customer (None), unless these hold the
+        figures of the run this one took sums over from (:meth:`_sums_run`, the company's latest).
+        Then only the customers ``changed`` since, those with a first contact to write (the table
+        ``first_contacts``), those new to the run, and those whose figures (:data:`RESULT_FIGURES`)
+        differ from that run's: a night changes few customers, and comparing every partner's jsonb
+        values costs seconds."""
+        cr = self.env.cr
+        if not self.sums_run_id:
+            return None
+        figures = {alias: SQL("(%s - %s, %s)", SQL.identifier(alias, "date_as_of"), SQL.identifier(alias, "recency_days"),
+                              SQL(", ").join(SQL.identifier(alias, column) for column in RESULT_FIGURES))
+                   for alias in ("cur", "prev")}
+        # hash joins: the planner has no statistics on the lines just written
+        with planner_settings(cr, enable_nestloop="off"):
+            cr.execute(SQL("""
+                SELECT cur.partner_id FROM crm_segmentation_result cur
+                  LEFT JOIN crm_segmentation_result prev ON prev.run_id = %(previous)s
+                                                        AND prev.partner_id = cur.partner_id
+                 WHERE cur.run_id = %(run)s
+                   AND (prev.id IS NULL OR %(cur)s IS DISTINCT FROM %(prev)s OR cur.partner_id = ANY(%(changed)s)
+                        OR cur.partner_id IN (SELECT id FROM %(first_contacts)s))
+            """, previous=self.sums_run_id.id, run=self.id, cur=figures["cur"], prev=figures["prev"],
+                changed=list(changed), first_contacts=first_contacts))
+            return [row[0] for row in cr.fetchall()]
 
     def _translate_segment_names(self, segments, table):
         """The analytics name segments in English: save the name in every active language too."""

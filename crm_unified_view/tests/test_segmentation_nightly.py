@@ -130,6 +130,27 @@ class TestSegmentationNightly(CustomerViewCommon):
         self.assertEqual(sums[newcomer.id][frequency], 1)
         self.assertNotIn(self.buyers[4].id, sums)
 
+    def test_next_run_writes_a_customer_whose_figures_changed_without_a_write(self):
+        """A night compares with their partners only the customers that changed, are new to the
+        run, or whose result line differs from the run before's: a customer turning old on the day,
+        which nothing wrote, is among them."""
+        turning_old = self.env["res.partner"].create({"name": "满一年的客户", "is_company": True, "customer_rank": 1})
+        self._confirmed_order(turning_old, [(self.product_tea, 1, 80.0)], days_ago=365)
+        self._age_everything()
+        first = self._run(date_as_of=self.today - timedelta(days=1))
+        self.assertEqual(turning_old.customer_age_type, "new")
+        nightly = self._run()
+        self.assertEqual(nightly.sums_run_id, first)
+        self.env.cr.execute(nightly._changed_customers(first))
+        self.assertNotIn(turning_old.id, [row[0] for row in self.env.cr.fetchall()])
+        self.assertEqual(turning_old.customer_age_type, "old")
+        for line in nightly.result_ids:  # every customer shows the run's figures
+            customer = line.partner_id
+            self.assertEqual(
+                (customer.rfm_score or False, customer.rfm_frequency, customer.value_tier, customer.customer_age_type,
+                 customer.lifecycle_stage),
+                (line.rfm_score or False, line.frequency, line.value_tier, line.age_type, line.lifecycle_stage))
+
     def test_run_sums_every_customer_without_a_suitable_run_before(self):
         self._age_everything()
         first = self._run()

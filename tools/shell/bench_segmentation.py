@@ -80,7 +80,10 @@ timed(CrmSegmentationRun, "_frame", "    of which reading the queries' rows (s)"
 timed(CrmSegmentationRun, "_write_back", "  write back (s)")
 # a run that takes over the sums of the run before first looks up the customers whose orders changed
 timed(CrmSegmentationRun, "_sums_run", "  RFM extract: the run before and the customers changed since (s)")
-timed(CrmSegmentationRun, "_update_partners", "    of which UPDATE res_partner (s)")
+# the customers whose figures may have changed since the run before, then the UPDATE of those that did
+UPDATE_LABEL = "    of which finding the customers to compare and UPDATE res_partner (s)"
+timed(CrmSegmentationRun, "_customers_to_compare", UPDATE_LABEL)
+timed(CrmSegmentationRun, "_update_partners", UPDATE_LABEL)
 timed(rfm, "rfm_table_from_totals", "  RFM table and scores (s)")
 timed(rfm, "rfm_scores", "  RFM table and scores (s)")
 Frame = CrmSegmentationRun._frame
@@ -115,7 +118,7 @@ def full_run(label, **values):
     figures["  compute (s)"] = total - phases["  extract (s)"] - phases["  write back (s)"]
     rfm_part = (phases["  RFM extract: the run before and the customers changed since (s)"]
                 + phases["  RFM extract: each customer's sums of the orders (s)"] + phases["  RFM table and scores (s)"]
-                + phases["    of which UPDATE res_partner (s)"])
+                + phases[UPDATE_LABEL])
     figures["  RFM part: changed customers, sums, scores, UPDATE of the changed customers (s)"] = rfm_part
     return run, rfm_part
 

@@ -39,6 +39,7 @@ RELEASES = {
     "18.0.1.7.0": "c1c100e8eef17449931e7547b53a14c331cf3f82",
     "18.0.1.8.0": "2ac34c0b6def836a2876040c7e8f1978fde4a9cf",
     "18.0.1.9.0": "6e4e31a96fd77dbe911a58a86a7173788534dcae",
+    "18.0.1.10.0": "80f2a887420fb9e2a305f54d466169d2e00ab70e",
 }
 
 # Figures printed before and after the upgrade, which must be equal.

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 from sklearn.cluster import KMeans
 
 RFM_FEATURES = ("recency_days", "frequency", "monetary")
@@ -170,9 +172,9 @@ def memberships_as_json(memberships, keys, digits=4):
 
     :param keys: one JSON key per column (the saved segments' ids).
     :return: Series of str, None where the row has no degrees (customers without purchases).
-    Degrees are written as integers with an exponent (``1234e-4``, valid JSON for 0.1234):
-    integers go through pandas' CSV writer in C, so a million rows take a second where
-    ``json.dumps`` per row takes ten.
+    Degrees are written as integers with an exponent (``1234e-4``, valid JSON for 0.1234), the
+    text joined column by column by Arrow's compute functions in C: ``json.dumps`` per row takes
+    ten seconds for a million rows.
     """
     if len(keys) != len(memberships.columns):
         raise ValueError("One key per segment is needed.")
@@ -180,10 +182,13 @@ def memberships_as_json(memberships, keys, digits=4):
     complete = memberships.notna().all(axis=1).to_numpy() & bool(len(keys))
     if not complete.any():
         return result
-    scaled = pd.DataFrame(np.rint(memberships.to_numpy()[complete] * 10 ** digits).astype(np.int64))
-    text = scaled.to_csv(header=False, index=False, lineterminator="\n")
-    template = "{%s}" % ", ".join('"%s": %%se-%d' % (key, digits) for key in keys)
-    result[complete] = [template % tuple(line.split(",")) for line in text.splitlines()]
+    scaled = np.rint(memberships.to_numpy()[complete] * 10 ** digits).astype(np.int64)
+    pieces = []
+    for position, key in enumerate(keys):
+        pieces += ['%s"%s": ' % (", " if position else "{", key), pc.cast(pa.array(scaled[:, position]), pa.string()),
+                   "e-%d" % digits]
+    # the last argument is the separator
+    result[complete] = pc.binary_join_element_wise(*pieces, "}", "").to_numpy(zero_copy_only=False)
     return result
 
 

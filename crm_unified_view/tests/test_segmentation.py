@@ -263,6 +263,23 @@ class TestSegmentationRun(CustomerViewCommon):
         self.assertAlmostEqual(every.loc[every["partner_id"] == customer.id, "amount"].sum(),
                                sum(bought.mapped("price_subtotal")), places=2)
 
+    def test_suggestions_go_in_in_binary_rows_that_need_every_value(self):
+        run = self._run()
+        self.env.cr.execute("SELECT partner_id, product_id, rank, share FROM crm_segmentation_suggestion "
+                            "WHERE run_id = %s ORDER BY partner_id, rank", [run.id])
+        written = self.env.cr.fetchall()
+        self.assertTrue(written)
+        # the same rows again, through COPY's binary format, read back alike
+        frame = pd.DataFrame(written, columns=["partner_id", "product_id", "rank", "share"]).assign(run_id=run.id)
+        run._copy_frames("crm_segmentation_suggestion", list(run_module.SUGGESTION_TYPES), iter([frame]),
+                         run_module.SUGGESTION_TYPES)
+        self.env.cr.execute("SELECT partner_id, product_id, rank, share FROM crm_segmentation_suggestion "
+                            "WHERE run_id = %s ORDER BY partner_id, rank, id", [run.id])
+        rows = self.env.cr.fetchall()
+        self.assertEqual((rows[::2], rows[1::2]), (written, written))
+        with self.assertRaisesRegex(ValueError, "share"):
+            run_module._binary_rows(frame.assign(share=np.nan), run_module.SUGGESTION_TYPES)
+
     def test_lines_are_read_back_in_partitions_of_whole_customers(self):
         run = self.env["crm.segmentation.run"].create({"n_segments": 3})
         lines = LinePartitions(self.env.cr, run._order_lines(), LINE_TYPES, rows=3)

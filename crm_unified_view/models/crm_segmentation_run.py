@@ -605,18 +605,15 @@ class CrmSegmentationRun(models.Model):
         being sold to)."""
         self.env["res.partner"].flush_model(["active", "commercial_partner_id", "company_id", "customer_rank",
                                              "supplier_rank"])
-        self.env.cr.execute(SQL("""
-            SELECT p.id, COALESCE(p.supplier_rank, 0) > 0 AND COALESCE(p.customer_rank, 0) = 0
-              FROM res_partner p
+        # streamed as numbers (COPY): a million rows fetched as Python tuples take seconds
+        audience = self._frame(SQL("""
+            SELECT p.id FROM res_partner p
              WHERE p.active AND p.id = p.commercial_partner_id
                AND (p.company_id IS NULL OR p.company_id = %s)
                AND p.id NOT IN (SELECT partner_id FROM res_company WHERE partner_id IS NOT NULL)
                AND p.id NOT IN (SELECT partner_id FROM res_users WHERE share IS NOT TRUE)
-        """, self.company_id.id))
-        rows = self.env.cr.fetchall()
-        engaged = engaged if isinstance(engaged, (set, frozenset)) else set(engaged)
-        audience = np.array([partner_id for partner_id, vendor in rows if not vendor or partner_id in engaged],
-                            dtype=np.int64)
+               AND (COALESCE(p.supplier_rank, 0) = 0 OR COALESCE(p.customer_rank, 0) > 0 OR p.id = ANY(%s))
+        """, self.company_id.id, list(engaged)), {"id": np.int64})["id"].to_numpy()
         return np.union1d(audience, buyers)
 
     def _redeveloping(self):

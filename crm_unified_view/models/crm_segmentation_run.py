@@ -286,9 +286,9 @@ class CopyStream:
     missing value as an empty field, strings always quoted (an empty string as ``""``), as COPY's
     CSV format reads them; or, given ``binary_types`` (see :func:`_binary_rows`), in COPY's binary
     format, which PostgreSQL reads without parsing numbers from text (5,000,000 suggestion rows
-    into a table without indexes: 1.5 s against 2.6 s). A thread makes the rows of the next frames while COPY sends the current
-    ones and PostgreSQL stores them: the two work side by side, not in turn. Close it to stop the
-    thread (COPY may fail midway).
+    into a table without indexes: 1.5 s against 2.6 s). A thread makes the rows of the next
+    frames while COPY sends the current ones and PostgreSQL stores them: the two work side by
+    side, not in turn. Close it to stop the thread (COPY may fail midway).
 
     Arrow's CSV writer makes the text: five times as fast as pandas' (a million customers' results
     take seconds, not half a minute of the process's CPU, which PostgreSQL needs at the same time)."""

@@ -1075,8 +1075,9 @@ class CrmSegmentationRun(models.Model):
             source = None if compared is None else SQL(
                 "(SELECT * FROM crm_segmentation_result WHERE run_id = %s AND partner_id = ANY(%s))", self.id, compared)
             # The planner, without statistics on the lines just written, counts one and would look
-            # each customer up by index: over every customer of the run, a hash join is cheaper.
-            with planner_settings(self.env.cr, enable_nestloop="off" if compared is None else "on"):
+            # each customer up by index: over every customer of the run, a hash join is cheaper (the
+            # few customers compared at night are looked up by index, as planned).
+            with planner_settings(self.env.cr, **({"enable_nestloop": "off"} if compared is None else {})):
                 updated = self._update_partners(source, first_contacts=first_contacts)
         summary = result.summary
         if not len(result.segments):

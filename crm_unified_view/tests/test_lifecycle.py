@@ -129,6 +129,29 @@ class TestLifecycle(CustomerViewCommon):
         self.assertEqual(buyer.rfm_frequency, 3, "and the run's figures are written with it")
         self.assertIn(buyer, run.result_ids.partner_id)
 
+    def test_the_first_order_is_the_earliest_of_every_contact_the_lowest_id_on_one_date(self):
+        buyer = self.buyers[1]
+        buyer.write({"first_contact_date": False, "first_contact_channel": False, "first_contact_ref": False})
+        contact = self.env["res.partner"].create({"name": "采购 王芳", "parent_id": buyer.id})
+        by_contact = self._confirmed_order(contact, [(self.product_tea, 1, 80.0)])
+        by_company = self._confirmed_order(buyer, [(self.product_tea, 1, 90.0)])
+        cancelled = self._confirmed_order(contact, [(self.product_tea, 1, 70.0)])
+        cancelled._action_cancel()
+        # one moment to the microsecond for the two counted orders, the cancelled one a day before
+        moment = fields.Datetime.now().replace(microsecond=0) - timedelta(days=400, microseconds=-123456)
+        self.env.flush_all()
+        self.env.cr.execute("UPDATE sale_order SET date_order = %s WHERE id IN %s",
+                            (moment, (by_contact.id, by_company.id)))
+        self.env.cr.execute("UPDATE sale_order SET date_order = %s WHERE id = %s",
+                            (moment - timedelta(days=1), cancelled.id))
+        self.env["sale.order"].invalidate_model(["date_order"])
+        self._run()
+        self.assertEqual((buyer.first_contact_channel, buyer.first_contact_ref), ("order", by_contact),
+                         "the order of lower id, placed by a contact, not the cancelled one before it")
+        self.env.cr.execute("SELECT first_contact_date FROM res_partner WHERE id = %s", [buyer.id])
+        self.assertEqual(self.env.cr.fetchone()[0], moment, "its date to the microsecond")
+        self.assertFalse(contact.first_contact_date, "a contact's own first contact is its company's")
+
     def test_one_open_stage_per_customer_even_after_an_upgrade(self):
         History = self.env["crm.lifecycle.history"].sudo()  # written by runs only
         customer, company = self.buyers[0], self.env.company

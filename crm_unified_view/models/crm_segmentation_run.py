@@ -139,7 +139,7 @@ WIRE_TYPES = {np.dtype(np.int64): ("integer", ">i4"), np.dtype(np.float64): ("do
 # The columns of the purchases kept for the next run (crm.segmentation.purchase), as the file of
 # their lines holds them.
 PURCHASE_TYPES = {"company_id": np.int64, **LINE_TYPES}
-# Binary rows read back with a value missing (an internal invariant: the queries give every value).
+# Binary rows with a value missing (an internal invariant: the queries and frames give every value).
 _MISSING = "A value is missing from the binary rows of %s."
 # Rows gathered into a frame and its CSV text at a time, for a COPY.
 WRITE_ROWS = 50_000
@@ -255,7 +255,7 @@ class LinePartitions:
         count = len(data) // size
         # whole rows, the last reading ending with the trailer (shorter than a row)
         if data[count * size:] not in (b"", BINARY_TRAILER):
-            raise ValueError(_MISSING % ", ".join(self.layout.names[2::2]))
+            raise ValueError(_MISSING % ", ".join(_binary_columns(self.layout)))
         if not count:
             return None
         rows = np.frombuffer(data, self.layout, count)
@@ -275,10 +275,15 @@ def _binary_layout(types):
     return np.dtype(layout)
 
 
+def _binary_columns(layout):
+    """The columns of a row type of :func:`_binary_layout`, in order."""
+    return layout.names[2::2]
+
+
 def _check_widths(rows):
     """Binary ``rows`` read from PostgreSQL have every value: a missing one has no width, and
     shifts the rest."""
-    names = [name for name in rows.dtype.names if ":" not in name and name != "fields"]
+    names = _binary_columns(rows.dtype)
     if (rows["fields"] != len(names)).any() or any(
             (rows[name + ":length"] != rows.dtype[name].itemsize).any() for name in names):
         raise ValueError(_MISSING % ", ".join(names))
@@ -293,7 +298,7 @@ def _binary_rows(frame, types):
     for name in frame.columns:
         values = frame[name].to_numpy()
         if pd.isna(values).any():
-            raise ValueError("A value of %s is missing." % name)
+            raise ValueError(_MISSING % name)
         rows[name + ":length"] = np.dtype(types[name]).itemsize
         rows[name] = values
     return rows.tobytes()

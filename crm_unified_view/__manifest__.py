@@ -1,7 +1,7 @@
 {
     "name": "Unified Customer View",
     "summary": "One customer, one view: a Customer 360 on the partner, privacy by department, segmentation, service and a knowledge base",
-    "version": "18.0.1.12.0",
+    "version": "18.0.1.13.0",
     "category": "Sales/CRM",
     "license": "LGPL-3",
     "author": "crm_unified_view developers",
@@ -73,6 +73,7 @@
         "web.assets_backend": [
             "crm_unified_view/static/src/scss/*.scss",
             "crm_unified_view/static/src/rf_heat_map/*",
+            "crm_unified_view/static/src/customer_360_figures/*",
         ],
         "web.assets_tests": [
             "crm_unified_view/static/tests/tours/*.js",

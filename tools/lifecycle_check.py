@@ -41,6 +41,7 @@ RELEASES = {
     "18.0.1.9.0": "6e4e31a96fd77dbe911a58a86a7173788534dcae",
     "18.0.1.10.0": "80f2a887420fb9e2a305f54d466169d2e00ab70e",
     "18.0.1.11.0": "fd3b5e3eda5a178fc4e948d5acb581db3d83db7c",
+    "18.0.1.12.0": "919d568109009e8dfaf70e176b2686d190a2f296",
 }
 
 # Figures printed before and after the upgrade, which must be equal.

@@ -5,6 +5,7 @@ from .common import CustomerViewCommon
 from .service_common import ServiceCommon
 
 CUSTOMER_COUNT = 80
+FIGURES_VIEW = "crm_unified_view.res_partner_view_form_customer_360_figures"
 
 
 @tagged("post_install", "-at_install")
@@ -46,24 +47,47 @@ class TestCustomer360Performance(CustomerViewCommon):
         with self.assertQueryCount(cuv_manager=12):
             self._read_list()
 
-    def _read_form(self, customer):
-        """Open ``customer``'s form as the web client does (its view, then every field of it);
-        return the number of queries."""
-        Partner = self.env["res.partner"].with_user(self.user_manager)
+    def _read_form(self, customer, view_ref=None):
+        """Open ``customer``'s form as the web client does (its view, then every field of it), or
+        with ``view_ref`` another form view of it; return the values and the number of queries."""
+        Partner = self.env["res.partner"].with_user(self.user_manager).with_context(form_view_ref=view_ref)
         spec = {fname: {} for fname in Partner.get_views([(False, "form")])["models"]["res.partner"]["fields"]}
         self.env.invalidate_all()
         before = self.env.cr.sql_log_count
         Partner.get_views([(False, "form")])
-        values = customer.with_user(self.user_manager).web_read(spec)[0]
-        self.assertTrue(values["confirmed_order_count"])
-        return self.env.cr.sql_log_count - before
+        values = customer.with_env(Partner.env).web_read(spec)[0]
+        return values, self.env.cr.sql_log_count - before
+
+    def _open_customer_360(self, customer):
+        """Open ``customer``'s form, then its Customer 360 page (the figures view read by the
+        page's widget); return the number of queries of both."""
+        form, form_queries = self._read_form(customer)
+        figures, figure_queries = self._read_form(customer, FIGURES_VIEW)
+        self.assertNotIn("confirmed_order_count", form)  # the form itself does not sum the orders
+        self.assertTrue(figures["confirmed_order_count"])
+        return form_queries + figure_queries
 
     def test_form_query_count_is_independent_of_order_history(self):
         customer = self.customers[0]
-        self._read_form(customer)  # warm the caches of views and groups
-        small_history = self._read_form(customer)
+        self._open_customer_360(customer)  # warm the caches of views and groups
+        small_history = self._open_customer_360(customer)
         self._add_orders(3)
-        self.assertEqual(self._read_form(customer), small_history)
+        self.assertEqual(self._open_customer_360(customer), small_history)
+
+    def test_the_form_leaves_the_figures_to_its_customer_360_page(self):
+        # Every field that is computed when read is on the page's figures view, not on the form:
+        # the form reads none of them, the page reads them when it opens.
+        Partner = self.env["res.partner"].with_user(self.user_manager)
+        form = set(Partner.get_views([(False, "form")])["models"]["res.partner"]["fields"])
+        figures = set(Partner.with_context(form_view_ref=FIGURES_VIEW).get_views(
+            [(False, "form")])["models"]["res.partner"]["fields"])
+        figure_fields = {"confirmed_order_count", "sales_revenue", "touch_count_90d", "overdue_amount",
+                         "segment_id", "customer_profit", "expected_profit_365", "cross_sell_suggestion_ids",
+                         "segmentation_result_ids", "complaint_ids", "open_complaint_count"}
+        self.assertLessEqual(figure_fields, figures)
+        self.assertFalse(figure_fields & form)
+        self.assertIn("date_last_verified", form)  # what the user edits stays on the form
+        self.assertIn("consent_ids", form)
 
     @users("cuv_manager")
     def test_describing_the_fields_runs_no_query(self):

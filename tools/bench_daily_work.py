@@ -16,7 +16,8 @@ alternates too), so that what else the machine does weighs on both alike:
      figures are the sums over the rounds);
   2. reading a customer's form (its view and every field of it, as the web client does) for
      the customer with --form-orders orders and for one with a few: server time (the median
-     over the rounds of each round's median of 5 warm reads) and queries.
+     over the rounds of each round's median of 5 warm reads) and queries; with the addon, then
+     the same for opening the form's Customer 360 tab (its figures view of the customer).
 Both databases (named after --db-prefix) are dropped at the end, unless --keep.
 """
 import argparse
@@ -84,6 +85,9 @@ def main():
             combine = sum if "one by one" in name else statistics.median
             base, addon = combine(values), combine(figures["with the addon"][name])
             print("%-66s %10.3f %10.3f %8.2fx" % (name, base, addon, addon / base if base else float("nan")))
+        for name, values in figures["with the addon"].items():
+            if name not in figures["without the addon"]:  # what only the addon has: its Customer 360 tab
+                print("%-66s %10s %10.3f" % (name, "", statistics.median(values)))
         return 0
     finally:
         for dbname in (without, with_addon) if not args.keep else ():

@@ -8,7 +8,8 @@ for a round: round, rounds. Steps:
 - segment: with the addon installed, lets the salesperson read the customer information and
   runs a segmentation (so that confirming an order rescores its customer);
 - round: the salesperson confirms round's share of the quotations and posts its share of the
-  invoices, one by one, then reads the customer forms; prints ``BENCH <value> <figure>`` lines.
+  invoices, one by one, then reads the customer forms (with the addon, their Customer 360 tab
+  too: its figures view); prints ``BENCH <value> <figure>`` lines.
 """
 import json
 import os
@@ -24,6 +25,7 @@ Partner = env["res.partner"]
 customers = Partner.search([("name", "like", "Bench customer %")], order="id")
 heavy, light = customers[0], customers[-1]
 SELLER = "bench_seller"
+FIGURES_VIEW = "crm_unified_view.res_partner_view_form_customer_360_figures"
 
 
 def share(records):
@@ -76,18 +78,22 @@ else:
         env.invalidate_all()
     print("BENCH %.3f posting %d customer invoices one by one (s)" % (time.monotonic() - start, len(invoices)))
     Partner, heavy, light = env["res.partner"], heavy.with_env(env), light.with_env(env)
-    view = Partner.get_views([(False, "form")])
-    spec = {name: {} for name in view["models"]["res.partner"]["fields"]}
-    for label, customer in (("with %d orders" % params["form_orders"], heavy), ("with a few orders", light)):
-        timings, queries = [], []
-        for _attempt in range(6):
-            env.invalidate_all()
-            count, start = env.cr.sql_log_count, time.monotonic()
-            Partner.get_views([(False, "form")])
-            customer.web_read(spec)
-            timings.append(time.monotonic() - start)
-            queries.append(env.cr.sql_log_count - count)
-        print("BENCH %.4f customer form %s: server time, median of 5 warm reads (s)" % (
-            statistics.median(timings[1:]), label))
-        print("BENCH %d customer form %s: queries" % (queries[-1], label))
+    forms = {"form": Partner}
+    if env.ref(FIGURES_VIEW, raise_if_not_found=False):
+        # with the addon, opening the form's Customer 360 tab reads its figures view of the customer
+        forms["Customer 360 tab"] = Partner.with_context(form_view_ref=FIGURES_VIEW)
+    for form, Form in forms.items():
+        spec = {name: {} for name in Form.get_views([(False, "form")])["models"]["res.partner"]["fields"]}
+        for label, customer in (("with %d orders" % params["form_orders"], heavy), ("with a few orders", light)):
+            timings, queries = [], []
+            for _attempt in range(6):
+                env.invalidate_all()
+                count, start = env.cr.sql_log_count, time.monotonic()
+                Form.get_views([(False, "form")])
+                customer.with_env(Form.env).web_read(spec)
+                timings.append(time.monotonic() - start)
+                queries.append(env.cr.sql_log_count - count)
+            print("BENCH %.4f customer %s %s: server time, median of 5 warm reads (s)" % (
+                statistics.median(timings[1:]), form, label))
+            print("BENCH %d customer %s %s: queries" % (queries[-1], form, label))
     env.cr.rollback()

@@ -1,5 +1,5 @@
 /** The figures of the Customer 360 page, read when the page is opened rather than with every form. */
-import { Component } from "@odoo/owl";
+import { Component, useSubEnv } from "@odoo/owl";
 import { registry } from "@web/core/registry";
 import { View } from "@web/views/view";
 import { standardWidgetProps } from "@web/views/widgets/standard_widget_props";
@@ -10,6 +10,11 @@ export class Customer360Figures extends Component {
     static template = "crm_unified_view.Customer360Figures";
     static components = { View };
     static props = { ...standardWidgetProps };
+
+    setup() {
+        // The breadcrumbs name the partner of the form: the figures' form must not rename it.
+        useSubEnv({ config: { ...this.env.config, setDisplayName: () => {} } });
+    }
 
     /** A read-only form of the same customer in the figures view: a notebook renders only the
      * page shown, so its fields are read when the page opens. */

@@ -25,6 +25,10 @@ registry.category("web_tour.tours").add("crm_unified_view_customer_360", {
             trigger: `.o_notebook .tab-pane.active .o_horizontal_separator:contains('${section}')`,
         })),
         {
+            content: "The figures, read when the tab opened, leave the breadcrumbs to the customer",
+            trigger: ".o_breadcrumb .o_last_breadcrumb_item:contains('杭州西湖茶业有限公司')",
+        },
+        {
             content: "Behaviour shows the confirmed orders",
             trigger: ".tab-pane.active .o_field_widget[name='confirmed_order_count']:contains('2')",
         },

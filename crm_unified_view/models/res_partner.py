@@ -24,6 +24,8 @@ CUSTOMER_INFO_GROUPS = "crm_unified_view.group_customer_info_user"
 SERVICE_READ_GROUPS = "base.group_user"
 TOP_PRODUCT_COUNT = 5
 CUSTOMER_360_LIST = "crm_unified_view.res_partner_view_list_customer_360"
+# The Customer 360 page's figures, a form view of their own read when the page opens.
+CUSTOMER_360_FIGURES = "crm_unified_view.res_partner_view_form_customer_360_figures"
 SCORE_BANDS = [(str(low), "%d-%d%%" % (low, low + 9 if low < 90 else 100)) for low in range(0, 100, 10)]
 # Computed from orders, invoices and messages: read live, never stored.
 LIVE_FIGURES = [

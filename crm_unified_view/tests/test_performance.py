@@ -1,11 +1,11 @@
 """Reading the Customer 360 list and the complaint counters costs the same queries whatever the history."""
 from odoo.tests import tagged, users, warmup
 
+from ..models.res_partner import CUSTOMER_360_FIGURES as FIGURES_VIEW
 from .common import CustomerViewCommon
 from .service_common import ServiceCommon
 
 CUSTOMER_COUNT = 80
-FIGURES_VIEW = "crm_unified_view.res_partner_view_form_customer_360_figures"
 
 
 @tagged("post_install", "-at_install")

@@ -13,6 +13,7 @@ from odoo.exceptions import AccessError
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import email_normalize
 
+from ..models.res_partner import CUSTOMER_360_FIGURES
 from .common import CustomerViewCommon
 
 
@@ -399,15 +400,17 @@ class TestTouchpointAcceptance(AcceptanceCommon):
                                 company_id=self.company_a.id, company_ids=[Command.set(self.company_a.ids)])
         self.env.flush_all()
         for user in (self.employee, self.seller_plain, self.seller_own, self.seller_all, billing, self.user_info):
-            Partner = self.env["res.partner"].with_user(user)
-            arch = Partner.get_views([(False, "form")])["views"]["form"]["arch"]
-            names = set(re.findall(r'<field name="([a-z0-9_]+)"', arch)) & set(Partner._fields)
-            readable = Partner.fields_get(list(names), ["type"])
-            spec = {name: {} for name in readable}
-            for record in (self.customer, self.contact):
-                self.env.invalidate_all()
-                values = record.with_user(user).web_read(spec)
-                self.assertEqual(values[0]["id"], record.id, user.login)
+            # the form, then its Customer 360 page's figures (a view of their own, read when it opens)
+            for view_ref in (None, CUSTOMER_360_FIGURES):
+                Partner = self.env["res.partner"].with_user(user).with_context(form_view_ref=view_ref)
+                arch = Partner.get_views([(False, "form")])["views"]["form"]["arch"]
+                names = set(re.findall(r'<field name="([a-z0-9_]+)"', arch)) & set(Partner._fields)
+                readable = Partner.fields_get(list(names), ["type"])
+                spec = {name: {} for name in readable}
+                for record in (self.customer, self.contact):
+                    self.env.invalidate_all()
+                    values = record.with_env(Partner.env).web_read(spec)
+                    self.assertEqual(values[0]["id"], record.id, user.login)
             if user in (self.seller_own, self.seller_all, self.user_info):
                 self.customer.with_user(user).action_view_touchpoints()
 

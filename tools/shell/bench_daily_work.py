@@ -25,6 +25,7 @@ Partner = env["res.partner"]
 customers = Partner.search([("name", "like", "Bench customer %")], order="id")
 heavy, light = customers[0], customers[-1]
 SELLER = "bench_seller"
+# read by xmlid: the database without the addon must not import it
 FIGURES_VIEW = "crm_unified_view.res_partner_view_form_customer_360_figures"
 
 

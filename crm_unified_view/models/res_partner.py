@@ -764,8 +764,11 @@ class ResPartner(models.Model):
     @api.depends_context("uid")
     def _compute_private_info(self):
         """Values the *real* user may see: rules apply even when called in sudo mode."""
-        # Loading the values logs the read (or the export) in crm.private.access.log.
-        infos = self._visible_private_infos(self._origin.ids, list(PRIVATE_FIELDS))
+        # Loading the values logs the read (or the export) in crm.private.access.log. Where the
+        # user is granted no category, the record rules let no value through: none is read (the
+        # superuser has no rules).
+        granted = self if self.env.user._is_superuser() else self.filtered("private_access_codes")
+        infos = self._visible_private_infos(granted._origin.ids, list(PRIVATE_FIELDS))
         by_key = {(info.partner_id.id, info.category_code): info for info in infos}
         for partner in self:
             for fname, code in PRIVATE_FIELDS.items():
@@ -975,23 +978,25 @@ class ResPartner(models.Model):
         """The commercial partners of ``self`` with one confirmed order at most: the ones whose
         behavioural information an order confirmed or cancelled can make appear or go."""
         self.env["sale.order"].flush_model(["state", "partner_id"])
-        return self._with_one_at_most(SQL("sale_order t ON t.partner_id = p.id AND t.state = 'sale'"))
+        return self._with_one_at_most(SQL("sale_order"), SQL("t.state = 'sale'"))
 
     def _with_one_invoice_at_most(self):
         """The commercial partners of ``self`` with one posted customer invoice or credit note at
         most: the ones whose net invoiced an invoice posted or reset can make appear or go."""
         self.env["account.move"].flush_model(["state", "partner_id", "move_type"])
-        return self._with_one_at_most(SQL(
-            "account_move t ON t.partner_id = p.id AND t.state = 'posted' AND t.move_type IN ('out_invoice', 'out_refund')"))
+        return self._with_one_at_most(
+            SQL("account_move"), SQL("t.state = 'posted' AND t.move_type IN ('out_invoice', 'out_refund')"))
 
-    def _with_one_at_most(self, joined):
-        """The commercial partners of ``self`` with one row at most of ``joined`` (a table ``t``
-        joined to each of their partners ``p``)."""
+    def _with_one_at_most(self, table, condition):
+        """The commercial partners of ``self`` with one row at most of ``table`` (``t``, whose
+        ``partner_id`` is one of their partners) meeting ``condition``."""
         self.flush_model(["commercial_partner_id"])
+        # Two rows tell: a customer with years of orders is not counted through.
         self.env.cr.execute(SQL("""
-            SELECT p.commercial_partner_id FROM res_partner p LEFT JOIN %s
-             WHERE p.commercial_partner_id IN (SELECT commercial_partner_id FROM res_partner WHERE id = ANY(%s))
-          GROUP BY p.commercial_partner_id HAVING COUNT(t.id) <= 1""", joined, self.ids))
+            SELECT c.id FROM (SELECT DISTINCT commercial_partner_id AS id FROM res_partner WHERE id = ANY(%s)) c
+             WHERE (SELECT COUNT(*) FROM (SELECT FROM res_partner p JOIN %s t ON t.partner_id = p.id AND %s
+                                           WHERE p.commercial_partner_id = c.id LIMIT 2) two) <= 1""",
+            self.ids, table, condition))
         return self.browse([row[0] for row in self.env.cr.fetchall()])
 
     def _refresh_rfm_from_latest_run(self, source):

@@ -3,6 +3,8 @@
 Roles: a user of a granted department, a user of another department, a privacy officer,
 a portal user and the anonymous website visitor.
 """
+from unittest.mock import patch
+
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import TransactionCase, new_test_user, tagged
 from odoo.tools import mute_logger
@@ -99,6 +101,26 @@ class TestPrivacySecurity(PrivacyCommon):
         self.assertFalse(partner.private_access_codes)
         self.assertEqual(self.customer.with_user(self.user_granted).private_access_codes,
                          "address,household,identity,income")
+
+    def test_no_private_record_is_read_without_a_grant(self):
+        """A user granted no category reads no private record (the record rules would let none
+        through); a granted one does."""
+        cr = self.env.cr
+        execute = cr.execute
+        tables = []
+
+        def spy(query, params=None, log_exceptions=True):
+            tables.append("crm_customer_private_info" in str(getattr(query, "code", query)))
+            return execute(query, params, log_exceptions)
+
+        for user, reads in ((self.user_other, False), (self.user_granted, True)):
+            with self.subTest(user=user.login):
+                tables.clear()
+                self.env.invalidate_all()
+                with patch.object(cr, "execute", spy):
+                    values = self.customer.with_user(user).web_read({fname: {} for fname in PRIVATE_FIELDS})[0]
+                self.assertEqual(any(tables), reads)
+                (self.assertSeesAll if reads else self.assertSeesNothing)(values)
 
     # ---- search on a private field: no yes/no oracle ------------------------------------------
     def test_granted_search(self):

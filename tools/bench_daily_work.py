@@ -16,7 +16,7 @@ alternates too), so that what else the machine does weighs on both alike:
      figures are the sums over the rounds);
   2. reading a customer's form (its view and every field of it, as the web client does) for
      the customer with --form-orders orders and for one with a few: server time (the median
-     over the rounds of each round's median of 5 warm reads) and queries; with the addon, then
+     over the rounds of each round's median of 15 warm reads) and queries; with the addon, then
      the same for opening the form's Customer 360 tab (its figures view of the customer).
 Both databases (named after --db-prefix) are dropped at the end, unless --keep.
 """

@@ -126,6 +126,11 @@ SAVED_TOTALS = """
 # How long before a run's start a transaction may have been written and committed only after the
 # run read the data (a long transaction, a clock off): the next run sums its customer again.
 CHANGES_MARGIN = datetime.timedelta(days=1)
+# A night sums again the order lines of the customers changed since. Up to this share of the
+# customers taken over, their lines are looked up by customer: PostgreSQL, which counts more lines
+# per customer than there are, would read every line of the company, and compile the query (JIT)
+# for seconds (at a million customers, 1% changed: 6.3 s against 1.2 s).
+FEW_CHANGED_SHARE = 0.1
 TOTALS_TYPES = {"partner_id": np.int64, "frequency": np.int64, "first_day": np.float64, "last_day": np.float64,
                 "monetary": np.float64, "repeat_total": np.float64, "orders": np.float64}
 # The lines summed per customer and product are read back this many rows at a time (every line of
@@ -683,8 +688,10 @@ class CrmSegmentationRun(models.Model):
                 return LinePartitions(cr, self._order_lines(), LINE_TYPES)
             Purchase = self.env["crm.segmentation.purchase"]
             taken_over = changed if self.sums_run_id.purchases_kept else None
-            summed = LinePartitions(cr, Purchase._of_company(self.company_id, self._order_lines(taken_over)),
-                                    LINE_TYPES, file_dtypes=PURCHASE_TYPES)
+            few = taken_over is not None and len(taken_over) <= FEW_CHANGED_SHARE * self.sums_reused_count
+            with planner_settings(cr, **({"enable_seqscan": "off", "jit": "off"} if few else {})):
+                summed = LinePartitions(cr, Purchase._of_company(self.company_id, self._order_lines(taken_over)),
+                                        LINE_TYPES, file_dtypes=PURCHASE_TYPES)
         Purchase._keep_file(self.company_id, summed.file, taken_over)
         if taken_over is not None:
             summed.close()

@@ -1,6 +1,7 @@
 """The next night's run sums again only the customers whose transactions changed, and finds
 exactly what a run summing every customer finds."""
 from datetime import timedelta
+from unittest.mock import patch
 
 import pandas as pd
 
@@ -9,6 +10,7 @@ from odoo.exceptions import AccessError
 from odoo.tests import tagged
 from odoo.tools import SQL
 
+from ..models import crm_segmentation_run
 from ..models.crm_segmentation_run import LINE_TYPES
 
 from .common import CustomerViewCommon
@@ -62,6 +64,24 @@ class TestSegmentationNightly(CustomerViewCommon):
         return {line.partner_id.id: tuple(line[name] for name in COMPARED) for line in run.result_ids}
 
     def test_next_run_takes_over_unchanged_sums_and_equals_a_full_run(self):
+        self._check_next_run_takes_over_unchanged_sums_and_equals_a_full_run()
+
+    def test_a_night_of_few_changes_looks_their_lines_up_and_equals_a_full_run(self):
+        """When few customers changed (here: any share of them), the night looks their lines up by
+        customer, with another plan and the same sums."""
+        settings = []
+
+        def planner_settings(cr, **values):
+            settings.append(values)
+            return real_planner_settings(cr, **values)
+
+        real_planner_settings = crm_segmentation_run.planner_settings
+        with patch.object(crm_segmentation_run, "FEW_CHANGED_SHARE", 1000), \
+                patch.object(crm_segmentation_run, "planner_settings", planner_settings):
+            self._check_next_run_takes_over_unchanged_sums_and_equals_a_full_run()
+        self.assertIn({"enable_seqscan": "off", "jit": "off"}, settings)
+
+    def _check_next_run_takes_over_unchanged_sums_and_equals_a_full_run(self):
         self._age_everything()
         first = self._run()
         self.assertFalse(first.sums_run_id, "the first run sums every customer")

@@ -691,8 +691,7 @@ class CrmSegmentationRun(models.Model):
                 return LinePartitions(cr, self._order_lines(), LINE_TYPES)
             Purchase = self.env["crm.segmentation.purchase"]
             taken_over = changed if self.sums_run_id.purchases_kept else None
-            few = taken_over is not None and self._few_changed(self.sums_run_id, taken_over)
-            with planner_settings(cr, **(FEW_CHANGED_PLAN if few else {})):
+            with planner_settings(cr, **self._changed_customers_plan(self.sums_run_id, taken_over)):
                 summed = LinePartitions(cr, Purchase._of_company(self.company_id, self._order_lines(taken_over)),
                                         LINE_TYPES, file_dtypes=PURCHASE_TYPES)
         Purchase._keep_file(self.company_id, summed.file, taken_over)
@@ -865,15 +864,17 @@ class CrmSegmentationRun(models.Model):
                     SQL(TOTALS_OF_TRANSACTIONS, self._transactions_query(changed)), SQL(
                         SAVED_TOTALS, run=previous.id, changed=changed,
                         as_of_day=(previous.date_as_of - datetime.date(1970, 1, 1)).days))
-        with planner_settings(self.env.cr, **(FEW_CHANGED_PLAN if self._few_changed(previous, changed) else {})):
+        with planner_settings(self.env.cr, **self._changed_customers_plan(previous, changed)):
             totals = self._frame(query, dict(TOTALS_TYPES, summed=np.int8)).set_index("partner_id")
         return totals.assign(summed=totals["summed"].astype(bool))
 
     @api.model
-    def _few_changed(self, previous, changed):
-        """Whether the customers ``changed`` since the run ``previous`` are few enough for their
-        transactions to be looked up by customer (see FEW_CHANGED_SHARE)."""
-        return len(changed) <= FEW_CHANGED_SHARE * previous.customer_count
+    def _changed_customers_plan(self, previous, changed):
+        """The planner settings of the queries summing the transactions of the customers ``changed``
+        since the run ``previous`` (None: every customer): looked up by customer when they are few
+        (see FEW_CHANGED_SHARE)."""
+        few = changed is not None and len(changed) <= FEW_CHANGED_SHARE * previous.customer_count
+        return FEW_CHANGED_PLAN if few else {}
 
     def _sums_run(self):
         """The run whose saved sums of each customer's transactions this run can take over where

@@ -43,6 +43,7 @@ RELEASES = {
     "18.0.1.11.0": "fd3b5e3eda5a178fc4e948d5acb581db3d83db7c",
     "18.0.1.12.0": "919d568109009e8dfaf70e176b2686d190a2f296",
     "18.0.1.13.0": "52c449382ab642cc226e470c223951d53b65e4fb",
+    "18.0.1.14.0": "aa91bb0f6b55709f426930c9337c8d74e7315bc4",
 }
 
 # Figures printed before and after the upgrade, which must be equal.

@@ -10,6 +10,9 @@ class CrmSegmentationSuggestion(models.Model):
     _name = "crm.segmentation.suggestion"
     _description = "Cross-selling Suggestion"
     _order = "run_id desc, partner_id, rank"
+    # A run inserts up to five rows per customer, millions at a time: the audit columns' foreign
+    # keys to the users cost a check per row, and who and when live on the run.
+    _log_access = False
 
     run_id = UnkeyedMany2one("crm.segmentation.run", required=True, ondelete="cascade", index=True)
     partner_id = UnkeyedMany2one("res.partner", "Customer", required=True, ondelete="cascade", index=True)

@@ -57,6 +57,14 @@ class TestUnkeyedReferences(CustomerViewCommon):
         self.assertTrue(keyed("crm.segment", "run_id"))
         self.assertTrue(keyed("crm.segmentation.run", "company_id"))
 
+    def test_the_tables_a_run_fills_for_every_customer_have_no_foreign_key_at_all(self):
+        # nor the audit columns' keys to the users: who ran it and when live on the run
+        for model in ("crm.segmentation.result", "crm.segmentation.suggestion"):
+            self.env.cr.execute("SELECT conname FROM pg_constraint WHERE contype = 'f' AND conrelid = %s::regclass",
+                                [self.env[model]._table])
+            self.assertEqual(self.env.cr.fetchall(), [], model)
+            self.assertFalse(self.env[model]._log_access, model)
+
     def test_deleting_a_contact_deletes_its_rows(self):
         self._suggest(self.prospect)
         for model in UNKEYED:

@@ -23,7 +23,9 @@ from ..analytics import pipeline, profit, retention, rfm
 from ..analytics import segments as segments_analytics
 from .res_company import COMPLAINT_COST_FIELDS
 from .res_partner import FIRST_CONTACT_CHANGED, FIRST_CONTACT_FIELDS
-from .sql_expressions import company_amount, counted_invoice, counted_order, known_cost, latest_run
+from .sql_expressions import (
+    company_amount, counted_invoice, counted_order, execute, id_array, known_cost, latest_run,
+)
 
 _logger = logging.getLogger(__name__)
 
@@ -1199,12 +1201,13 @@ class CrmSegmentationRun(models.Model):
         return bool(self.search_count([("company_id", "=", self.company_id.id), ("state", "=", "done"),
                                        ("date_as_of", ">", self.date_as_of)], limit=1))
 
-    def _update_partners(self, source=None, columns=tuple(PARTNER_COLUMNS), first_contacts=None):
+    def _update_partners(self, source=None, columns=tuple(PARTNER_COLUMNS), first_contacts=None, parameters=None):
         """Customers' latest figures from ``source`` (rows by partner_id; by default the results
         of this run), under the run's company key of each company-dependent column, and, given a
         table ``first_contacts`` of some of them (:meth:`res.partner._first_contacts_table`), their
         first contacts in the same statement; only the customers whose figures differ are
-        written. Returns how many were.
+        written. Returns how many were. Given the ``parameters`` $1, $2... that ``source`` uses,
+        the statement is prepared (:func:`.sql_expressions.execute`).
 
         Only for the company's latest run: a back-test, run on an earlier day, leaves the
         customers alone (its callers check).
@@ -1226,12 +1229,12 @@ class CrmSegmentationRun(models.Model):
                                 SQL.identifier("p", field), SQL.identifier("new", column))
                             for field, column in FIRST_CONTACT_FIELDS.items()]
             changed.append(SQL("(new.id IS NOT NULL AND %s)", FIRST_CONTACT_CHANGED))
-        self.env.cr.execute(SQL(
+        update = SQL(
             "UPDATE res_partner p SET %s FROM %s r %s WHERE p.id = r.partner_id AND (%s)",
             SQL(", ").join(assignments),
             source or SQL("(SELECT * FROM crm_segmentation_result WHERE run_id = %s)", self.id), joined,
-            SQL(" OR ").join(changed)))
-        count = self.env.cr.rowcount
+            SQL(" OR ").join(changed))
+        count = execute(self.env.cr, update, parameters).rowcount
         self.env["res.partner"].invalidate_model(
             list(columns) + ["rfm_recency_days"] + (list(FIRST_CONTACT_FIELDS) if first_contacts else []))
         return count
@@ -1248,13 +1251,19 @@ class CrmSegmentationRun(models.Model):
         # stands for a run of that company on that source: what the queries of the sums read
         counting = self.new({"company_id": company.id, "transaction_source": source, "date_as_of": as_of})
         self.flush_model(["rfm_edges", "transaction_source"])
+        # After a sale, one customer's: planning the statement takes most of its time (about 2 ms,
+        # against 0.2 ms to run it), so it is prepared, the partner and the day its parameters.
+        prepared = [("int", partners.id), ("date", as_of)] if run is None and len(partners) == 1 else None
+        customers = SQL("(SELECT DISTINCT commercial_partner_id FROM res_partner WHERE id = ANY(%s))",
+                        id_array(partners.ids, prepared))
+        as_of = SQL("$2") if prepared else as_of
         run = self._latest_run_sql(company) if run is None else run.id
-        customers = SQL("(SELECT DISTINCT commercial_partner_id FROM res_partner WHERE id = ANY(%s))", partners.ids)
         scored = SQL("EXISTS (SELECT 1 FROM crm_segmentation_result line WHERE line.run_id = run.id "
                      "AND line.partner_id = c.id)") if scored_only else SQL("TRUE")
         return counting._update_partners(SQL("(%s)", SQL(
             RESCORED, as_of=as_of, customers=customers, scored=scored, run=run, source=source,
-            totals=SQL(TOTALS_OF_TRANSACTIONS, counting._transactions_query(customers, as_of)))), RFM_COLUMNS)
+            totals=SQL(TOTALS_OF_TRANSACTIONS, counting._transactions_query(customers, as_of)))), RFM_COLUMNS,
+            parameters=prepared)
 
     @api.model
     def _forget_figures(self, company):

@@ -16,7 +16,7 @@ from ..analytics.nps import NPS_CLASSES
 from ..analytics.pipeline import LIFECYCLE_STAGES
 from ..analytics.segments import AGE_TYPES, VALUE_TIERS
 from .crm_customer_private_info import INCOME_LEVELS, PRIVATE_FIELDS, logged_as
-from .sql_expressions import company_amount, counted_invoice, counted_order, vat_key
+from .sql_expressions import company_amount, counted_invoice, counted_order, execute, id_array, vat_key
 
 SALES_GROUPS = "sales_team.group_sale_salesman"
 INVOICE_GROUPS = "account.group_account_invoice,account.group_account_readonly"
@@ -991,13 +991,15 @@ class ResPartner(models.Model):
         """The commercial partners of ``self`` with one row at most of ``table`` (``t``, whose
         ``partner_id`` is one of their partners) meeting ``condition``."""
         self.flush_model(["commercial_partner_id"])
+        prepared = len(self) == 1  # after one sale: planned once (see sql_expressions.execute)
         # Two rows tell: a customer with years of orders is not counted through.
-        self.env.cr.execute(SQL("""
+        query = SQL("""
             SELECT c.id FROM (SELECT DISTINCT commercial_partner_id AS id FROM res_partner WHERE id = ANY(%s)) c
              WHERE (SELECT COUNT(*) FROM (SELECT FROM res_partner p JOIN %s t ON t.partner_id = p.id AND %s
                                            WHERE p.commercial_partner_id = c.id LIMIT 2) two) <= 1""",
-            self.ids, table, condition))
-        return self.browse([row[0] for row in self.env.cr.fetchall()])
+            id_array(self.ids, prepared), table, condition)
+        cr = execute(self.env.cr, query, prepared and [("int", self.id)])
+        return self.browse([row[0] for row in cr.fetchall()])
 
     def _refresh_rfm_from_latest_run(self, source):
         """After a sale or an invoice (``source``: "orders" or "invoices") changed, rescore

@@ -1,4 +1,6 @@
 """SQL pieces that several queries share: each figure and each matching key written once."""
+import hashlib
+
 from odoo.tools import SQL
 
 from ..analytics import data_quality
@@ -50,3 +52,39 @@ def known_cost(cost):
     """Whether a line's cost (an SQL expression) is known: a cost of zero counts as unknown,
     which is what ``sale_margin`` freezes for a product without a cost."""
     return SQL("COALESCE(%s, 0) <> 0", cost)
+
+
+# Prepared statements are named after their text (a digest), with this prefix.
+PREPARED_PREFIX = "crm_unified_view_"
+
+
+def execute(cr, statement, parameters=None):
+    """Run ``statement``; given its ``parameters`` (the PostgreSQL type and the value of each of
+    $1, $2...), as a statement prepared once per database session: PostgreSQL plans it at its
+    first few runs, then keeps one generic plan rather than planning it every time. Returns the
+    cursor.
+
+    The statements the session has are asked once per transaction: behind a pooler in
+    transaction mode (PgBouncer), one connection's transactions may run in different sessions.
+    A statement's name is a digest of its text: changed code prepares a statement of its own."""
+    if not parameters:
+        cr.execute(statement)
+        return cr
+    name = PREPARED_PREFIX + hashlib.sha1(cr.mogrify(statement)).hexdigest()[:24]
+    # what the transaction learnt, forgotten when it ends (committed or rolled back)
+    prepared = cr.postrollback.data.get("crm_unified_view.prepared")
+    if prepared is None:
+        cr.execute(SQL("SELECT name FROM pg_prepared_statements WHERE starts_with(name, %s)", PREPARED_PREFIX))
+        prepared = cr.postrollback.data["crm_unified_view.prepared"] = {row[0] for row in cr.fetchall()}
+    if name not in prepared:
+        types = SQL(", ".join(type_ for type_, _value in parameters))
+        cr.execute(SQL("PREPARE %s (%s) AS %s", SQL.identifier(name), types, statement))
+        prepared.add(name)  # not undone by a rollback: a session's statements are not transactional
+    cr.execute(SQL("EXECUTE %s (%s)", SQL.identifier(name), SQL(", ").join(SQL("%s", value) for _type, value in parameters)))
+    return cr
+
+
+def id_array(ids, prepared):
+    """``ids`` as an SQL int[]; with ``prepared``, the array of the one parameter $1 (PostgreSQL
+    then plans for one element, and keeps that plan: see :func:`execute_prepared`)."""
+    return SQL("ARRAY[$1::int]") if prepared else SQL("%s::int[]", list(ids))

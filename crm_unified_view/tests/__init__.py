@@ -51,3 +51,4 @@ from . import test_lifecycle
 from . import test_touchpoint_acceptance
 from . import test_segmentation_nightly
 from . import test_unkeyed_references
+from . import test_prepared_statements

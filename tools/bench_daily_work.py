@@ -8,9 +8,10 @@
 Builds one scratch database with the addon's dependencies only (Odoo without the addon) and
 generated sales (tools/sql/generate_sales.sql), one customer of which has --form-orders
 orders; copies it, installs crm_unified_view in the copy and runs a segmentation there (so
-that confirming an order rescores its customer, as it does every day). Then, in each
-database, side by side, in --rounds rounds that alternate the databases (which one goes first
-alternates too), so that what else the machine does weighs on both alike:
+that confirming an order rescores its customer, as it does every day). Then, in --rounds
+rounds, each one Odoo process that holds both databases and alternates between them item by
+item (which one goes first alternating too), so that what else the machine does weighs on both
+alike:
   1. confirming --confirm quotations one by one, each in its own transaction, as a user would,
      then posting --post customer invoices the same way (a share of them each round; the
      figures are the sums over the rounds);
@@ -67,19 +68,17 @@ def main():
         connection.close()
         subprocess.run(cuv.odoo_command(odoo_dir, pg, with_addon, "-i", cuv.MODULE, *install), check=True)
         run_script(shell_command(odoo_dir, pg, with_addon), "bench_daily_work.py", dict(params, step="segment"))
-        databases = {"without the addon": without, "with the addon": with_addon}
-        figures = {label: {} for label in databases}
+        sides = {"without": "without the addon", "with": "with the addon"}
+        figures = {label: {} for label in sides.values()}
         for number in range(args.rounds):
-            for label in sorted(databases, reverse=bool(number % 2)):
-                _code, stdout, stderr = run_script(shell_command(odoo_dir, pg, databases[label]),
-                                                   "bench_daily_work.py",
-                                                   dict(params, step="round", round=number, rounds=args.rounds))
-                lines = [line.split(" ", 2)[1:] for line in stdout.splitlines() if line.startswith("BENCH ")]
-                if not lines:
-                    print(stdout[-3000:], stderr[-3000:], sep="\n")
-                    return 1
-                for value, name in lines:
-                    figures[label].setdefault(name, []).append(float(value))
+            _code, stdout, stderr = run_script(shell_command(odoo_dir, pg, with_addon), "bench_daily_work.py", dict(
+                params, step="round", round=number, rounds=args.rounds, databases={"without": without, "with": with_addon}))
+            lines = [line.split(" ", 3)[1:] for line in stdout.splitlines() if line.startswith("BENCH ")]
+            if not lines:
+                print(stdout[-3000:], stderr[-3000:], sep="\n")
+                return 1
+            for side, value, name in lines:
+                figures[sides[side]].setdefault(name, []).append(float(value))
         for name, values in figures["without the addon"].items():
             # durations of a share of the work add up; a form's time is a median; a count is a count
             combine = sum if "one by one" in name else statistics.median

@@ -1,22 +1,25 @@
 """Daily-work benchmark: confirming quotations one by one, and reading a customer's form.
 
 Runs inside ``odoo shell``, which gives ``env``. Parameters: confirm, post, form_orders, step, and
-for a round: round, rounds. Steps:
+for a round: round, rounds, databases. Steps:
 - prepare: gives the first bench customer ``form_orders`` orders, creates the quotations, the
   draft invoices and the ordinary salesperson who does the work (before the database is copied,
   so that both databases hold the same);
 - segment: with the addon installed, lets the salesperson read the customer information and
   runs a segmentation (so that confirming an order rescores its customer);
-- round: the salesperson confirms round's share of the quotations and posts its share of the
-  invoices, one by one, then reads the customer forms (with the addon, their Customer 360 tab
-  too: its figures view); prints ``BENCH <value> <figure>`` lines.
+- round (run in the database with the addon; ``databases``: the name of each side, "without"
+  and "with"): in both databases, alternating between them item by item, the salesperson
+  confirms round's share of the quotations and posts its share of the invoices, one by one,
+  then reads the customer forms (with the addon, their Customer 360 tab too: its figures view);
+  prints ``BENCH <side> <value> <figure>`` lines.
 """
 import json
 import os
 import statistics
 import time
 
-from odoo import Command
+from odoo import SUPERUSER_ID, Command, api
+from odoo.modules.registry import Registry
 
 params = json.load(open(os.environ["CUV_SHELL_PARAMS"], encoding="utf-8"))
 # the context of a request from the web client, which always says the user's language and time zone
@@ -64,39 +67,65 @@ elif params["step"] == "segment":
     env["crm.segmentation.run"].create({"n_segments": 5}).action_run()
     env.cr.commit()
 else:
-    env = env(user=env["res.users"].search([("login", "=", SELLER)]), su=False)
-    quotations = env["sale.order"].search([("client_order_ref", "=", "BENCH-QUOTE")], order="id")
-    start = time.monotonic()
-    for quotation_id in share(quotations).ids:
-        # a user confirms one quotation per request: nothing of the other quotations is read with it
-        env["sale.order"].browse(quotation_id).action_confirm()
-        env.cr.commit()  # each its own transaction, as a user confirming them one by one
-        env.invalidate_all()
-    print("BENCH %.3f confirming %d quotations one by one (s)" % (time.monotonic() - start, len(quotations)))
-    invoices = env["account.move"].search([("ref", "=", "BENCH-INVOICE")], order="id")
-    start = time.monotonic()
-    for invoice_id in share(invoices).ids:
-        env["account.move"].browse(invoice_id).action_post()
-        env.cr.commit()
-        env.invalidate_all()
-    print("BENCH %.3f posting %d customer invoices one by one (s)" % (time.monotonic() - start, len(invoices)))
-    Partner, heavy, light = env["res.partner"], heavy.with_env(env), light.with_env(env)
-    forms = {"form": Partner}
-    if env.ref(FIGURES_VIEW, raise_if_not_found=False):
-        # with the addon, opening the form's Customer 360 tab reads its figures view of the customer
-        forms["Customer 360 tab"] = Partner.with_context(form_view_ref=FIGURES_VIEW)
-    for form, Form in forms.items():
-        spec = {name: {} for name in Form.get_views([(False, "form")])["models"]["res.partner"]["fields"]}
-        for label, customer in (("with %d orders" % params["form_orders"], heavy), ("with a few orders", light)):
-            timings, queries = [], []
-            for _attempt in range(WARM_READS + 1):
-                env.invalidate_all()
-                count, start = env.cr.sql_log_count, time.monotonic()
+    # Both databases in this one process, the work alternating between them item by item (which
+    # one goes first alternating too): what else the machine does weighs on both alike, to the
+    # second, and the two sides share the interpreter's warm-up.
+    sides = {}
+    for side, dbname in params["databases"].items():
+        side_env = api.Environment(Registry(dbname).cursor(), SUPERUSER_ID, {})
+        side_env = side_env(context=dict(side_env.context, lang=side_env.user.lang, tz=side_env.user.tz or "UTC"))
+        sides[side] = side_env(user=side_env["res.users"].search([("login", "=", SELLER)]), su=False)
+
+    def in_turn(count):
+        """(index, side) for ``count`` items of each side, the sides alternating."""
+        for index in range(count):
+            for side in sorted(sides, reverse=bool((index + params["round"]) % 2)):
+                yield index, side
+
+    def one_by_one(model, domain, action, figure):
+        """``action`` on this round's share of ``model``'s ``domain``, one record per transaction;
+        ``figure`` names the work, given how many records there are in all."""
+        records = {side: side_env[model].search(domain, order="id").ids for side, side_env in sides.items()}
+        elapsed = dict.fromkeys(sides, 0.0)
+        for index, side in in_turn(len(share(records["with"]))):
+            side_env = sides[side]
+            start = time.monotonic()
+            action(side_env[model].browse(share(records[side])[index]))
+            side_env.cr.commit()  # each its own transaction, as a user doing them one by one
+            elapsed[side] += time.monotonic() - start
+            side_env.invalidate_all()
+        for side, seconds in elapsed.items():
+            print("BENCH %s %.3f %s one by one (s)" % (side, seconds, figure % len(records[side])))
+
+    # a user confirms one quotation per request: nothing of the other quotations is read with it
+    one_by_one("sale.order", [("client_order_ref", "=", "BENCH-QUOTE")], lambda order: order.action_confirm(),
+               "confirming %d quotations")
+    one_by_one("account.move", [("ref", "=", "BENCH-INVOICE")], lambda invoice: invoice.action_post(),
+               "posting %d customer invoices")
+    # with the addon, opening the form's Customer 360 tab reads its figures view of the customer
+    for form, view_ref in (("form", None), ("Customer 360 tab", FIGURES_VIEW)):
+        readers = {side: side_env["res.partner"].with_context(form_view_ref=view_ref) if view_ref else side_env["res.partner"]
+                   for side, side_env in sides.items() if not view_ref or side_env.ref(view_ref, raise_if_not_found=False)}
+        specs = {side: {name: {} for name in Form.get_views([(False, "form")])["models"]["res.partner"]["fields"]}
+                 for side, Form in readers.items()}
+        bench_customers = {side: Form.search([("name", "like", "Bench customer %")], order="id")
+                           for side, Form in readers.items()}
+        for label, position in (("with %d orders" % params["form_orders"], 0), ("with a few orders", -1)):
+            timings, queries = {side: [] for side in readers}, {}
+            for _attempt, side in in_turn(WARM_READS + 1):
+                if side not in readers:
+                    continue
+                Form, cr = readers[side], readers[side].env.cr
+                Form.env.invalidate_all()
+                count, start = cr.sql_log_count, time.monotonic()
                 Form.get_views([(False, "form")])
-                customer.with_env(Form.env).web_read(spec)
-                timings.append(time.monotonic() - start)
-                queries.append(env.cr.sql_log_count - count)
-            print("BENCH %.4f customer %s %s: server time, median of %d warm reads (s)" % (
-                statistics.median(timings[1:]), form, label, WARM_READS))
-            print("BENCH %d customer %s %s: queries" % (queries[-1], form, label))
-    env.cr.rollback()
+                bench_customers[side][position].web_read(specs[side])
+                timings[side].append(time.monotonic() - start)
+                queries[side] = cr.sql_log_count - count
+            for side in readers:
+                print("BENCH %s %.4f customer %s %s: server time, median of %d warm reads (s)" % (
+                    side, statistics.median(timings[side][1:]), form, label, WARM_READS))
+                print("BENCH %s %d customer %s %s: queries" % (side, queries[side], form, label))
+    for side_env in sides.values():
+        side_env.cr.rollback()
+        side_env.cr.close()

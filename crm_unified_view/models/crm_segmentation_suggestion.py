@@ -112,13 +112,13 @@ class CrmSegmentationSuggestion(models.Model):
         if len(set(partners)) == len(set(companies)) == 1:
             # one order's, the usual case: planned once (see sql_expressions.execute)
             parameters = [("int", partners[0]), ("int", companies[0]), ("int[]", products)]
-            keys = SQL("SELECT $1::int, product_id, $2::int FROM unnest($3::int[]) product_id")
+            wanted = SQL("SELECT $1::int, product_id, $2::int FROM unnest($3::int[]) product_id")
         else:
-            keys = SQL("SELECT * FROM unnest(%s::int[], %s::int[], %s::int[])", partners, products, companies)
+            wanted = SQL("SELECT * FROM unnest(%s::int[], %s::int[], %s::int[])", partners, products, companies)
         return self.sudo().browse(id_ for id_, in execute(self.env.cr, SQL("""
             SELECT s.id FROM crm_segmentation_suggestion s
               JOIN crm_segmentation_run r ON r.id = s.run_id
               JOIN (%s) AS k(partner_id, product_id, company_id)
                 ON k.product_id = s.product_id AND k.company_id = r.company_id
               JOIN res_partner p ON p.id = k.partner_id AND p.commercial_partner_id = s.partner_id
-        """, keys), parameters).fetchall())
+        """, wanted), parameters).fetchall())

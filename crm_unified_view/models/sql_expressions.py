@@ -1,4 +1,5 @@
-"""SQL pieces that several queries share: each figure and each matching key written once."""
+"""SQL pieces that several queries share (each figure and each matching key written once), and
+statements prepared once per database session (the queries that run with every sale)."""
 import hashlib
 
 from odoo.tools import SQL
@@ -86,5 +87,5 @@ def execute(cr, statement, parameters=None):
 
 def id_array(ids, prepared):
     """``ids`` as an SQL int[]; with ``prepared``, the array of the one parameter $1 (PostgreSQL
-    then plans for one element, and keeps that plan: see :func:`execute_prepared`)."""
+    then plans for one element, and keeps that plan: see :func:`execute`)."""
     return SQL("ARRAY[$1::int]") if prepared else SQL("%s::int[]", list(ids))

@@ -24,9 +24,8 @@ from odoo.modules.registry import Registry
 params = json.load(open(os.environ["CUV_SHELL_PARAMS"], encoding="utf-8"))
 # the context of a request from the web client, which always says the user's language and time zone
 env = env(context=dict(env.context, lang=env.user.lang, tz=env.user.tz or "UTC"))
-Partner = env["res.partner"]
-customers = Partner.search([("name", "like", "Bench customer %")], order="id")
-heavy, light = customers[0], customers[-1]
+customers = env["res.partner"].search([("name", "like", "Bench customer %")], order="id")
+heavy = customers[0]  # the customer given ``form_orders`` orders; the last one has a few
 SELLER = "bench_seller"
 # read by xmlid: the database without the addon must not import it
 FIGURES_VIEW = "crm_unified_view.res_partner_view_form_customer_360_figures"

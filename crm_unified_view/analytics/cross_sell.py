@@ -49,11 +49,15 @@ def _check_labels(labels):
         raise ValueError("A customer appears twice in the segment labels.")
 
 
-def _pairs(purchases, customers, products):
-    """Distinct bought (customer, product) pairs of ``purchases``, as rows of ``customers`` (an
-    Index) and of ``products`` (sorted ids holding every product bought), sorted by customer."""
-    # Hash lookups and one in-place sort: searching 10M ids in 1M would thrash the cache.
-    rows = customers.get_indexer(purchases["partner_id"].to_numpy(dtype=np.int64))
+def _pairs(purchases, customers, products, low, high):
+    """Distinct bought (customer, product) pairs of ``purchases``, the purchases of the customers
+    of ids from ``low`` (included) to ``high`` (excluded), as rows of ``customers`` (an Index of
+    sorted ids) and of ``products`` (sorted ids holding every product bought), sorted by customer."""
+    # Hash lookups and one in-place sort: searching 10M ids in 1M would thrash the cache. The
+    # hash table is of the partition's customers only: one of every customer would stay in memory.
+    first, end = np.searchsorted(customers.to_numpy(), [low, high])
+    rows = pd.Index(customers.to_numpy()[first:end]).get_indexer(purchases["partner_id"].to_numpy(dtype=np.int64))
+    rows[rows >= 0] += first
     product_codes = np.searchsorted(products, purchases["product_id"].to_numpy(dtype=np.int64))
     width = np.int64(max(len(products), 1))
     known = rows >= 0
@@ -83,10 +87,10 @@ def _catalogue(partitions, labels, min_customers):
     segments, segment_of = np.unique(labels.to_numpy(), return_inverse=True)
     segment_of = segment_of.astype(np.int64, copy=False)
     cells, bought = [], []
-    for _low, _high, purchases in partitions():
+    for low, high, purchases in partitions():
         _check_purchases(purchases)
         products = np.unique(purchases["product_id"].to_numpy(dtype=np.int64))
-        pair_customer, pair_product = _pairs(purchases, customers, products)
+        pair_customer, pair_product = _pairs(purchases, customers, products, low, high)
         # Cells (segment, product): count distinct buyers by sorting the cell keys.
         keys = segment_of[pair_customer]
         keys *= np.int64(max(len(products), 1))
@@ -221,7 +225,7 @@ def _suggest(purchases, catalogue, low, high, top_n):
     first_row, end_row = np.searchsorted(catalogue.customers.to_numpy(), [low, high])
     if first_row == end_row:
         return _empty(catalogue.segments)
-    pair_customer, pair_product = _pairs(purchases, catalogue.customers, catalogue.products)
+    pair_customer, pair_product = _pairs(purchases, catalogue.customers, catalogue.products, low, high)
 
     # Rank (0-based) of each bought product in its buyer's segment list, -1 when not listed.
     cell_keys = ranked["segment"].to_numpy() * width + ranked["product"].to_numpy()

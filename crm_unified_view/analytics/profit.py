@@ -113,7 +113,12 @@ def at_risk(profit, probability_alive, high_value_quantile, alive_below):
     if not len(profit):
         return pd.Series(np.zeros(0, dtype=bool), index=profit.index)
     threshold = float(profit.quantile(high_value_quantile))
-    alive = probability_alive.reindex(profit.index).to_numpy(dtype=np.float64)
+    return pd.Series(at_risk_flags(profit.to_numpy(), probability_alive.reindex(profit.index).to_numpy(dtype=np.float64),
+                                   threshold, alive_below), index=profit.index)
+
+
+def at_risk_flags(profit, alive, threshold, alive_below):
+    """:func:`at_risk` of buyers whose ``profit`` and probability ``alive`` are arrays, given the
+    profit ``threshold`` of a high value (the quantile over every buyer): a slice of them at a time."""
     with np.errstate(invalid="ignore"):
-        flagged = (profit.to_numpy() >= threshold) & (profit.to_numpy() > 0) & (alive < alive_below)
-    return pd.Series(flagged, index=profit.index)
+        return (profit >= threshold) & (profit > 0) & (alive < alive_below)

@@ -132,6 +132,14 @@ def rfm_table(occasions, as_of, customers=None):
         - margin: net margin, when the occasions have one (NaN if any of it is unknown).
     :raise ValueError: an occasion is dated after as_of.
     """
+    return rfm_table_from_totals(occasion_totals(occasions, as_of), as_of, customers=customers)
+
+
+def occasion_totals(occasions, as_of):
+    """:func:`purchase_totals` of ``occasions`` (see :func:`rfm_table`), checked against ``as_of``.
+
+    :raise ValueError: columns missing, or an occasion dated after as_of.
+    """
     missing = [name for name in ("partner_id", "date", "amount", "is_purchase") if name not in occasions]
     if missing:
         raise ValueError("Occasions lack the column(s) %s: build them with purchase_occasions()." % ", ".join(missing))
@@ -143,7 +151,11 @@ def rfm_table(occasions, as_of, customers=None):
         raise ValueError("%d purchase day(s) fall after the analysis date %s (first: %s); "
                          "fix their dates or analyse a later date."
                          % (future.sum(), as_of.date(), pd.Timestamp(days[future].min(), unit="D").date()))
-    return rfm_table_from_totals(purchase_totals(occasions, partners, days), as_of, customers=customers)
+    return purchase_totals(occasions, partners, days)
+
+
+# The columns of :func:`purchase_totals` (margin only when the occasions have one).
+TOTALS_COLUMNS = ("frequency", "first_day", "last_day", "monetary", "repeat_total", "margin")
 
 
 def purchase_totals(occasions, partners=None, days=None):
@@ -184,9 +196,9 @@ def purchase_totals(occasions, partners=None, days=None):
     return totals
 
 
-def rfm_table_from_totals(totals, as_of, customers=None):
-    """:func:`rfm_table` from each customer's sums (:func:`purchase_totals`, or the same computed
-    in SQL); ``customers`` without a row get empty figures.
+def customer_totals(totals, as_of, customers=None):
+    """``totals`` (:func:`purchase_totals`) checked against ``as_of``, sorted by customer, with a
+    row of empty sums for each of ``customers`` without one.
 
     :raise ValueError: a purchase is dated after ``as_of``.
     """
@@ -199,6 +211,19 @@ def rfm_table_from_totals(totals, as_of, customers=None):
         index = np.union1d(totals.index.to_numpy(dtype=np.int64), np.asarray(customers, dtype=np.int64))
         totals = totals.reindex(pd.Index(index, name="partner_id"))
         totals = totals.fillna({"frequency": 0, "monetary": 0.0, "repeat_total": 0.0})
+    elif not totals.index.is_monotonic_increasing:
+        totals = totals.sort_index()
+    return totals
+
+
+def rfm_table_from_totals(totals, as_of, customers=None):
+    """:func:`rfm_table` from each customer's sums (:func:`purchase_totals`, or the same computed
+    in SQL); ``customers`` without a row get empty figures.
+
+    :raise ValueError: a purchase is dated after ``as_of``.
+    """
+    totals = customer_totals(totals, as_of, customers)
+    as_of_day = np.int64(_as_day(as_of).to_datetime64().astype("datetime64[D]").astype(np.int64))
     frequency = totals["frequency"].to_numpy().astype(np.int64)
     first, last = (totals[name].to_numpy(dtype=np.float64) for name in ("first_day", "last_day"))
     table = pd.DataFrame(index=totals.index.rename("partner_id"))
@@ -275,6 +300,12 @@ def rfm_scores(table, bins=5):
         recency_days <= recency edge[k-2]; None marks a score no customer reaches.
     :raise ValueError: bins outside 2..9.
     """
+    edges = score_edges(table, bins)
+    return scores_from_edges(table, edges), edges
+
+
+def score_edges(table, bins=5):
+    """The quantile edges of :func:`rfm_scores` over the customers of ``table`` with a purchase."""
     if not isinstance(bins, (int, np.integer)) or not 2 <= bins <= MAX_BINS:
         raise ValueError("RFM scores need between 2 and %d bins, not %r." % (MAX_BINS, bins))
     bought = table[table["frequency"] > 0]
@@ -285,4 +316,4 @@ def rfm_scores(table, bins=5):
             edges[dimension] = [None if edge is None else 0.0 - edge for edge in quantile_edges(-values, bins)]
         else:
             edges[dimension] = quantile_edges(values, bins)
-    return scores_from_edges(table, edges), edges
+    return edges

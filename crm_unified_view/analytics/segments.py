@@ -20,6 +20,8 @@ FUZZIFIER = 2.0
 KMEANS_RUNS = 4
 # A categorical indicator (e.g. country) keeps its most common levels; the rest share one.
 MAX_LEVELS = 10
+# Customers whose memberships are made at once: the distance matrix stays small.
+MEMBERSHIP_CHUNK = 100_000
 # Squared distances below this count as "on the centre".
 TINY = 1e-12
 
@@ -158,7 +160,7 @@ def memberships_from_model(features, model):
     centres = np.asarray(model["centres"], dtype=np.float64)
     result = np.empty((len(features), len(centres)))
     # Chunks keep the distance matrix small whatever the number of customers.
-    chunk = 100_000
+    chunk = MEMBERSHIP_CHUNK
     for start in range(0, len(features), chunk):
         matrix = _transform(features.iloc[start:start + chunk], model)
         squared = ((matrix ** 2).sum(axis=1)[:, None] - 2 * matrix @ centres.T + (centres ** 2).sum(axis=1)[None, :])
@@ -208,7 +210,7 @@ def _centre_levels(sample_matrix, centres, spec):
 
 
 def segment_customers(features, n_segments=5, random_state=0, sample_size=SAMPLE_SIZE,
-                      log_scale=RFM_FEATURES, fuzzifier=FUZZIFIER):
+                      log_scale=RFM_FEATURES, fuzzifier=FUZZIFIER, keep_memberships=True):
     """Discover ``n_segments`` segments and every customer's membership in each.
 
     :param features: DataFrame indexed by partner_id with recency_days, frequency, monetary
@@ -221,6 +223,9 @@ def segment_customers(features, n_segments=5, random_state=0, sample_size=SAMPLE
     :param log_scale: numeric columns compressed by sign(x)*log(1+|x|) before standardising.
     :param fuzzifier: m of fuzzy c-means, 1 < m <= 5: memberships go as distance ** (-2 / (m - 1)),
         so a small m gives crisp segments and a large one blurs them.
+    :param keep_memberships: False to leave the memberships out of the result (None): they are
+        made a chunk of customers at a time and only each one's segment is kept, so that millions of
+        customers never hold a row of degrees each (:func:`memberships_from_model` makes them again).
     :return: :class:`Segmentation`.
     :raise ValueError: n_segments or fuzzifier out of range, RFM columns missing, or fewer
         distinct customers than segments.
@@ -233,7 +238,10 @@ def segment_customers(features, n_segments=5, random_state=0, sample_size=SAMPLE
         raise ValueError("Segmentation needs the column(s): %s." % ", ".join(missing))
     if not isinstance(sample_size, (int, np.integer)) or sample_size < n_segments:
         raise ValueError("The sample size must be a whole number of at least the number of segments.")
-    buyers = features[features["frequency"].to_numpy() >= 1].sort_index(kind="stable")
+    bought = features["frequency"].to_numpy() >= 1
+    buyers = features if bought.all() else features[bought]  # no copy of every customer's features
+    if not buyers.index.is_monotonic_increasing:
+        buyers = buyers.sort_index(kind="stable")
     if len(buyers) < n_segments:
         raise ValueError("%d segments were requested but only %d customers with purchases differ "
                          "from each other." % (n_segments, len(buyers)))
@@ -257,8 +265,16 @@ def segment_customers(features, n_segments=5, random_state=0, sample_size=SAMPLE
     model = dict(spec, n_segments=int(n_segments), random_state=int(random_state), sample_size=int(sample_size),
                  fuzzifier=float(fuzzifier), centres=centres[order].tolist())
 
-    memberships = memberships_from_model(buyers, model)
-    labels = pd.Series(memberships.to_numpy().argmax(axis=1), index=buyers.index, name="segment")
+    if keep_memberships:
+        memberships = memberships_from_model(buyers, model)
+        labels, weight = memberships.to_numpy().argmax(axis=1), memberships.sum(axis=0).to_numpy()
+    else:
+        memberships, labels, weight = None, np.empty(len(buyers), dtype=np.int64), np.zeros(n_segments)
+        for start in range(0, len(buyers), MEMBERSHIP_CHUNK):
+            degrees = memberships_from_model(buyers.iloc[start:start + MEMBERSHIP_CHUNK], model).to_numpy()
+            labels[start:start + len(degrees)] = degrees.argmax(axis=1)
+            weight += degrees.sum(axis=0)
+    labels = pd.Series(labels, index=buyers.index, name="segment")
     rows, seen = [], {}
     for segment, i in enumerate(order):
         key = tuple(_level(levels[i][dimension]) for dimension in ("value", "frequency", "recency"))
@@ -269,8 +285,10 @@ def segment_customers(features, n_segments=5, random_state=0, sample_size=SAMPLE
                      "value_level": key[0], "frequency_level": key[1], "recency_level": key[2]})
     segments = pd.DataFrame(rows).set_index("segment")
     segments["customers"] = np.bincount(labels.to_numpy(), minlength=n_segments)
-    segments["weight"] = memberships.sum(axis=0).to_numpy()
-    medians = buyers[_numeric_columns(buyers)].groupby(labels.to_numpy()).median()
+    segments["weight"] = weight
+    # a column at a time: a copy of every buyer's features would add to the peak
+    medians = pd.DataFrame({column: buyers[column].groupby(labels.to_numpy()).median()
+                            for column in _numeric_columns(buyers)})
     segments = segments.join(medians.add_prefix("median_"))
     return Segmentation(segments=segments, memberships=memberships, labels=labels, model=model)
 

@@ -49,6 +49,11 @@ RESULT_FIGURES = ("first_purchase_date", "frequency", "monetary", "r_score", "f_
 # Figures of each customer a run saves beyond RFM and segments: profit, its parts, forecasts.
 PROFIT_COLUMNS = ("net_revenue", "margin", *profit.COST_PARTS, "cost_to_serve", "profit", "probability_alive",
                   *pipeline.forecast_columns(pipeline.Settings.forecast_days))
+# The columns of a customer's line of a run, in the order of its COPY.
+RESULT_COLUMNS = ["run_id", "date_as_of", "partner_id", "segment_id", "first_purchase_date", "memberships",
+                  "recency_days", "frequency", "monetary", "repeat_total", "transaction_count", "r_score", "f_score",
+                  "m_score", "rfm_score", "membership", "value_tier", "age_type", "customer_npv", "lifecycle_stage",
+                  "value_decile", "at_risk", *PROFIT_COLUMNS]
 # The figures of the profit mixin: totals on a run, sums on a segment.
 PROFIT_TOTALS = ("net_revenue", "margin", *profit.COST_PARTS, "cost_to_serve", "profit",
                  *pipeline.forecast_columns(pipeline.Settings.forecast_days))
@@ -565,20 +570,16 @@ class CrmSegmentationRun(models.Model):
         started = time.monotonic()
         frames = self._extract()
         extracted = time.monotonic()
-        lines = frames.pop("purchases")  # on disk until the suggestions are written
+        lines = frames["purchases"]  # on disk until the suggestions are written
         changed = frames.pop("changed")
-        totals = frames.pop("totals")
-        saved = totals[["repeat_total", "orders"]]  # the sums saved beyond RFM's, for the next run
+        # the sums saved beyond RFM's, for the next run
+        saved = frames["totals"][["repeat_total", "orders"]].sort_index()
         try:
             try:
-                # Handed over, not kept: the analytics free the big frames as soon as they are read.
-                result = pipeline.run(
-                    None, lines, frames["customers"], self.date_as_of, self._settings(),
-                    indicators=frames["indicators"], contacted=frames["contacted"], counts=frames["counts"],
-                    totals=totals, redeveloping=frames["redeveloping"])
+                # Handed over, not kept: the analytics free each frame as soon as they have read it.
+                result = pipeline.run_frames(frames, self.date_as_of, self._settings())
             except ValueError as error:
                 raise UserError(self.env._("The segmentation could not run: %s", error)) from error
-            del frames, totals  # the extracted frames are big: free them before writing back
             computed = time.monotonic()
             compared = self._write_back(result, saved, changed)
         finally:
@@ -1043,8 +1044,6 @@ class CrmSegmentationRun(models.Model):
         transactions beyond RFM's (repeat_total, orders) that the next run takes over; ``changed``:
         the customers changed since the run it took sums over from (:meth:`_sums_run`). Returns the
         ids of the customers whose figures it compared with their partners' (None: every customer)."""
-        customers = result.customers
-        saved = saved.reindex(customers.index)
         segments = self.env["crm.segment"].create([{
             "run_id": self.id, "sequence": int(index), "name": row["name"],
             "value_level": row["value_level"], "frequency_level": row["frequency_level"],
@@ -1056,39 +1055,29 @@ class CrmSegmentationRun(models.Model):
         self._translate_segment_names(segments, result.segments)
         segment_ids = np.array(segments.ids, dtype=np.int64)
 
-        def segment_column(start, count):
-            labels = customers["segment"].to_numpy(dtype=np.float64)[start:start + count]
-            labelled = ~np.isnan(labels)
-            column = pd.array(np.zeros(len(labels), dtype=np.int64), dtype="Int64")
-            column[labelled] = segment_ids[labels[labelled].astype(np.int64)]
-            column[~labelled] = pd.NA
-            return column
-
-        def memberships(start, count):
-            # a slice at a time: the JSON of a million customers would take hundreds of megabytes
-            degrees = result.memberships.reindex(customers.index[start:start + count])
-            return segments_analytics.memberships_as_json(degrees, segment_ids)
-
-        def whole_numbers(name, rounded=False):
-            def column(start, count):
-                values = customers[name].iloc[start:start + count]
-                return (values.round() if rounded else values).astype("Int64")
-            return column
-        # Columns made a slice at a time, as they are written: none is copied for every customer.
-        self._copy_in("crm_segmentation_result", {
-            "run_id": self.id, "date_as_of": self.date_as_of,
-            "partner_id": customers.index, "segment_id": segment_column, "first_purchase_date": customers["first_date"],
-            "memberships": memberships, "recency_days": whole_numbers("recency_days", rounded=True),
-            "frequency": customers["frequency"], "monetary": customers["monetary"],
-            "repeat_total": saved["repeat_total"].fillna(0.0),
-            "transaction_count": saved["orders"].fillna(0).astype(np.int64),
-            "r_score": customers["r_score"], "f_score": customers["f_score"], "m_score": customers["m_score"],
-            "rfm_score": customers["rfm_score"], "membership": customers["membership"],
-            "value_tier": customers["value_tier"], "age_type": customers["age_type"],
-            "customer_npv": customers["customer_npv"], "lifecycle_stage": customers["lifecycle_stage"],
-            "value_decile": whole_numbers("value_decile"), "at_risk": customers["at_risk"],
-            **{name: customers[name] for name in PROFIT_COLUMNS},
-        })
+        def results():
+            # Each slice of customers made and turned into rows as PostgreSQL stores the slice before.
+            for customers, degrees in result.figures.slices(WRITE_ROWS):
+                labels = customers["segment"].to_numpy()
+                labelled = ~np.isnan(labels)
+                segment = pd.array(np.zeros(len(labels), dtype=np.int64), dtype="Int64")
+                segment[labelled] = segment_ids[labels[labelled].astype(np.int64)]
+                segment[~labelled] = pd.NA
+                kept = pipeline.aligned(saved, customers.index.to_numpy(), 0.0)
+                yield pd.DataFrame({
+                    "run_id": self.id, "date_as_of": self.date_as_of, "partner_id": customers.index.to_numpy(),
+                    "segment_id": segment, "first_purchase_date": customers["first_date"].to_numpy(),
+                    "memberships": segments_analytics.memberships_as_json(degrees, segment_ids).to_numpy(),
+                    "recency_days": customers["recency_days"].round().astype("Int64").array,
+                    "frequency": customers["frequency"].to_numpy(), "monetary": customers["monetary"].to_numpy(),
+                    "repeat_total": kept["repeat_total"].to_numpy(),
+                    "transaction_count": kept["orders"].to_numpy().astype(np.int64),
+                    **{name: customers[name].to_numpy() for name in (
+                        "r_score", "f_score", "m_score", "rfm_score", "membership", "value_tier", "age_type",
+                        "customer_npv", "lifecycle_stage", "at_risk", *PROFIT_COLUMNS)},
+                    "value_decile": customers["value_decile"].astype("Int64").array,
+                })
+        self._copy_frames("crm_segmentation_result", RESULT_COLUMNS, results())
         # a partition of customers at a time, in one COPY
         self._copy_frames("crm_segmentation_suggestion", list(SUGGESTION_TYPES), (
             part.assign(run_id=self.id) for suggestions in result.suggestions()

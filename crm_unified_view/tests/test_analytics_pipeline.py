@@ -1,5 +1,8 @@
 """A whole run's analytics on the CDNOW calibration period: profit rates reach the NPV and the
-forecasts, forecasts add up per segment and per company, customers at risk follow their rule."""
+forecasts, forecasts add up per segment and per company, customers at risk follow their rule,
+and a run made a slice of customers at a time gives the same figures as in one piece."""
+from unittest.mock import patch
+
 import numpy as np
 import pandas as pd
 
@@ -29,6 +32,7 @@ class TestPipelineProfit(BaseCase):
         complained = lines.loc[lines["partner_id"] % 10 == 0, "partner_id"]
         cls.counts = pd.DataFrame({"complaints_2": 1.0}, index=pd.Index(complained, name="partner_id"))
         cls.settings = pipeline.Settings(n_segments=4, unit_costs=profit.UnitCosts(complaint={"2": 20.0}))
+        cls.transactions = transactions
         cls.result = pipeline.run(transactions, cls.purchases, lines["partner_id"].to_numpy(), AS_OF, cls.settings,
                                   counts=cls.counts)
         cls.customers = cls.result.customers
@@ -95,3 +99,27 @@ class TestPipelineProfit(BaseCase):
         self.assertFalse(result.customers["at_risk"].any())
         # the NPV falls back to the margin already earned
         np.testing.assert_allclose(result.customers["customer_npv"], result.customers["margin"])
+
+    def test_slices_make_the_same_figures(self):
+        """Slices of 97 customers (CDNOW has 2,357) sum up, rank and segment as one slice of all."""
+        frames = {"transactions": self.transactions, "purchases": self.purchases.copy(),
+                  "customers": self.purchases["partner_id"].to_numpy(), "counts": self.counts}
+        with patch.object(pipeline, "SLICE_ROWS", 97):
+            sliced = pipeline.run_frames(frames, AS_OF, self.settings)
+            self.assertEqual(frames, {}, "every frame handed over is let go")
+            customers = pd.concat([part for part, _degrees in sliced.figures.slices(97)])
+            memberships = sliced.memberships
+        self.assertGreater(len(customers), 20 * 97)
+        pd.testing.assert_frame_equal(customers, self.customers, check_exact=False, rtol=1e-9)
+        pd.testing.assert_frame_equal(memberships, self.result.memberships, check_exact=False, rtol=1e-9)
+        pd.testing.assert_frame_equal(sliced.segments, self.result.segments, check_exact=False, rtol=1e-9)
+        self.assertEqual(sliced.summary.keys(), self.result.summary.keys())
+        for name, value in self.result.summary.items():
+            if isinstance(value, float):
+                self.assertAlmostEqual(sliced.summary[name], value, delta=1e-9 * max(1.0, abs(value)), msg=name)
+            else:
+                self.assertEqual(sliced.summary[name], value, name)
+        # each customer's figures and memberships come a slice at a time, in the customers' order
+        first, degrees = next(sliced.figures.slices(97))
+        self.assertEqual(list(first.index), list(self.customers.index[:97]))
+        pd.testing.assert_index_equal(degrees.index, first.index)

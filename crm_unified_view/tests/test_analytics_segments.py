@@ -1,5 +1,6 @@
 """Soft segments, their names, value tiers and new/old customers: pure functions."""
 import json
+from unittest.mock import patch
 
 import numpy as np
 import pandas as pd
@@ -96,6 +97,15 @@ class TestSegments(BaseCase):
         self.assertEqual(again.model, self.result.model)
         saved = json.loads(json.dumps(self.result.model))
         assert_frame_equal(segments.memberships_from_model(self.features, saved), self.result.memberships)
+
+    def test_without_keeping_the_memberships(self):
+        """A chunk of customers at a time, keeping only their segment: the same segments."""
+        with patch.object(segments, "MEMBERSHIP_CHUNK", 128):
+            lean = segments.segment_customers(self.features, 3, keep_memberships=False)
+        self.assertIsNone(lean.memberships)
+        assert_series_equal(lean.labels, self.result.labels)
+        assert_frame_equal(lean.segments, self.result.segments)
+        self.assertEqual(lean.model, self.result.model)
 
     def test_sample_fixes_centres_for_everyone(self):
         sampled = segments.segment_customers(self.features, 3, sample_size=90)

@@ -195,19 +195,22 @@ class CustomerFigures:
             features = features.join(aligned(self.indicators, buyers.index.to_numpy()))
         return segments.memberships_from_model(features, self.model).reindex(table.index)
 
-    def frame(self, start, stop):
+    def frame(self, start, stop, complete=True):
         """The figures of the customers of rows ``start`` to ``stop`` (one row each), and their
-        memberships in each segment."""
+        memberships in each segment. Not ``complete``: only the figures a run sums (RFM, segment,
+        profit and its parts, NPV, forecasts, at risk), and no memberships."""
         settings = self.settings
         result = rfm.rfm_table_from_totals(self.totals.iloc[start:stop], self.as_of)
-        scores = rfm.scores_from_edges(result, self.edges)
-        for name in scores.columns:
-            result[name] = scores[name].to_numpy()
+        if complete:
+            scores = rfm.scores_from_edges(result, self.edges)
+            for name in scores.columns:
+                result[name] = scores[name].to_numpy()
         segment = self.segment_of[start:stop].astype(np.float64)
         segment[segment < 0] = np.nan
         result["segment"] = segment
-        degrees = self.degrees(result)
-        result["membership"] = degrees.max(axis=1).to_numpy() if len(degrees.columns) else np.nan
+        degrees = self.degrees(result) if complete else None
+        if complete:
+            result["membership"] = degrees.max(axis=1).to_numpy() if len(degrees.columns) else np.nan
         money = self.money(start, stop)
         for name in money.columns:
             result[name] = money[name].to_numpy()
@@ -221,28 +224,34 @@ class CustomerFigures:
                                               buyers["profit_rate"], settings).to_numpy()
         for name in forecasts:
             result[name] = predicted[name].to_numpy()
+        if complete:
+            self._add_types(result, bought)
+        result["at_risk"] = bought & profit.at_risk_flags(
+            result["profit"].to_numpy(), result["probability_alive"].to_numpy(),
+            self.thresholds.get("at_risk", np.inf), settings.at_risk_probability)
+        if complete:
+            decile = self.decile[start:stop].astype(np.float64)
+            decile[decile == 0] = np.nan
+            result["value_decile"] = decile
+        return result, degrees
+
+    def _add_types(self, result, bought):
+        """The value tier, age type and lifecycle stage of the customers of ``result``."""
         if "high" in self.thresholds:
             result["value_tier"] = segments.value_tier(
                 result["customer_npv"].where(bought), self.thresholds["high"], self.thresholds["low"])
         else:  # nobody to rank: no tier
             result["value_tier"] = None
-        result["age_type"] = segments.new_or_old(result["first_date"], self.as_of, settings.new_customer_days)
+        result["age_type"] = segments.new_or_old(result["first_date"], self.as_of, self.settings.new_customer_days)
         ids = result.index.to_numpy()
         result["lifecycle_stage"] = lifecycle_stage(result["frequency"], np.isin(ids, self.contacted),
                                                     np.isin(ids, self.redeveloping))
-        result["at_risk"] = bought & profit.at_risk_flags(
-            result["profit"].to_numpy(), result["probability_alive"].to_numpy(),
-            self.thresholds.get("at_risk", np.inf), settings.at_risk_probability)
-        decile = self.decile[start:stop].astype(np.float64)
-        decile[decile == 0] = np.nan
-        result["value_decile"] = decile
-        return result, degrees
 
-    def slices(self, size=None):
+    def slices(self, size=None, complete=True):
         """Every customer's figures (:meth:`frame`), ``size`` (:data:`SLICE_ROWS`) customers at a time."""
         size = size or SLICE_ROWS
         for start in range(0, len(self), size):
-            yield self.frame(start, start + size)
+            yield self.frame(start, start + size, complete)
 
 
 def run(transactions, purchases, customers, as_of, settings, indicators=None, contacted=(), counts=None,
@@ -401,7 +410,7 @@ def run_frames(frames, as_of, settings):
               *forecast_columns(settings.forecast_days)]
     totals_summed = dict.fromkeys(summed, 0.0)
     at_risk_count, by_segment = 0, []
-    for part, _degrees in figures.slices():
+    for part, _degrees in figures.slices(complete=False):
         for name in summed:
             totals_summed[name] += float(part[name].sum())
         at_risk_count += int(part["at_risk"].sum())

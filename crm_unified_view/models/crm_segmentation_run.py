@@ -803,14 +803,20 @@ class CrmSegmentationRun(models.Model):
     def _cost_counts(self, orders):
         """What each customer cost to serve, as counts: orders handled (``orders``, the confirmed
         orders of each customer, on runs on orders; customer invoices on runs on invoices), credit notes, complaints by priority, and
-        the sum of amount x days paid late (or overdue on the run's day) of its receivables."""
+        the sum of amount x days paid late (or overdue on the run's day) of its receivables. Only
+        what the company charges for (a unit cost above zero): a count that costs nothing is
+        neither queried nor held, a column of millions of customers."""
         company_id, as_of = self.company_id.id, self.date_as_of
+        unit_costs = self._settings().unit_costs
         self.env["account.move"].flush_model()
         self.env["crm.complaint"].flush_model()
-        counts = []
-        if self.transaction_source == "orders":
+        counts = [pd.DataFrame(index=pd.Index([], dtype=np.int64, name="partner_id"))]
+        if self.transaction_source == "orders" and unit_costs.order:
             counts.append(orders.rename("orders").to_frame())
-        moves = self._frame(SQL("""
+        charged = ["orders"] if self.transaction_source == "invoices" and unit_costs.order else []
+        charged += ["credit_notes"] if unit_costs.credit_note else []
+        if charged:
+            counts.append(self._frame(SQL("""
             SELECT m.commercial_partner_id AS partner_id,
                    COUNT(*) FILTER (WHERE m.move_type = 'out_invoice') AS orders,
                    COUNT(*) FILTER (WHERE m.move_type = 'out_refund') AS credit_notes
@@ -818,9 +824,9 @@ class CrmSegmentationRun(models.Model):
              WHERE %s AND m.invoice_date <= %s AND %s
           GROUP BY m.commercial_partner_id
         """, counted_invoice(company_id), as_of, _active("m", "commercial_partner_id")),
-            {"partner_id": np.int64}).set_index("partner_id")
-        counts.append(moves if self.transaction_source == "invoices" else moves[["credit_notes"]])
-        complaints = self._frame(SQL("""
+                {"partner_id": np.int64}).set_index("partner_id")[charged])
+        if any(unit_costs.complaint.values()):
+            complaints = self._frame(SQL("""
             SELECT c.commercial_partner_id AS partner_id, 'complaints_' || COALESCE(c.priority, '0') AS priority,
                    COUNT(*) AS count
               FROM crm_complaint c
@@ -828,8 +834,9 @@ class CrmSegmentationRun(models.Model):
                AND %s
           GROUP BY 1, 2
         """, company_id, as_of, _active("c", "commercial_partner_id")), {"partner_id": np.int64})
-        counts.append(complaints.pivot(index="partner_id", columns="priority", values="count"))
-        counts.append(self._frame(SQL("""
+            counts.append(complaints.pivot(index="partner_id", columns="priority", values="count"))
+        if unit_costs.late_payment_rate:
+            counts.append(self._frame(SQL("""
             SELECT p.commercial_partner_id AS partner_id,
                    SUM(COALESCE(paid.amount_days, 0)
                        + (l.balance - COALESCE(paid.amount, 0)) * GREATEST(%(as_of)s - due.day, 0)) AS late_amount_days
@@ -848,7 +855,7 @@ class CrmSegmentationRun(models.Model):
                AND due.day < %(as_of)s AND %(active)s
           GROUP BY p.commercial_partner_id
         """, as_of=as_of, company=company_id, active=_active("p", "commercial_partner_id")),
-            {"partner_id": np.int64, "late_amount_days": np.float64}).set_index("partner_id"))
+                {"partner_id": np.int64, "late_amount_days": np.float64}).set_index("partner_id"))
         table = pd.concat([frame.astype(np.float64) for frame in counts], axis=1).fillna(0.0)
         table.index.name = "partner_id"
         return table

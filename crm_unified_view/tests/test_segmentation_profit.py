@@ -4,6 +4,8 @@ on invoices, in two currencies."""
 import random
 from datetime import timedelta
 
+import pandas as pd
+
 from odoo import Command
 from odoo.exceptions import ValidationError
 from odoo.tests import tagged
@@ -164,6 +166,20 @@ class TestSegmentationProfit(CustomerViewCommon):
         run = self._run("orders")
         self.assertEqual((run.cost_to_serve, run.margin, run.profit), (0.0, 150.0, 150.0))
         self.assertEqual(self._figures(run, self.buyer_b), (120.0, -30.0, 0.0, -30.0))
+
+    def test_only_what_is_charged_is_counted(self):
+        """A count the company charges nothing for is neither queried nor held (a column of every customer)."""
+        run = self.env["crm.segmentation.run"].create({"n_segments": 2, "transaction_source": "orders"})
+        orders = pd.Series([3.0, 1.0], index=pd.Index([self.buyer_a.id, self.buyer_b.id], name="partner_id"))
+        columns = set(run._cost_counts(orders).columns)
+        self.assertLessEqual({"orders", "credit_notes", "late_amount_days"}, columns)
+        self.assertTrue(any(name.startswith("complaints_") for name in columns))
+        self.env.company.write({"cost_to_serve_order": 0, "cost_to_serve_credit_note": 0,
+                                "cost_to_serve_complaint_normal": 0, "cost_to_serve_complaint_urgent": 0,
+                                "late_payment_rate": 0})
+        self.assertEqual(list(run._cost_counts(orders).columns), [])
+        self.env.company.late_payment_rate = 10
+        self.assertEqual(list(run._cost_counts(orders).columns), ["late_amount_days"])
 
     def test_negative_costs_are_refused(self):
         for name in ("cost_to_serve_order", "late_payment_rate", "cost_to_serve_complaint_critical"):

@@ -45,6 +45,7 @@ RELEASES = {
     "18.0.1.13.0": "52c449382ab642cc226e470c223951d53b65e4fb",
     "18.0.1.14.0": "aa91bb0f6b55709f426930c9337c8d74e7315bc4",
     "18.0.1.15.0": "49058ca6a4341ee21f4f5ae36fcbbf20449324d2",
+    "18.0.1.16.0": "7a9e7a0df1d8d57441ff607e4f7c70bcdf4a61ce",
 }
 
 # Figures printed before and after the upgrade, which must be equal.

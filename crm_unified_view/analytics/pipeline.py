@@ -145,9 +145,17 @@ def _buyers_rfm(totals, bought, as_of, columns):
     """The ``columns`` of the RFM table (:func:`rfm.rfm_table_from_totals`) of the customers of
     ``totals`` who ``bought``: a slice of them at a time, keeping only those columns."""
     rows = np.flatnonzero(bought)
-    parts = [rfm.rfm_table_from_totals(totals.iloc[rows[start:start + SLICE_ROWS]], as_of)[columns]
-             for start in range(0, len(rows), SLICE_ROWS)]
-    return pd.concat(parts) if parts else rfm.rfm_table_from_totals(totals.iloc[:0], as_of)[columns]
+    # Filled in place, a column at a time: concatenating the slices (or a dict of the columns,
+    # consolidated into one block) would copy them all.
+    arrays = {}
+    for start in range(0, max(len(rows), 1), SLICE_ROWS):
+        part = rfm.rfm_table_from_totals(totals.iloc[rows[start:start + SLICE_ROWS]], as_of)
+        for name in columns:
+            arrays.setdefault(name, np.empty(len(rows), dtype=part[name].dtype))[start:start + len(part)] = part[name]
+    table = pd.DataFrame(index=totals.index[rows])
+    for name in columns:
+        table[name] = arrays.pop(name)
+    return table
 
 
 def _sorted(frame):
@@ -291,9 +299,9 @@ def run_frames(frames, as_of, settings):
         # The transactions and their occasions are the biggest frames of a run: once summed up, free them.
         totals = rfm.occasion_totals(rfm.purchase_occasions(transactions), as_of)
     del transactions
-    # only the sums RFM reads, for every customer
-    totals = rfm.customer_totals(totals[[name for name in rfm.TOTALS_COLUMNS if name in totals]], as_of,
-                                 frames.pop("customers"))
+    for name in set(totals.columns) - set(rfm.TOTALS_COLUMNS):
+        del totals[name]  # only the sums RFM reads, for every customer (in place: no copy)
+    totals = rfm.customer_totals(totals, as_of, frames.pop("customers"))
     # The cost to serve of the customers who cost anything (none while the company counts no cost).
     counts = frames.pop("counts", None)
     costs = profit.cost_to_serve(

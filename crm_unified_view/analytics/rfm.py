@@ -207,11 +207,13 @@ def customer_totals(totals, as_of, customers=None):
     if (totals["last_day"].to_numpy(dtype=np.float64) > as_of_day).any():
         raise ValueError("Purchases fall after the analysis date %s: fix their dates or analyse a later date."
                          % as_of.date())
+    index = totals.index.to_numpy(dtype=np.int64)
     if customers is not None:
-        index = np.union1d(totals.index.to_numpy(dtype=np.int64), np.asarray(customers, dtype=np.int64))
-        totals = totals.reindex(pd.Index(index, name="partner_id"))
+        customers = np.union1d(index, np.asarray(customers, dtype=np.int64))
+    if customers is not None and len(customers) > len(index):
+        totals = totals.reindex(pd.Index(customers, name="partner_id"))
         totals = totals.fillna({"frequency": 0, "monetary": 0.0, "repeat_total": 0.0})
-    elif not totals.index.is_monotonic_increasing:
+    elif not totals.index.is_monotonic_increasing:  # every customer has a row already
         totals = totals.sort_index()
     return totals
 
@@ -308,10 +310,10 @@ def score_edges(table, bins=5):
     """The quantile edges of :func:`rfm_scores` over the customers of ``table`` with a purchase."""
     if not isinstance(bins, (int, np.integer)) or not 2 <= bins <= MAX_BINS:
         raise ValueError("RFM scores need between 2 and %d bins, not %r." % (MAX_BINS, bins))
-    bought = table[table["frequency"] > 0]
+    bought = table["frequency"].to_numpy() > 0
     edges = {"bins": int(bins)}
-    for dimension in DIMENSIONS:
-        values = bought[COLUMNS[dimension]].to_numpy(dtype=np.float64)
+    for dimension in DIMENSIONS:  # a column at a time: no copy of the table
+        values = table[COLUMNS[dimension]].to_numpy(dtype=np.float64)[bought]
         if dimension == "recency":
             edges[dimension] = [None if edge is None else 0.0 - edge for edge in quantile_edges(-values, bins)]
         else:

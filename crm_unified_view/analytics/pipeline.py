@@ -1,8 +1,9 @@
 """One segmentation run end to end on extracted frames: RFM, segments, profit, NPV, forecasts, the
 whale curve, cross-selling.
 
-The ORM layer extracts the frames with set-based SQL, calls :func:`run`, and writes the
-returned frames back in bulk; nothing here touches the database.
+The ORM layer extracts the frames with set-based SQL, hands them over to :func:`run_frames`,
+and writes back in bulk each customer's figures, made a slice of customers at a time
+(:class:`CustomerFigures`); nothing here touches the database.
 """
 from dataclasses import dataclass, field
 
@@ -285,14 +286,15 @@ def run(transactions, purchases, customers, as_of, settings, indicators=None, co
     :raise ValueError: bad settings or data, with a message fit for the user.
     """
     return run_frames({"transactions": transactions, "purchases": purchases, "customers": customers,
-                       "indicators": indicators, "contacted": contacted, "counts": counts, "totals": totals,
+                       "indicators": indicators, "contacted": contacted, "counts": counts,
+                       "totals": None if totals is None else totals.copy(deep=False),  # the caller's stays whole
                        "redeveloping": redeveloping}, as_of, settings)
 
 
 def run_frames(frames, as_of, settings):
     """:func:`run` of the arguments of those names in ``frames``, which it empties as it reads
-    them: a caller that hands its frames over this way keeps no reference to them, and each is
-    freed as soon as the run has read it."""
+    them (and may change them in place): a caller that hands its frames over this way keeps no
+    reference to them, and each is freed as soon as the run has read it."""
     totals = frames.pop("totals", None)
     transactions = frames.pop("transactions", None)
     if totals is None:

@@ -390,8 +390,7 @@ def run_frames(frames, as_of, settings):
     figures.params, figures.npv = params, customer_npv
     profits = money["profit"]
     del money
-    if not 0 <= settings.high_value_quantile <= 1 or not 0 <= settings.at_risk_probability <= 1:
-        raise ValueError("The high-value quantile and the probability threshold lie between 0 and 1.")
+    profit.check_at_risk_rule(settings.high_value_quantile, settings.at_risk_probability)
     buyer_npv = pd.Series(customer_npv[bought])
     buyer_profit = profits[bought]
     if len(buyers):

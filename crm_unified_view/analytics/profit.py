@@ -108,13 +108,18 @@ def at_risk(profit, probability_alive, high_value_quantile, alive_below):
     :param alive_below: ... and is at risk when the probability that they are still active is below this.
     :return: boolean Series on profit's index.
     """
-    if not 0 <= high_value_quantile <= 1 or not 0 <= alive_below <= 1:
-        raise ValueError("The high-value quantile and the probability threshold lie between 0 and 1.")
+    check_at_risk_rule(high_value_quantile, alive_below)
     if not len(profit):
         return pd.Series(np.zeros(0, dtype=bool), index=profit.index)
     threshold = float(profit.quantile(high_value_quantile))
     return pd.Series(at_risk_flags(profit.to_numpy(), probability_alive.reindex(profit.index).to_numpy(dtype=np.float64),
                                    threshold, alive_below), index=profit.index)
+
+
+def check_at_risk_rule(high_value_quantile, alive_below):
+    """:raise ValueError: the settings of :func:`at_risk` out of their range."""
+    if not 0 <= high_value_quantile <= 1 or not 0 <= alive_below <= 1:
+        raise ValueError("The high-value quantile and the probability threshold lie between 0 and 1.")
 
 
 def at_risk_flags(profit, alive, threshold, alive_below):

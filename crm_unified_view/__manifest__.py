@@ -1,7 +1,7 @@
 {
     "name": "Unified Customer View",
     "summary": "One customer, one view: a Customer 360 on the partner, privacy by department, segmentation, service and a knowledge base",
-    "version": "18.0.1.17.0",
+    "version": "18.0.1.18.0",
     "category": "Sales/CRM",
     "license": "LGPL-3",
     "author": "crm_unified_view developers",

@@ -46,6 +46,7 @@ RELEASES = {
     "18.0.1.14.0": "aa91bb0f6b55709f426930c9337c8d74e7315bc4",
     "18.0.1.15.0": "49058ca6a4341ee21f4f5ae36fcbbf20449324d2",
     "18.0.1.16.0": "7a9e7a0df1d8d57441ff607e4f7c70bcdf4a61ce",
+    "18.0.1.17.0": "13e3708bc4625a1d4f9f4e0e3cfeec2c1e69b83e",
 }
 
 # Figures printed before and after the upgrade, which must be equal.

@@ -851,7 +851,9 @@ class ResPartner(models.Model):
                  "satisfaction_score", "preferred_contact_channel", "parent_id")
     def _compute_data_quality(self):
         # Stored for everyone to read: never from private items, whose values depend on who looks.
-        items = self.env["crm.customer.info.item"].sudo().search([("field_name", "not in", list(PRIVATE_FIELDS))])
+        # filtered here: searching on the related name scans every field of the registry (3.5 ms)
+        items = self.env["crm.customer.info.item"].sudo().search([]).filtered(
+            lambda item: item.field_name not in PRIVATE_FIELDS)
         descriptive = items.filtered(lambda item: item.info_type == "descriptive")
         expected = items.filtered(lambda item: item.info_type == "behavioural" and item.is_expected)
         duplicates = self._find_duplicate_keys()
@@ -1009,10 +1011,17 @@ class ResPartner(models.Model):
             self.env["crm.segmentation.run"].sudo()._rescore_rfm(self.env.company, source, self)
 
     @api.model
+    def _data_quality_stale_domain(self):
+        """The partners never scored, or not since the start of today. The day is UTC's, as the
+        scores' dates are: the user's would rescore in the morning those scored before its
+        midnight, or leave them a night more."""
+        start_of_day = fields.Datetime.to_datetime(fields.Date.today())
+        return ["|", ("data_quality_date", "=", False), ("data_quality_date", "<", start_of_day)]
+
+    @api.model
     def _cron_refresh_data_quality(self, batch_size=1000):
         """Nightly: rescore every partner not scored today, batch by batch (resumable)."""
-        start_of_day = fields.Datetime.to_datetime(fields.Date.context_today(self))
-        domain = ["|", ("data_quality_date", "=", False), ("data_quality_date", "<", start_of_day)]
+        domain = self._data_quality_stale_domain()
         partners = self.sudo().search(domain, limit=batch_size, order="id")
         partners._recompute_data_quality()
         remaining = self.sudo().search_count(domain) if len(partners) == batch_size else 0

@@ -12,12 +12,11 @@ The scratch database is dropped at the end.
 """
 import argparse
 import os
-import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import cuv  # noqa: E402  (the project's run/test helpers)
-from cuvlib.odoo_process import run_script, shell_command  # noqa: E402
+from cuvlib.odoo_process import run_benchmark  # noqa: E402
 
 
 def main():
@@ -28,21 +27,8 @@ def main():
     parser.add_argument("--http-port", type=int, default=8171)
     parser.add_argument("--database", default=cuv.TEST_DB + "_bench_care", help="the scratch database (dropped)")
     args = parser.parse_args()
-    odoo_dir = cuv.require_odoo()
-    pg = cuv.Postgres().ensure()
-    pg.drop_database(args.database)
-    try:
-        subprocess.run(cuv.odoo_command(odoo_dir, pg, args.database, "-i", cuv.MODULE, "--without-demo=all",
-                                        "--stop-after-init", "--log-level=warn", "--http-port=%d" % args.http_port),
-                       check=True)
-        _code, stdout, stderr = run_script(shell_command(odoo_dir, pg, args.database), "bench_care_rules.py", {
-            "customers": args.customers, "changed": args.changed, "salespeople": args.salespeople})
-        lines = [line[6:] for line in stdout.splitlines() if line.startswith("BENCH ")]
-        print("\n".join(lines) or stdout[-3000:] + stderr[-3000:])
-        return 0 if lines else 1
-    finally:
-        pg.drop_database(args.database)
-        pg.stop_if_started_here()
+    return run_benchmark(args.database, "bench_care_rules.py", {
+        "customers": args.customers, "changed": args.changed, "salespeople": args.salespeople}, args.http_port)
 
 
 if __name__ == "__main__":

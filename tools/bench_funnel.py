@@ -11,12 +11,11 @@ as a salesperson who sees their own customers only. The scratch database is drop
 """
 import argparse
 import os
-import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import cuv  # noqa: E402  (the project's run/test helpers)
-from cuvlib.odoo_process import run_script, shell_command  # noqa: E402
+from cuvlib.odoo_process import run_benchmark  # noqa: E402
 
 
 def main():
@@ -28,24 +27,8 @@ def main():
     parser.add_argument("--keep", action="store_true",
                         help="keep the database, and time again on the customers of a kept one")
     args = parser.parse_args()
-    odoo_dir = cuv.require_odoo()
-    pg = cuv.Postgres().ensure()
-    kept = args.keep and pg.database_has_module(args.database)
-    if not kept:
-        pg.drop_database(args.database)
-    try:
-        subprocess.run(cuv.odoo_command(odoo_dir, pg, args.database, "-u" if kept else "-i", cuv.MODULE,
-                                        "--without-demo=all", "--stop-after-init", "--log-level=warn",
-                                        "--http-port=%d" % args.http_port), check=True)
-        _code, stdout, stderr = run_script(shell_command(odoo_dir, pg, args.database), "bench_funnel.py", {
-            "customers": args.customers, "salespeople": args.salespeople})
-        lines = [line[6:] for line in stdout.splitlines() if line.startswith("BENCH ")]
-        print("\n".join(lines) or stdout[-3000:] + stderr[-3000:])
-        return 0 if lines else 1
-    finally:
-        if not args.keep:
-            pg.drop_database(args.database)
-        pg.stop_if_started_here()
+    return run_benchmark(args.database, "bench_funnel.py", {
+        "customers": args.customers, "salespeople": args.salespeople}, args.http_port, keep=args.keep)
 
 
 if __name__ == "__main__":

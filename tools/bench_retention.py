@@ -11,12 +11,11 @@ checks that every kept run still holds a line for every customer. The database i
 """
 import argparse
 import os
-import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import cuv  # noqa: E402  (the project's run/test helpers)
-from cuvlib.odoo_process import generate_sales, run_script, shell_command  # noqa: E402
+from cuvlib.odoo_process import generate_sales, run_benchmark  # noqa: E402
 
 
 def main():
@@ -26,23 +25,8 @@ def main():
     parser.add_argument("--days", type=int, default=365)
     parser.add_argument("--http-port", type=int, default=8173)
     args = parser.parse_args()
-    odoo_dir = cuv.require_odoo()
-    pg = cuv.Postgres().ensure()
-    dbname = cuv.TEST_DB + "_retention"
-    pg.drop_database(dbname)
-    try:
-        subprocess.run(cuv.odoo_command(odoo_dir, pg, dbname, "-i", cuv.MODULE, "--without-demo=all",
-                                        "--stop-after-init", "--log-level=warn", "--http-port=%d" % args.http_port),
-                       check=True)
-        shell = shell_command(odoo_dir, pg, dbname)
-        generate_sales(shell, args.customers, args.orders)
-        _code, stdout, stderr = run_script(shell, "bench_retention.py", {"days": args.days})
-        lines = [line[6:] for line in stdout.splitlines() if line.startswith("BENCH ")]
-        print("\n".join(lines) or stdout[-3000:] + stderr[-3000:])
-        return 0 if lines and "FAILED" not in stdout else 1
-    finally:
-        pg.drop_database(dbname)
-        pg.stop_if_started_here()
+    return run_benchmark(cuv.TEST_DB + "_retention", "bench_retention.py", {"days": args.days}, args.http_port,
+                         prepare=lambda shell: generate_sales(shell, args.customers, args.orders))
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ import sys
 import tempfile
 
 from . import LOCAL, MODULE, ROOT, environment
+from .postgres import Postgres
 
 LOG_LINE = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ \d+ (?P<level>[A-Z]+) ")
 SKIPPED_LINE = re.compile(r" INFO \S+ odoo\.addons\.%s\.tests\S*: skipped (?P<test>.*)" % MODULE)
@@ -96,6 +97,40 @@ def generate_sales(cmd, customers, orders, lines=True):
     if code or "Traceback" in stdout + stderr:
         print(stdout[-4000:], stderr[-4000:], sep="\n")
         raise SystemExit("Generating %d customers and %d orders failed." % (customers, orders))
+
+
+def print_figures(stdout, stderr):
+    """Print the figures a benchmark's shell script printed (its lines ``BENCH <figure>``), or the end
+    of its output when there are none. Returns the exit code: 1 without figures or after a check
+    that printed FAILED."""
+    lines = [line[6:] for line in stdout.splitlines() if line.startswith("BENCH ")]
+    print("\n".join(lines) or stdout[-3000:] + stderr[-3000:])
+    return 0 if lines and "FAILED" not in stdout else 1
+
+
+def run_benchmark(database, script, params, http_port, keep=False, prepare=None):
+    """A benchmark in the scratch ``database``: the addon installed without demo data (the
+    database dropped first; with ``keep``, one that has the addon is upgraded instead, and kept),
+    ``prepare(shell)`` given the ``odoo shell`` command, then tools/shell/``script`` run with
+    ``params`` and its figures printed (:func:`print_figures`). Returns the exit code."""
+    odoo_dir = require_odoo()  # first: it may start this tool again in the project's virtualenv
+    pg = Postgres().ensure()
+    kept = keep and pg.database_has_module(database)
+    if not kept:
+        pg.drop_database(database)
+    try:
+        subprocess.run(odoo_command(odoo_dir, pg, database, "-u" if kept else "-i", MODULE, "--without-demo=all",
+                                    "--stop-after-init", "--log-level=warn", "--http-port=%d" % http_port),
+                       check=True)
+        shell = shell_command(odoo_dir, pg, database)
+        if prepare:
+            prepare(shell)
+        _code, stdout, stderr = run_script(shell, script, params)
+        return print_figures(stdout, stderr)
+    finally:
+        if not keep:
+            pg.drop_database(database)
+        pg.stop_if_started_here()
 
 
 class OdooRun:

@@ -148,11 +148,13 @@ def _buyers_rfm(totals, bought, as_of, columns):
     rows = np.flatnonzero(bought)
     # Filled in place, a column at a time: concatenating the slices (or a dict of the columns,
     # consolidated into one block) would copy them all.
-    arrays = {}
+    arrays = None
     for start in range(0, max(len(rows), 1), SLICE_ROWS):
         part = rfm.rfm_table_from_totals(totals.iloc[rows[start:start + SLICE_ROWS]], as_of)
+        if arrays is None:  # sized once, from the first slice's types
+            arrays = {name: np.empty(len(rows), dtype=part[name].dtype) for name in columns}
         for name in columns:
-            arrays.setdefault(name, np.empty(len(rows), dtype=part[name].dtype))[start:start + len(part)] = part[name]
+            arrays[name][start:start + len(part)] = part[name]
     table = pd.DataFrame(index=totals.index[rows])
     for name in columns:
         table[name] = arrays.pop(name)
